@@ -1,0 +1,214 @@
+"""The command line. Only this module knows about arguments and exit codes: the library raises
+domain exceptions (`claimledger.errors`), and here they become one-line messages.
+
+Layout (so that adding a command is one small, separate edit):
+  1. shared options — defined ONCE below; reuse them (`@db_option`, `@format_option(...)`,
+     `@read_options`, `@paths_argument`) instead of redeclaring flags;
+  2. shared helpers — `library_errors()` (domain error → click message), `BatchTally`
+     (per-input error lines and the end-of-run count);
+  3. the `main` group;
+  4. one section per command, each a `@main.command()` function. To add a command, append a
+     new section at the end (or add a sub-group, e.g. `@main.group() def gazetteer()`).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, TypeVar
+
+import click
+
+from claimledger import __version__
+from claimledger.errors import ClaimledgerError, InputError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+# ---------------------------------------------------------------------------------------------
+# 1. Shared options (defined once; reuse them in every command that needs them)
+# ---------------------------------------------------------------------------------------------
+
+FORMATS = ("table", "jsonl", "json")
+
+
+def db_option(fn: F) -> F:
+    """--db URL of the ledger (SQLAlchemy URL); default from CLAIMLEDGER_DB / settings."""
+    return click.option(
+        "--db", "db_url", metavar="URL", envvar="CLAIMLEDGER_DB", default=None, show_envvar=True,
+        help="Ledger database URL (sqlite:///file.db or postgresql+psycopg://…). "
+             "Default: settings (sqlite:///claimledger.db).",
+    )(fn)
+
+
+def format_option(*choices: str, default: str = "table") -> Callable[[F], F]:
+    """--format with the given choices (default: table, jsonl, json)."""
+    options = choices or FORMATS
+
+    def deco(fn: F) -> F:
+        return click.option(
+            "--format", "fmt", type=click.Choice(options, case_sensitive=False), default=default,
+            show_default=True, help="Output format.",
+        )(fn)
+
+    return deco
+
+
+def _iso_date(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if value is None:
+        return None
+    try:
+        if len(value) == 10:
+            date.fromisoformat(value)
+        else:
+            datetime.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not an ISO date (YYYY-MM-DD)") from None
+    return value
+
+
+def read_options(fn: F) -> F:
+    """--published, --speaker, --source, --max-bytes: defaults for documents read from PATHs.
+    The command receives them as `published`, `speaker`, `source`, `max_bytes`; build a
+    `ReadOptions` with `make_read_options(...)`."""
+    for opt in reversed([
+        click.option("--published", metavar="DATE", callback=_iso_date, default=None,
+                     help="Publication date (YYYY-MM-DD) for documents that do not carry one."),
+        click.option("--speaker", metavar="NAME", default=None,
+                     help="Speaker of addresses/statements that do not name one (e.g. 'Volodymyr Zelensky')."),
+        click.option("--source", "source", metavar="NAME", default=None,
+                     help="Outlet name to record for every document (overrides the page's site name)."),
+        click.option("--max-bytes", type=click.IntRange(min=1), default=None,
+                     help="Largest document accepted, in bytes (default 20,000,000)."),
+    ]):
+        fn = opt(fn)
+    return fn
+
+
+def paths_argument(fn: F) -> F:
+    """PATH ...: files, folders, '-' for stdin, or URLs; none means stdin."""
+    return click.argument("paths", nargs=-1, metavar="[PATH ...]")(fn)
+
+
+def make_read_options(published: str | None, speaker: str | None, source: str | None,
+                      max_bytes: int | None) -> Any:
+    from claimledger.config import get_settings
+    from claimledger.sources import ReadOptions
+
+    return ReadOptions(published=published, speaker=speaker, source=source,
+                       max_bytes=max_bytes or get_settings().max_doc_bytes)
+
+
+# ---------------------------------------------------------------------------------------------
+# 2. Shared helpers
+# ---------------------------------------------------------------------------------------------
+
+@contextmanager
+def library_errors() -> Iterator[None]:
+    """Turn a domain exception escaping the library into a one-line click error (exit 1)."""
+    try:
+        yield
+    except click.ClickException:
+        raise
+    except ClaimledgerError as e:
+        raise click.ClickException(str(e)) from None
+
+
+def echo_error(e: InputError) -> None:
+    """The one line per failed input: `error: <input>: <reason>` on stderr."""
+    click.echo(f"error: {e.source}: {e.reason}", err=True)
+
+
+@dataclass
+class BatchTally:
+    """Counts of a batch run; `finish()` prints the summary and applies the exit-code rule:
+    non-zero only when nothing at all could be read."""
+
+    documents: int = 0
+    claims: int = 0
+    failures: int = 0
+
+    def failed(self, e: InputError) -> None:
+        self.failures += 1
+        echo_error(e)
+
+    def summary(self) -> str:
+        def n(k: int, word: str) -> str:
+            return f"{k:,} {word}{'' if k == 1 else 's'}"
+
+        return f"{n(self.documents, 'document')}, {n(self.claims, 'claim')}, {n(self.failures, 'failure')}"
+
+    def finish(self, command: str) -> None:
+        click.echo(f"{command}: {self.summary()}", err=True)
+        if self.documents == 0:
+            if self.failures == 0:
+                click.echo(f"{command}: no input documents", err=True)
+            sys.exit(1)
+
+
+# ---------------------------------------------------------------------------------------------
+# 3. The group
+# ---------------------------------------------------------------------------------------------
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="claimledger")
+def main() -> None:
+    """claimledger: war reporting in, a ledger of attributed casualty and equipment claims out."""
+
+
+# ---------------------------------------------------------------------------------------------
+# 4. Commands (one section each)
+# ---------------------------------------------------------------------------------------------
+
+# --- extract ---------------------------------------------------------------------------------
+
+@main.command()
+@paths_argument
+@read_options
+@format_option()
+def extract(paths: tuple[str, ...], published: str | None, speaker: str | None, source: str | None,
+            max_bytes: int | None, fmt: str) -> None:
+    """Print the claims found in PATH ... (JSON Lines, .txt, .html, folders, '-' = stdin).
+
+    Bad inputs print `error: <input>: <reason>` and the run goes on; the exit code is
+    non-zero only when no document could be read at all.
+    """
+    from claimledger.sources import read_sources
+
+    opts = make_read_options(published, speaker, source, max_bytes)
+    tally = BatchTally()
+    fmt = fmt.lower()
+    table_claims: list[Any] = []
+    first_json = True
+    with library_errors():
+        from claimledger.core import extract_documents
+
+        if fmt == "json":
+            click.echo("[")
+        for result in extract_documents(read_sources(paths or ("-",), opts)):
+            if result.error is not None:
+                tally.failed(result.error)
+                continue
+            tally.documents += 1
+            tally.claims += len(result.claims)
+            for c in result.claims:
+                if fmt == "jsonl":
+                    click.echo(json.dumps(c.to_dict(), ensure_ascii=False))
+                elif fmt == "json":
+                    sep = "  " if first_json else ", "
+                    first_json = False
+                    click.echo(sep + json.dumps(c.to_dict(), ensure_ascii=False))
+                else:
+                    table_claims.append(c)
+        if fmt == "json":
+            click.echo("]")
+    if fmt == "table":
+        from rich.console import Console
+
+        from claimledger.render import claims_table
+
+        Console().print(claims_table(table_claims, show_doc=True))
+    tally.finish("extract")
