@@ -1,0 +1,1 @@
+"""Normalizers: dates, places (this package), quantities and parties (the lead's modules)."""

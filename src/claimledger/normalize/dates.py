@@ -1,0 +1,645 @@
+"""Resolve the date words of war reporting against the publication date.
+
+News dates are relative: "on Tuesday" is the most recent Tuesday on or before publication, "in a day"
+means the 24 hours before the report, "since February 24" is a running total from that day to the
+report. A resolved date is always a closed range ``start..end`` of calendar days plus a precision
+(``day``, ``week``, ``month``, ``year``, ``period``) so that the scorer can compare spans by overlap.
+
+Conventions (each one is a row in ``tests/test_dates.py``):
+
+* weekdays ("Tuesday", "late on Monday", "Monday night") → most recent such weekday on or before
+  publication (the publication weekday is the publication day), ``day``;
+* "today", "this morning", "tonight" → publication day; "yesterday" → publication − 1;
+  "last night", "overnight", "in a day", "per day", "in 24 hours", "over the past day" → start
+  publication − 1, end publication, ``day``;
+* "January 7" (no year) → that day in the most recent year where it is ≤ publication + 1 day
+  (reports filed around midnight UTC may name the next day), ``day``;
+* "in December" → the most recent December not after publication, ``month`` (1st..last day);
+  "early/mid/late December" keep ``month`` precision but narrow the range honestly to days
+  1–10, 11–20 and 21–end; "October 2024" → ``month``; "2024" → ``year``;
+* "last week" → Monday..Sunday of the week before publication, ``week``; "this week" → that
+  week's Monday..publication; "last month", "last year" likewise;
+* "N days/weeks/months/years ago" → that day / week / month / year;
+* "since X" → ``period`` from X's start to publication; "since the start of the invasion",
+  "to date", "so far", "as of today" → ``period`` from :data:`WAR_START` to publication
+  (:func:`resolve_cumulative`); "since February 24" without a year is the war's start;
+* durations ("five months", "126 days"), vague words ("recently", "the other day", "over these
+  years") → ``None``: a wrong date scores worse than no date.
+
+dateparser is used for the absolute dates it knows best, always with ``RELATIVE_BASE`` = the
+publication day and ``PREFER_DATES_FROM="past"``; ``search_dates`` is never used because it invents
+dates from bare numbers.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from claimledger.model import EventTime
+
+__all__ = [
+    "WAR_START", "ResolvedDate", "parse_published", "resolve", "resolve_cumulative", "infer_published",
+]
+
+#: Start of Russia's full-scale invasion of Ukraine: the anchor of every running total.
+WAR_START = dt.date(2022, 2, 24)
+
+PRECISIONS = ("day", "week", "month", "year", "period")
+
+
+@dataclass(frozen=True, slots=True)
+class ResolvedDate:
+    """A closed range of days with the precision the text gave it."""
+
+    start: dt.date
+    end: dt.date
+    precision: str
+    text: str
+
+    def to_event_time(self) -> EventTime:
+        return EventTime(start=self.start.isoformat(), end=self.end.isoformat(), precision=self.precision)
+
+
+# --------------------------------------------------------------------------------------------------
+# vocabulary
+
+MONTHS: dict[str, int] = {}
+for _i, _name in enumerate(calendar.month_name):
+    if _i:
+        MONTHS[_name.lower()] = _i
+        MONTHS[_name[:3].lower()] = _i
+MONTHS["sept"] = 9
+
+WEEKDAYS: dict[str, int] = {}
+for _i, _name in enumerate(calendar.day_name):
+    WEEKDAYS[_name.lower()] = _i
+    WEEKDAYS[_name[:3].lower()] = _i
+WEEKDAYS.update({"tues": 1, "thur": 3, "thurs": 3})
+
+_NUMBER_WORDS: dict[str, int] = {
+    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
+    "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20,
+    "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "a couple of": 2, "a couple": 2, "couple of": 2,
+    "a few": 3, "few": 3, "several": 3,
+}
+
+_MONTH_RE = "|".join(sorted(MONTHS, key=len, reverse=True))
+_WEEKDAY_RE = "|".join(sorted(WEEKDAYS, key=len, reverse=True))
+_NUM_RE = r"\d{1,3}|" + "|".join(sorted((re.escape(k) for k in _NUMBER_WORDS), key=len, reverse=True))
+_UNIT_RE = r"days?|weeks?|months?|years?|hours?"
+
+# prepositions and fillers a DATE span may start with; order matters (longest first)
+_LEADERS = re.compile(
+    r"^(?:(?:on|in|at|during|throughout|through|by|for|of|from|within|around|about|until|till|"
+    r"starting|beginning|back|as early as|as recently as|just|only|also|earlier|later)\s+)+")
+_TIME_OF_DAY = r"(?:morning|afternoon|evening|night|overnight|midday|noon)"
+_VAGUE = re.compile(
+    r"^(?:the other day|recently|lately|these days|nowadays|now|soon|earlier|later|before|after|"
+    r"(?:over|in|during|for)?\s*(?:these|those|the|recent|past|last|coming)\s+(?:few\s+|several\s+|many\s+)?"
+    r"(?:years|months|weeks|days|decades)|the past|the future|once|at that time|then|a long time|"
+    r"the same day|that day|the next day|the following day|the day|every day|daily|annually|this time|"
+    r"the time|time|ever|years|months|decades|centuries|the night|the day before)$")
+_CUMULATIVE = re.compile(
+    r"^(?:to date|so far|thus far|as of (?:today|now|this morning|this moment)|until now|up to now|"
+    r"to this day|till now|by now|as of|total)$")
+_WAR_START_PHRASE = re.compile(
+    r"^(?:since|from|after)\s+(?:the\s+)?(?:very\s+)?(?:start|beginning|outbreak|first days?|onset|launch)\s+"
+    r"of\s+(?:the\s+|russia'?s\s+|this\s+)?(?:full[- ]scale\s+|large[- ]scale\s+|russian\s+|special\s+)*"
+    r"(?:war|invasion|aggression|military operation|operation|hostilities|offensive|smo)\b.*$"
+    r"|^(?:during|throughout|over the course of|in the course of)\s+(?:the\s+)?(?:whole\s+|entire\s+)?"
+    r"(?:full[- ]scale\s+|large[- ]scale\s+|special\s+)*(?:war|invasion|military operation|operation|smo)$"
+    r"|^since (?:the\s+)?(?:full[- ]scale\s+)(?:war|invasion)(?:\s+began)?$")
+_PAST_N = re.compile(
+    rf"^(?:over|in|during|for|within)?\s*(?:the\s+)?(?:past|last|previous|preceding)\s+(?:(?P<n>{_NUM_RE})\s+)?"
+    rf"(?P<unit>{_UNIT_RE})$")
+_AGO = re.compile(
+    rf"^(?:about\s+|some\s+|around\s+|nearly\s+|almost\s+|roughly\s+|more than\s+|over\s+)?(?P<n>{_NUM_RE})"
+    rf"\s+(?:or so\s+)?(?P<unit>{_UNIT_RE})\s+(?:or so\s+)?ago$")
+_DURATION = re.compile(
+    rf"^(?:(?:about|some|around|nearly|almost|roughly|more than|over|less than|under|up to|at least|"
+    rf"another|a further|the|first|last|next|several more|more)\s+)*(?:(?:{_NUM_RE}|\d[\d,]*)\s+)?"
+    rf"(?:(?:and a half|full|long|whole|more|straight|consecutive|of)\s+)*(?:{_UNIT_RE}|decades?|centuries)"
+    rf"(?:\s+(?:and\s+)?(?:{_NUM_RE}|\d+)\s+(?:{_UNIT_RE}))?(?:\s+(?:long|later|earlier|in a row|straight|"
+    rf"running|now|before|after|since|of war|of the war|of fighting))*$")
+_YEAR_RE = re.compile(r"^(?P<y>(?:19|20)\d{2})$")
+_DAY_WORDS = {
+    "today": 0, "this morning": 0, "this afternoon": 0, "this evening": 0, "tonight": 0, "this day": 0,
+    "earlier today": 0, "later today": 0, "today's": 0, "this night": -1,
+    "yesterday": -1, "yesterday morning": -1, "yesterday afternoon": -1, "yesterday evening": -1,
+    "late yesterday": -1, "early yesterday": -1, "the day before yesterday": -2, "yesterday's": -1,
+}
+# the 24 hours before the report: start = publication − 1, end = publication
+_LAST_DAY = re.compile(
+    r"^(?:last night|overnight|over night|this night|tonight's|at night|during the night|"
+    r"(?:in|per|a|one|each|over|within|during|for)\s+(?:the\s+)?(?:past\s+|last\s+)?(?:a\s+|one\s+)?"
+    r"(?:day|24 hours|twenty-four hours|24-hour period|night)|"
+    r"(?:over|in|during|within|for)\s+(?:the\s+)?(?:past|last|previous)\s+(?:day|24 hours|twenty-four hours|night)|"
+    r"the past day|the last day|the past 24 hours|the last 24 hours|24 hours|"
+    r"(?:during|in|over|throughout)\s+the\s+(?:day|night))$")
+
+
+def _settings(base: dt.date) -> dict[str, Any]:
+    return {"RELATIVE_BASE": dt.datetime(base.year, base.month, base.day, 12, 0),
+            "PREFER_DATES_FROM": "past", "RETURN_TIME_AS_PERIOD": True, "STRICT_PARSING": False}
+
+
+@lru_cache(maxsize=64)
+def _parser(base: dt.date) -> Any:
+    from dateparser.date import DateDataParser
+
+    return DateDataParser(languages=["en"], settings=_settings(base))
+
+
+def _dateparse(text: str, base: dt.date) -> tuple[dt.date, str] | None:
+    """dateparser with the house settings; returns the date and dateparser's period."""
+    parser = _parser(base)
+    data = parser.get_date_data(text)
+    if data is None or data.date_obj is None:
+        return None
+    return data.date_obj.date(), str(data.period or "day")
+
+
+# --------------------------------------------------------------------------------------------------
+# published dates
+
+_PUB_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%d.%m.%Y", "%B %d, %Y", "%b %d, %Y", "%d %B %Y", "%d %b %Y",
+                "%b. %d, %Y", "%A, %B %d, %Y", "%Y%m%d")
+
+
+def parse_published(value: str | None) -> dt.date | None:
+    """Publication date of a document as given in its metadata; junk gives None, never an exception.
+
+    Timestamps keep their calendar date as written (no time-zone shift): the report's own day is what
+    its relative words refer to.
+    """
+    if value is None:
+        return None
+    s = str(value).strip()
+    if not s or len(s) > 64:
+        return None
+    m = re.match(r"^(\d{4})-(\d{2})-(\d{2})(?:[T ].*)?$", s)
+    if m:
+        try:
+            return dt.date(int(m[1]), int(m[2]), int(m[3]))
+        except ValueError:
+            return None
+    for fmt in _PUB_FORMATS:
+        try:
+            return dt.datetime.strptime(s, fmt).date()
+        except ValueError:
+            continue
+    if not re.search(r"\d{4}", s):  # a publication date without a year is no date
+        return None
+    try:
+        from dateparser import parse
+
+        d = parse(s, languages=["en"], settings={"PREFER_DATES_FROM": "past", "STRICT_PARSING": True})
+    except Exception:  # dateparser raises assorted errors on junk
+        return None
+    return d.date() if d is not None else None
+
+
+# --------------------------------------------------------------------------------------------------
+# helpers
+
+def _num(word: str) -> int | None:
+    w = word.strip().lower()
+    if w.isdigit():
+        return int(w)
+    return _NUMBER_WORDS.get(w)
+
+
+def _month_range(year: int, month: int) -> tuple[dt.date, dt.date]:
+    return dt.date(year, month, 1), dt.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _shift_months(d: dt.date, n: int) -> tuple[int, int]:
+    idx = d.year * 12 + (d.month - 1) - n
+    return idx // 12, idx % 12 + 1
+
+
+def _recent_weekday(pub: dt.date, weekday: int) -> dt.date:
+    return pub - dt.timedelta(days=(pub.weekday() - weekday) % 7)
+
+
+def _recent_month_day(pub: dt.date, month: int, day: int) -> dt.date | None:
+    """Most recent (month, day) not later than publication + 1 day (Feb 29 looks back to a leap year)."""
+    limit = pub + dt.timedelta(days=1)
+    for year in range(limit.year, limit.year - 9, -1):
+        try:
+            d = dt.date(year, month, day)
+        except ValueError:
+            continue
+        if d <= limit:
+            return d
+    return None
+
+
+def _recent_month(pub: dt.date, month: int) -> int:
+    return pub.year if month <= pub.month else pub.year - 1
+
+
+def _clean(span: str) -> str:
+    s = span.strip().lower()
+    s = s.replace("\u2019", "'").replace("\u2018", "'").replace("\u2013", "-").replace("\u2014", "-")
+    s = re.sub(r"\s+", " ", s)
+    s = re.sub(r"^[\s,;:(\"']+|[\s,;:.)\"']+$", "", s)
+    return s
+
+
+def _strip_leaders(s: str) -> str:
+    s = _LEADERS.sub("", s)
+    return re.sub(r"^the\s+(?=(?:\d|" + _MONTH_RE + r")\b)", "", s)
+
+
+# --------------------------------------------------------------------------------------------------
+# resolution
+
+def resolve_cumulative(published: dt.date | None, text: str = "to date") -> ResolvedDate | None:
+    """A running total ("to date", "so far", "since the invasion"): war start to publication."""
+    if published is None or published < WAR_START:
+        return None
+    return ResolvedDate(WAR_START, published, "period", text)
+
+
+def resolve(span: str, published: dt.date | None) -> ResolvedDate | None:
+    """Resolve a DATE span (with any leading preposition) against the publication date.
+
+    Returns None for durations, vague words and anything not confidently placed on the calendar.
+    Without a publication date only spans that carry their own year resolve.
+    """
+    if not span or len(span) > 120:
+        return None
+    s = _clean(span)
+    if not s:
+        return None
+    try:
+        return _resolve(s, span.strip(), published)
+    except (ValueError, OverflowError):
+        return None
+
+
+def _resolve(s: str, text: str, pub: dt.date | None) -> ResolvedDate | None:
+    def rd(start: dt.date, end: dt.date, precision: str) -> ResolvedDate:
+        return ResolvedDate(start, end, precision, text)
+
+    # running totals and the war's start
+    if _CUMULATIVE.match(s) or _WAR_START_PHRASE.match(s):
+        return resolve_cumulative(pub, text)
+
+    # "since X" / "from X to Y" / "between X and Y"
+    m = re.match(r"^(?:ever\s+)?(?:since|starting from|beginning from|from|after)\s+(?P<x>.+)$", s)
+    if m and not re.search(r"\b(?:to|until|till|through)\b", m["x"]):
+        x = m["x"]
+        if pub is None:
+            return None
+        if re.fullmatch(r"(?:the\s+)?(?:24(?:th)?\s+(?:of\s+)?february|feb(?:ruary)?\.?\s+24(?:th)?)", x):
+            return rd(WAR_START, pub, "period") if pub >= WAR_START else None
+        inner = _resolve(x, text, pub)
+        if inner is None or inner.precision == "period" or inner.start > pub:
+            return inner if inner is not None and inner.precision == "period" else None
+        return rd(inner.start, pub, "period")
+    m = re.match(r"^(?:from|between)\s+(?P<a>.+?)\s+(?:to|until|till|through|and|-)\s+(?P<b>.+)$", s)
+    if m:
+        b = _resolve(m["b"], text, pub)
+        if b is None:
+            return None
+        a_text = m["a"]
+        if re.fullmatch(r"\d{1,2}", a_text):  # "from 3 to 7 March"
+            b_month = b.start
+            try:
+                a = rd(b_month.replace(day=int(a_text)), b_month.replace(day=int(a_text)), "day")
+            except ValueError:
+                return None
+        else:
+            a_res = _resolve(a_text, text, b.end)
+            if a_res is None:
+                return None
+            a = a_res
+        if a.start > b.end:
+            return None
+        return rd(a.start, b.end, "period")
+
+    if _LAST_DAY.match(s):
+        if pub is None:
+            return None
+        return rd(pub - dt.timedelta(days=1), pub, "day")
+    if _VAGUE.match(s):
+        return None
+
+    s2 = _strip_leaders(s)
+    if not s2:
+        return None
+
+    if _CUMULATIVE.match(s2) or _WAR_START_PHRASE.match(s2):
+        return resolve_cumulative(pub, text)
+    if _VAGUE.match(s2):
+        return None
+
+    # absolute dates with a year need no publication date
+    ab = _absolute(s2, text)
+    if ab is not None:
+        return ab
+
+    if pub is None:
+        return None
+
+    # publication-relative words
+    if s2 in _DAY_WORDS or s in _DAY_WORDS:
+        d = pub + dt.timedelta(days=_DAY_WORDS.get(s2, _DAY_WORDS.get(s, 0)))
+        if s2 == "this night" or s == "this night":
+            return rd(pub - dt.timedelta(days=1), pub, "day")
+        return rd(d, d, "day")
+    if _LAST_DAY.match(s) or _LAST_DAY.match(s2):
+        return rd(pub - dt.timedelta(days=1), pub, "day")
+    m = re.fullmatch(r"(?:early|late|earlier|later)?\s*(?:today|yesterday)\s*(?:morning|afternoon|evening|night)?", s2)
+    if m:
+        if "yesterday" in s2:
+            d = pub - dt.timedelta(days=1)
+            if s2.endswith("night"):
+                return rd(d, pub, "day")
+            return rd(d, d, "day")
+        return rd(pub, pub, "day")
+
+    # weekdays: "Tuesday", "late on Monday", "Monday night", "last Friday", "on the night of Sunday"
+    m = re.fullmatch(
+        rf"(?:(?:early|late|earlier|later|last|this|past)\s+)?(?:(?:on|in the)\s+)?(?:(?:the\s+)?"
+        rf"{_TIME_OF_DAY}\s+of\s+)?(?P<wd>{_WEEKDAY_RE})\.?(?:'s)?(?:\s+(?:early\s+|late\s+)?{_TIME_OF_DAY})?"
+        rf"(?:\s+and\s+(?:on\s+)?(?P<wd2>{_WEEKDAY_RE})(?:\s+{_TIME_OF_DAY})?)?", s2)
+    if m:
+        wd = WEEKDAYS[m["wd"]]
+        d = _recent_weekday(pub, wd)
+        if s2.startswith("last ") and d == pub:
+            d = d - dt.timedelta(days=7)
+        if m["wd2"]:
+            d2 = _recent_weekday(pub, WEEKDAYS[m["wd2"]])
+            start, end = min(d, d2), max(d, d2)
+            if (end - start).days > 6:
+                return None
+            return rd(start, end, "period") if start != end else rd(start, end, "day")
+        return rd(d, d, "day")
+
+    # this/last/past week, month, year
+    m = re.fullmatch(r"(?P<rel>this|last|past|previous|the past|the last|the previous|current|the current|"
+                     r"earlier this|late last|early last|earlier last|early this|late this|later this)\s+"
+                     r"(?P<unit>week|month|year|weekend)", s2)
+    if m:
+        rel, unit = m["rel"], m["unit"]
+        this = "this" in rel or "current" in rel
+        past_window = rel in ("past", "the past", "the last")
+        if unit == "week":
+            monday = pub - dt.timedelta(days=pub.weekday())
+            if this:
+                return rd(monday, pub, "week")
+            if past_window:
+                return rd(pub - dt.timedelta(days=7), pub, "week")
+            return rd(monday - dt.timedelta(days=7), monday - dt.timedelta(days=1), "week")
+        if unit == "weekend":
+            sat = _recent_weekday(pub, 5)
+            if not this and sat + dt.timedelta(days=1) >= pub:
+                sat = sat - dt.timedelta(days=7) if pub.weekday() in (5, 6) else sat
+            return rd(sat, min(sat + dt.timedelta(days=1), pub), "day" if sat == pub else "period")
+        if unit == "month":
+            if this:
+                return rd(pub.replace(day=1), pub, "month")
+            if past_window:
+                return rd(pub - dt.timedelta(days=30), pub, "period")
+            y, mo = _shift_months(pub, 1)
+            return rd(*_month_range(y, mo), "month")
+        if this:
+            return rd(dt.date(pub.year, 1, 1), pub, "year")
+        if past_window:
+            return rd(pub - dt.timedelta(days=365), pub, "period")
+        return rd(dt.date(pub.year - 1, 1, 1), dt.date(pub.year - 1, 12, 31), "year")
+
+    # "over the past 5 days", "in the last two weeks"
+    m = _PAST_N.match(s) or _PAST_N.match(s2)
+    if m:
+        n = _num(m["n"]) if m["n"] else 1
+        unit = m["unit"].rstrip("s")
+        if n is None or n <= 0:
+            return None
+        if unit == "hour":
+            return rd(pub - dt.timedelta(days=1 if n <= 24 else -(-n // 24)), pub, "day" if n <= 24 else "period")
+        if unit == "day" and n == 1:
+            return rd(pub - dt.timedelta(days=1), pub, "day")
+        days = {"day": 1, "week": 7, "month": 30, "year": 365}[unit] * n
+        if unit == "week" and n == 1:
+            return rd(pub - dt.timedelta(days=7), pub, "week")
+        return rd(pub - dt.timedelta(days=days), pub, "period")
+
+    # "seven or so years ago", "two weeks ago", "three days ago"
+    m = _AGO.match(s2)
+    if m:
+        n = _num(m["n"])
+        unit = m["unit"].rstrip("s")
+        if n is None:
+            return None
+        if unit == "day":
+            d = pub - dt.timedelta(days=n)
+            return rd(d, d, "day")
+        if unit == "hour":
+            d = pub if n < 12 else pub - dt.timedelta(days=max(1, round(n / 24)))
+            return rd(d, d, "day")
+        if unit == "week":
+            d = pub - dt.timedelta(days=7 * n)
+            monday = d - dt.timedelta(days=d.weekday())
+            return rd(monday, monday + dt.timedelta(days=6), "week")
+        if unit == "month":
+            y, mo = _shift_months(pub, n)
+            return rd(*_month_range(y, mo), "month")
+        return rd(dt.date(pub.year - n, 1, 1), dt.date(pub.year - n, 12, 31), "year")
+
+    # durations are not dates
+    if _DURATION.match(s2) or _DURATION.match(s):
+        return None
+
+    # month + day without a year: "January 7", "7 January", "the 7th of January"
+    m = re.fullmatch(
+        rf"(?:(?:{_WEEKDAY_RE}),?\s+)?(?:(?P<m1>{_MONTH_RE})\.?\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?|"
+        rf"(?:the\s+)?(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m2>{_MONTH_RE})\.?)"
+        rf"(?:,?\s+(?:early\s+|late\s+)?(?:{_TIME_OF_DAY}|at\s+\d.*))?", s2)
+    if m:
+        month = MONTHS[m["m1"] or m["m2"]]
+        day = int(m["d1"] or m["d2"])
+        md = _recent_month_day(pub, month, day)
+        return rd(md, md, "day") if md else None
+
+    # month without year: "December", "early December", "the end of December"
+    m = re.fullmatch(rf"(?P<part>early|mid|mid-|middle of|late|the end of|end of|the beginning of|beginning of|"
+                     rf"the start of|start of|the middle of|the first half of|the second half of|first half of|"
+                     rf"second half of)?\s*(?P<m>{_MONTH_RE})\.?", s2)
+    if m:
+        month = MONTHS[m["m"]]
+        year = _recent_month(pub, month)
+        start, end = _month_range(year, month)
+        start, end = _month_part(m["part"], start, end)
+        return rd(start, end, "month")
+
+    # anything else dateparser can place, with its own period as the precision
+    if re.search(r"\d|" + _MONTH_RE + "|" + _WEEKDAY_RE, s2) is None:
+        return None
+    got = _dateparse(s2, pub)
+    if got is None:
+        return None
+    d, period = got
+    if d > pub + dt.timedelta(days=1):
+        return None
+    if period == "month":
+        return rd(*_month_range(d.year, d.month), "month")
+    if period == "year":
+        return rd(dt.date(d.year, 1, 1), dt.date(d.year, 12, 31), "year")
+    if period == "week":
+        monday = d - dt.timedelta(days=d.weekday())
+        return rd(monday, monday + dt.timedelta(days=6), "week")
+    return rd(d, d, "day")
+
+
+def _month_part(part: str | None, start: dt.date, end: dt.date) -> tuple[dt.date, dt.date]:
+    """'early December' → 1–10, 'mid' → 11–20, 'late'/'end of' → 21–end; precision stays month."""
+    if not part:
+        return start, end
+    if part.startswith(("early", "the beginning", "beginning", "the start", "start")):
+        return start, start.replace(day=10)
+    if part.startswith(("mid", "middle", "the middle")):
+        return start.replace(day=11), start.replace(day=20)
+    if part.startswith(("late", "the end", "end")):
+        return start.replace(day=21), end
+    if "first half" in part:
+        return start, start.replace(day=15)
+    if "second half" in part:
+        return start.replace(day=16), end
+    return start, end
+
+
+def _absolute(s: str, text: str) -> ResolvedDate | None:
+    """Dates that carry their own year: ISO, "January 7, 2025", "7 January 2025", "October 2024", "2024"."""
+    m = _YEAR_RE.match(s) or re.fullmatch(r"(?:the\s+)?(?:year\s+)?(?P<y>(?:19|20)\d{2})(?:\s+year)?", s)
+    if m:
+        y = int(m["y"])
+        return ResolvedDate(dt.date(y, 1, 1), dt.date(y, 12, 31), "year", text)
+    m = re.fullmatch(r"(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})", s)
+    if m:
+        d = dt.date(int(m["y"]), int(m["m"]), int(m["d"]))
+        return ResolvedDate(d, d, "day", text)
+    m = re.fullmatch(r"(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>\d{4})", s)
+    if m:
+        d = dt.date(int(m["y"]), int(m["m"]), int(m["d"]))
+        return ResolvedDate(d, d, "day", text)
+    m = re.fullmatch(rf"(?P<part>early|mid|mid-|late|the end of|end of|the beginning of|beginning of|"
+                     rf"the start of|start of|the middle of)?\s*(?P<m>{_MONTH_RE})\.?,?\s+(?:of\s+)?(?P<y>(?:19|20)\d{{2}})", s)
+    if m:
+        start, end = _month_range(int(m["y"]), MONTHS[m["m"]])
+        start, end = _month_part(m["part"], start, end)
+        return ResolvedDate(start, end, "month", text)
+    m = re.fullmatch(
+        rf"(?:(?:{_WEEKDAY_RE}),?\s+)?(?:(?P<m1>{_MONTH_RE})\.?\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?|"
+        rf"(?:the\s+)?(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m2>{_MONTH_RE})\.?),?\s+(?P<y>(?:19|20)\d{{2}})", s)
+    if m:
+        d = dt.date(int(m["y"]), MONTHS[m["m1"] or m["m2"]], int(m["d1"] or m["d2"]))
+        return ResolvedDate(d, d, "day", text)
+    m = re.fullmatch(r"(?P<part>early|mid|late|the end of|the beginning of|the start of|the middle of|"
+                     r"the first half of|the second half of|the spring of|the summer of|the autumn of|the fall of|"
+                     r"the winter of|spring|summer|autumn|fall|winter)\s+(?:of\s+)?(?P<y>(?:19|20)\d{2})", s)
+    if m:
+        y = int(m["y"])
+        return ResolvedDate(*_year_part(m["part"], y), "year", text)
+    return None
+
+
+def _year_part(part: str, y: int) -> tuple[dt.date, dt.date]:
+    """Honest sub-ranges of a year; precision stays 'year'."""
+    p = part.removeprefix("the ").removesuffix(" of")
+    ranges = {
+        "early": ((1, 1), (4, 30)), "beginning": ((1, 1), (4, 30)), "start": ((1, 1), (4, 30)),
+        "mid": ((5, 1), (8, 31)), "middle": ((5, 1), (8, 31)),
+        "late": ((9, 1), (12, 31)), "end": ((9, 1), (12, 31)),
+        "first half": ((1, 1), (6, 30)), "second half": ((7, 1), (12, 31)),
+        "spring": ((3, 1), (5, 31)), "summer": ((6, 1), (8, 31)), "autumn": ((9, 1), (11, 30)),
+        "fall": ((9, 1), (11, 30)),
+    }
+    if p == "winter":
+        return dt.date(y, 1, 1), dt.date(y, 2, calendar.monthrange(y, 2)[1])
+    (m1, d1), (m2, d2) = ranges.get(p, ((1, 1), (12, 31)))
+    return dt.date(y, m1, d1), dt.date(y, m2, d2)
+
+
+# --------------------------------------------------------------------------------------------------
+# publication date inference
+
+_INFER_DATE = re.compile(
+    rf"\b(?:(?P<wd0>{_WEEKDAY_RE})\.?,?\s+(?:the\s+)?)?(?:(?P<m1>{_MONTH_RE})\.?\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\b|"
+    rf"(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m2>{_MONTH_RE})\b)(?:,?\s+(?P<y>(?:19|20)\d{{2}})\b)?",
+    re.IGNORECASE)
+_INFER_WEEKDAY = re.compile(
+    r"\b(?:on|late on|early on|last|this|since|until|by)\s+(?P<wd>monday|tuesday|wednesday|"
+    r"thursday|friday|saturday|sunday)\b", re.IGNORECASE)
+
+
+def infer_published(text: str, today: dt.date | None = None) -> tuple[dt.date, str] | None:
+    """Guess a publication date for a document that has none, conservatively.
+
+    Evidence needed: an explicit day ("on January 7", "Tuesday, January 7") and a weekday the text
+    names with a preposition ("on Tuesday") that agree in some year. The year is the most recent one
+    (not after ``today``) in which that day falls on that weekday, preferring a year the text names.
+    The latest consistent date is returned with a reason; ``None`` when there is no such pair or
+    when the candidates disagree (two different inferred years).
+    """
+    if not text:
+        return None
+    today = today or dt.date.today()
+    head = text[:20000]
+    years_named = {int(y) for y in re.findall(r"\b((?:19|20)\d{2})\b", head)}
+    weekdays: set[int] = set()
+    for m in _INFER_WEEKDAY.finditer(head):
+        weekdays.add(WEEKDAYS[m["wd"].lower()])
+    found: list[tuple[dt.date, str]] = []
+    for m in _INFER_DATE.finditer(head):
+        month = MONTHS[(m["m1"] or m["m2"]).lower()]
+        day = int(m["d1"] or m["d2"])
+        if not 1 <= day <= 31:
+            continue
+        wd_attached = WEEKDAYS[m["wd0"].lower()] if m["wd0"] else None
+        wanted = {wd_attached} if wd_attached is not None else weekdays
+        if not wanted:
+            continue
+        if m["y"]:
+            try:
+                d = dt.date(int(m["y"]), month, day)
+            except ValueError:
+                continue
+            if d.weekday() in wanted and d <= today:
+                found.append((d, f"'{m.group(0).strip()}' is a {calendar.day_name[d.weekday()]}"))
+            continue
+        cands: list[dt.date] = []
+        for y in range(today.year, today.year - 15, -1):
+            try:
+                d = dt.date(y, month, day)
+            except ValueError:
+                continue
+            if d <= today and d.weekday() in wanted:
+                cands.append(d)
+        if not cands:
+            continue
+        named = [d for d in cands if d.year in years_named]
+        if named:
+            d = named[0]
+            why = f"year {d.year} named in the text"
+        elif len(years_named) > 0 and any(abs(y - cands[0].year) <= 1 for y in years_named) is False:
+            continue  # the text names years that do not fit: not confident
+        else:
+            d = cands[0]
+            why = "most recent such year"
+        found.append((d, f"'{m.group(0).strip()}' matches {calendar.day_name[d.weekday()]} in {d.year} ({why})"))
+    if not found:
+        return None
+    years = {d.year for d, _ in found}
+    if len(years) > 1 and max(years) - min(years) > 1:
+        return None
+    return max(found, key=lambda t: t[0])
