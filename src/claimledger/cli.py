@@ -210,5 +210,8 @@ def extract(paths: tuple[str, ...], published: str | None, speaker: str | None, 
 
         from claimledger.render import claims_table
 
-        Console().print(claims_table(table_claims, show_doc=True))
+        console = Console()
+        if not console.is_terminal:  # piped: do not squeeze the table into 80 columns
+            console = Console(width=160)
+        console.print(claims_table(table_claims, show_doc=True))
     tally.finish("extract")

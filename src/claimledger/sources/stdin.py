@@ -32,7 +32,14 @@ def _looks_jsonl(line: bytes) -> bool:
 
 
 def read_stream(stream: BinaryIO, options: ReadOptions, name: str = "stdin") -> Iterator[Document | InputError]:
-    """Documents of a byte stream whose format is not known in advance."""
+    """Documents of a byte stream whose format is not known in advance (errors are yielded)."""
+    try:
+        yield from _read_stream(stream, options, name)
+    except InputError as e:
+        yield e
+
+
+def _read_stream(stream: BinaryIO, options: ReadOptions, name: str) -> Iterator[Document | InputError]:
     n = next(_counter)
     first = stream.readline(options.max_bytes + 1)
     head = [first]

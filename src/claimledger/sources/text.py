@@ -24,7 +24,7 @@ _CP1252_UNDEFINED = frozenset(b"\x81\x8d\x8f\x90\x9d")
 
 def _looks_cp1252(raw: bytes) -> bool:
     high = [b for b in raw if b >= 0x80]
-    if not high or len(high) > 0.05 * len(raw):
+    if not high or len(high) > 0.10 * len(raw):
         return False
     if any(b in _CP1252_UNDEFINED for b in high) or not any(b in _CP1252_TELLS for b in high):
         return False

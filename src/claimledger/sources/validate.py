@@ -116,6 +116,8 @@ def validate_text(source: str, text: str, max_bytes: int = DEFAULT_MAX_BYTES) ->
     controls = len(_CONTROL.findall(sample))
     if controls and controls / len(sample) > 0.01:
         raise InputError(source, f"binary data ({100 * controls / len(sample):.0f}% control characters)")
+    if not any(ch.isalpha() for ch in sample):
+        raise InputError(source, "no words (the text has no letters)")
     problem = language_problem(text)
     if problem:
         raise InputError(source, problem)
