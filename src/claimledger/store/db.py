@@ -1,0 +1,163 @@
+"""Opening the ledger: engines, SQLite pragmas, migrations to head, and write retries.
+
+SQLite runs in WAL mode with a busy timeout; writers start with `BEGIN IMMEDIATE` so that two
+processes never deadlock upgrading a read lock, and a write that still meets "database is
+locked" is retried with backoff. PostgreSQL writers rely on transactions and an advisory lock
+around migrations.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import re
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, TypeVar
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from claimledger.errors import StoreError
+
+T = TypeVar("T")
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+_SCHEMA_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,62}$")
+_PG_MIGRATION_LOCK = 7_201_340_417
+
+
+def normalize_url(url: str) -> str:
+    """Accept a bare file path or `postgresql://` and return an SQLAlchemy URL."""
+    if "://" not in url:
+        return f"sqlite:///{url}"
+    if url.startswith("postgresql://") or url.startswith("postgres://"):
+        return "postgresql+psycopg://" + url.split("://", 1)[1]
+    return url
+
+
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    dbapi_conn.isolation_level = None  # we issue BEGIN ourselves
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA busy_timeout = 30000")
+    cur.execute("PRAGMA journal_mode = WAL")
+    cur.execute("PRAGMA synchronous = NORMAL")
+    cur.execute("PRAGMA foreign_keys = ON")
+    cur.close()
+
+
+def make_engine(url: str, *, schema: str | None = None, immediate: bool = False) -> Engine:
+    """An engine for `url`; `immediate` makes SQLite transactions take the write lock at BEGIN."""
+    url = normalize_url(url)
+    kwargs: dict[str, Any] = {"future": True}
+    if url.startswith("sqlite"):
+        kwargs["connect_args"] = {"timeout": 30, "check_same_thread": False}
+        engine = create_engine(url, **kwargs)
+        event.listen(engine, "connect", _sqlite_pragmas)
+
+        def _begin(conn: Any) -> None:
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+        event.listen(engine, "begin", _begin)
+        return engine
+    if schema is not None:
+        if not _SCHEMA_RE.match(schema):
+            raise StoreError(f"invalid schema name {schema!r}")
+        kwargs["connect_args"] = {"options": f"-csearch_path={schema}"}
+    kwargs["pool_pre_ping"] = True
+    return create_engine(url, **kwargs)
+
+
+def is_locked_error(exc: BaseException) -> bool:
+    msg = str(exc).lower()
+    return ("database is locked" in msg or "database table is locked" in msg or "deadlock detected" in msg
+            or "could not serialize" in msg)
+
+
+def with_retry(fn: Callable[[], T], *, attempts: int = 12) -> T:
+    """Run a write transaction, retrying when SQLite says locked or PostgreSQL says deadlock."""
+    delay = 0.05
+    for i in range(attempts):
+        try:
+            return fn()
+        except (OperationalError, DBAPIError) as exc:
+            if not is_locked_error(exc) or i == attempts - 1:
+                raise
+            time.sleep(delay + random.random() * delay)
+            delay = min(delay * 2, 2.0)
+    raise AssertionError("unreachable")
+
+
+def migrate(engine: Engine) -> None:
+    """Upgrade the schema to head, once, even when several processes open the ledger together."""
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.set_main_option("sqlalchemy.url", "")
+
+    def run() -> None:
+        with engine.begin() as conn:
+            if conn.dialect.name == "postgresql":
+                conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_MIGRATION_LOCK})
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, "head")
+
+    with_retry(run)
+
+
+class Database:
+    """The two engines of one ledger: readers (deferred) and writers (immediate on SQLite)."""
+
+    def __init__(self, url: str, *, schema: str | None = None, upgrade: bool = True) -> None:
+        self.url = normalize_url(url)
+        self.schema = schema
+        try:
+            if self.url.startswith("sqlite:///") and not self.url.startswith("sqlite:///:memory:"):
+                parent = Path(self.url[len("sqlite:///"):]).expanduser().resolve().parent
+                parent.mkdir(parents=True, exist_ok=True)
+            if schema is not None and not self.url.startswith("sqlite"):
+                boot = make_engine(self.url)
+                with boot.begin() as conn:
+                    conn.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{schema}"'))  # validated name
+                boot.dispose()
+            self.read_engine = make_engine(self.url, schema=schema)
+            self.write_engine = make_engine(self.url, schema=schema, immediate=True)
+            if upgrade:
+                migrate(self.write_engine)
+        except (OperationalError, DBAPIError) as exc:
+            raise StoreError(f"cannot open ledger {self.redacted_url}: {exc.orig or exc}") from exc
+        self._reader = sessionmaker(self.read_engine, expire_on_commit=False)
+        self._writer = sessionmaker(self.write_engine, expire_on_commit=False)
+
+    @property
+    def redacted_url(self) -> str:
+        return re.sub(r"//([^:/@]+):[^@]*@", r"//\1:***@", self.url)
+
+    @property
+    def dialect(self) -> str:
+        return self.read_engine.dialect.name
+
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        with self._reader() as session:
+            yield session
+
+    def write(self, fn: Callable[[Session], T]) -> T:
+        """Run `fn` in one write transaction (committed on return), retried when locked."""
+
+        def run() -> T:
+            with self._writer() as session, session.begin():
+                return fn(session)
+
+        return with_retry(run)
+
+    def dispose(self) -> None:
+        self.read_engine.dispose()
+        self.write_engine.dispose()
+
+
+def default_url() -> str:
+    return os.environ.get("CLAIMLEDGER_DB") or "sqlite:///claimledger.db"

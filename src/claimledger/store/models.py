@@ -1,0 +1,247 @@
+"""SQLAlchemy 2 models of the ledger.
+
+Claims keep the full contract JSON (`data`) plus flattened copies of the fields analysts filter on,
+so that filters hit indexes and rows come back in the contract shape without re-assembly.
+Schema changes go through Alembic (`store/migrations/versions`), never `create_all`.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class IngestRun(Base):
+    """One `ingest` invocation; `--resume` continues the latest unfinished one with the same sources."""
+
+    __tablename__ = "ingest_runs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sources_key: Mapped[str] = mapped_column(String(64), index=True)
+    sources: Mapped[Any] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String(16), default="running")  # running, done, interrupted
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    n_processed: Mapped[int] = mapped_column(Integer, default=0)
+    n_stored: Mapped[int] = mapped_column(Integer, default=0)
+    n_skipped: Mapped[int] = mapped_column(Integer, default=0)
+    n_failed: Mapped[int] = mapped_column(Integer, default=0)
+    version: Mapped[str] = mapped_column(String(32))
+    config_hash: Mapped[str] = mapped_column(String(64))
+
+
+class Failure(Base):
+    __tablename__ = "failures"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("ingest_runs.id", ondelete="CASCADE"), index=True)
+    input: Mapped[str] = mapped_column(Text)
+    stage: Mapped[str] = mapped_column(String(32))
+    reason: Mapped[str] = mapped_column(Text)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class DocumentRow(Base):
+    """A stored document revision. `identity` is the URL (or the input id when there is none);
+    a changed text at the same identity is a new row with `revision`+1 and `supersedes_id`."""
+
+    __tablename__ = "documents"
+    __table_args__ = (
+        UniqueConstraint("identity", "sha256", name="uq_documents_identity_sha"),
+        Index("ix_documents_identity_latest", "identity", "is_latest"),
+        Index("ix_documents_outlet_published", "outlet", "published"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    identity: Mapped[str] = mapped_column(String(1000))
+    doc_key: Mapped[str] = mapped_column(String(500), index=True)
+    outlet: Mapped[str | None] = mapped_column(String(300))
+    url: Mapped[str | None] = mapped_column(String(2000))
+    title: Mapped[str | None] = mapped_column(Text)
+    speaker: Mapped[str | None] = mapped_column(String(300))
+    published: Mapped[str | None] = mapped_column(String(40), index=True)
+    published_precision: Mapped[str | None] = mapped_column(String(16))
+    language: Mapped[str | None] = mapped_column(String(16))
+    text: Mapped[str] = mapped_column(Text)
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    n_chars: Mapped[int] = mapped_column(Integer, default=0)
+    fetched_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    revision: Mapped[int] = mapped_column(Integer, default=1)
+    supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id", ondelete="SET NULL"))
+    is_latest: Mapped[bool] = mapped_column(Boolean, default=True)
+    near_dup_of: Mapped[int | None] = mapped_column(ForeignKey("documents.id", ondelete="SET NULL"), index=True)
+    near_dup_score: Mapped[float | None] = mapped_column(Float)
+    minhash: Mapped[bytes | None] = mapped_column(LargeBinary)
+    n_claims: Mapped[int] = mapped_column(Integer, default=0)
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("ingest_runs.id", ondelete="SET NULL"), index=True)
+    meta: Mapped[Any] = mapped_column(JSON, default=dict)
+
+
+class ClaimRow(Base):
+    """One claim of one document revision: the contract JSON plus filterable columns."""
+
+    __tablename__ = "claims"
+    __table_args__ = (
+        UniqueConstraint("document_id", "ordinal", name="uq_claims_document_ordinal"),
+        Index("ix_claims_date_id", "date", "id"),
+        Index("ix_claims_kind_party_date", "kind", "victim_party", "date"),
+        Index("ix_claims_side_date", "claimant_side", "date"),
+        Index("ix_claims_admin1", "admin1"),
+        Index("ix_claims_lat_lon", "lat", "lon"),
+        Index("ix_claims_quantity", "quantity"),
+        Index("ix_claims_current_unreconciled", "current", "reconciled"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
+    ordinal: Mapped[int] = mapped_column(Integer)
+    doc_key: Mapped[str | None] = mapped_column(String(500))
+    current: Mapped[bool] = mapped_column(Boolean, default=True)
+    reconciled: Mapped[bool] = mapped_column(Boolean, default=False)
+    kind: Mapped[str] = mapped_column(String(32))
+    victim_party: Mapped[str | None] = mapped_column(String(120))
+    victim_type: Mapped[str | None] = mapped_column(String(16))
+    victim_item: Mapped[str | None] = mapped_column(String(32))
+    quantity_low: Mapped[int | None] = mapped_column(Integer)
+    quantity_high: Mapped[int | None] = mapped_column(Integer)
+    quantity: Mapped[int | None] = mapped_column(Integer)  # the larger known bound, for "minimum quantity"
+    qualifier: Mapped[str | None] = mapped_column(String(16))
+    claimant_name: Mapped[str | None] = mapped_column(String(300))
+    claimant_side: Mapped[str | None] = mapped_column(String(120))
+    stance: Mapped[str] = mapped_column(String(16))
+    means: Mapped[str] = mapped_column(String(200), default="")  # ",drone,artillery," for contains
+    place: Mapped[str | None] = mapped_column(String(300))
+    admin1: Mapped[str | None] = mapped_column(String(200))
+    country: Mapped[str | None] = mapped_column(String(8))
+    lat: Mapped[float | None] = mapped_column(Float)
+    lon: Mapped[float | None] = mapped_column(Float)
+    precision: Mapped[str | None] = mapped_column(String(16))
+    time_precision: Mapped[str | None] = mapped_column(String(16))
+    date_start: Mapped[str | None] = mapped_column(String(10))
+    date: Mapped[str] = mapped_column(String(10))  # event end, else stated, else published, else fetched
+    stated: Mapped[str] = mapped_column(String(10), index=True)  # stated_on, else published, else fetched
+    stated_on: Mapped[str | None] = mapped_column(String(10))
+    confidence: Mapped[float] = mapped_column(Float, default=0.5)
+    evidence: Mapped[str] = mapped_column(Text, default="")
+    is_tally: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+    group_id: Mapped[int | None] = mapped_column(ForeignKey("claim_groups.id", ondelete="SET NULL"), index=True)
+    event_id: Mapped[int | None] = mapped_column(ForeignKey("events.id", ondelete="SET NULL"), index=True)
+    data: Mapped[Any] = mapped_column(JSON)
+
+
+class ClaimGroup(Base):
+    """The same claim reported by several documents; members ranked earliest (original) first."""
+
+    __tablename__ = "claim_groups"
+    __table_args__ = (Index("ix_claim_groups_key_first", "key", "first_stated"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(32), index=True)
+    victim_party: Mapped[str | None] = mapped_column(String(120), index=True)
+    claimant_side: Mapped[str | None] = mapped_column(String(120), index=True)
+    quantity_low: Mapped[int | None] = mapped_column(Integer)
+    quantity_high: Mapped[int | None] = mapped_column(Integer)
+    first_stated: Mapped[str] = mapped_column(String(10), index=True)
+    last_stated: Mapped[str] = mapped_column(String(10))
+    original_claim_id: Mapped[int | None] = mapped_column(Integer)
+    original_document_id: Mapped[int | None] = mapped_column(Integer)
+    n_reports: Mapped[int] = mapped_column(Integer, default=0)
+    n_independent: Mapped[int] = mapped_column(Integer, default=0)
+    n_outlets: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ClaimGroupMember(Base):
+    __tablename__ = "claim_group_members"
+
+    group_id: Mapped[int] = mapped_column(ForeignKey("claim_groups.id", ondelete="CASCADE"), primary_key=True)
+    claim_id: Mapped[int] = mapped_column(ForeignKey("claims.id", ondelete="CASCADE"), primary_key=True)
+    rank: Mapped[int] = mapped_column(Integer, default=0)  # 0 = the original (earliest) report
+    document_id: Mapped[int] = mapped_column(Integer)
+    wire_copy_of: Mapped[int | None] = mapped_column(Integer)  # the document this one copies, if any
+
+
+class Event(Base):
+    """Claims about the same place, overlapping time and parties, with the low/best/high summary."""
+
+    __tablename__ = "events"
+    __table_args__ = (
+        Index("ix_events_start_end", "date_start", "date_end"),
+        Index("ix_events_lat_lon", "lat", "lon"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    place: Mapped[str | None] = mapped_column(String(300))
+    admin1: Mapped[str | None] = mapped_column(String(200), index=True)
+    country: Mapped[str | None] = mapped_column(String(8))
+    lat: Mapped[float | None] = mapped_column(Float)
+    lon: Mapped[float | None] = mapped_column(Float)
+    precision: Mapped[str | None] = mapped_column(String(16))
+    date_start: Mapped[str] = mapped_column(String(10))
+    date_end: Mapped[str] = mapped_column(String(10), index=True)
+    parties: Mapped[str] = mapped_column(String(400), default="")  # ",Russia,Ukraine,"
+    kinds: Mapped[str] = mapped_column(String(400), default="")
+    n_claims: Mapped[int] = mapped_column(Integer, default=0)
+    n_groups: Mapped[int] = mapped_column(Integer, default=0)
+    n_sides: Mapped[int] = mapped_column(Integer, default=0)
+    deaths_low: Mapped[int | None] = mapped_column(Integer)
+    deaths_best: Mapped[int | None] = mapped_column(Integer, index=True)
+    deaths_high: Mapped[int | None] = mapped_column(Integer)
+    rule: Mapped[str] = mapped_column(Text, default="")
+    summary: Mapped[Any] = mapped_column(JSON, default=dict)
+
+
+class EventClaim(Base):
+    __tablename__ = "event_claims"
+
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), primary_key=True)
+    claim_id: Mapped[int] = mapped_column(ForeignKey("claims.id", ondelete="CASCADE"), primary_key=True)
+    side: Mapped[str | None] = mapped_column(String(120))
+    stance: Mapped[str] = mapped_column(String(16))
+
+
+class Tally(Base):
+    """A cumulative figure ("over 38,000 since August") as one point of a per-claimant/party series."""
+
+    __tablename__ = "tallies"
+    __table_args__ = (Index("ix_tallies_series", "claimant_side", "victim_party", "kind", "as_of"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    claim_id: Mapped[int] = mapped_column(ForeignKey("claims.id", ondelete="CASCADE"), unique=True)
+    claimant_side: Mapped[str | None] = mapped_column(String(120))
+    claimant_name: Mapped[str | None] = mapped_column(String(300))
+    victim_party: Mapped[str | None] = mapped_column(String(120))
+    kind: Mapped[str] = mapped_column(String(32))
+    period_start: Mapped[str | None] = mapped_column(String(10))
+    as_of: Mapped[str] = mapped_column(String(10))
+    quantity_low: Mapped[int | None] = mapped_column(Integer)
+    quantity_high: Mapped[int | None] = mapped_column(Integer)
+    qualifier: Mapped[str | None] = mapped_column(String(16))
+
+
+class MetaRow(Base):
+    """Key/value facts about the dataset (e.g. the reconcile parameters in force)."""
+
+    __tablename__ = "ledger_meta"
+
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    value: Mapped[Any] = mapped_column(JSON)

@@ -1,0 +1,134 @@
+"""Store and query API on SQLite and PostgreSQL: revisions, idempotence, filters, keyset pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from tests.conftest import make_claim
+
+from claimledger.model import Document
+from claimledger.store import Filter, Ledger, QueryError
+from claimledger.store.repo import store_document
+
+
+def doc(i: int, text: str | None = None, url: str | None = None, published: str = "2025-01-08",
+        source: str = "Kyiv Daily") -> Document:
+    return Document(id=f"d{i}", text=text or f"Report number {i}: soldiers were killed.", published=published,
+                    url=url, source=source, title=f"Report {i}")
+
+
+def fill(ledger: Ledger) -> None:
+    store_document(ledger.db, doc(1), [
+        make_claim(low=13, high=13, party="North Korea", place="Kursk", admin1="Kursk Oblast", lat=51.73,
+                   lon=36.19, country="RU", stated_on="2025-01-07", means=["drone"]),
+        make_claim(kind="wounded", low=20, high=None, qualifier="at_least", stated_on="2025-01-07"),
+    ])
+    store_document(ledger.db, doc(2, published="2025-01-10", source="Moscow Herald"), [
+        make_claim(low=100, high=100, party="Ukraine", side="Russia", name="Russian MoD", place="Pokrovsk",
+                   admin1="Donetsk Oblast", lat=48.28, lon=37.18, start="2025-01-09", means=["artillery"]),
+        make_claim(kind="equipment_destroyed", low=3, high=3, party="Ukraine", side="Russia",
+                   stated_on="2025-01-10"),
+    ])
+
+
+def test_same_text_is_a_no_op_and_changed_text_is_a_revision(ledger: Ledger) -> None:
+    d = doc(1, url="https://news.example/a")
+    assert store_document(ledger.db, d, [make_claim()]).status == "stored"
+    assert store_document(ledger.db, d, [make_claim()]).status == "skipped"
+    changed = doc(1, text="Updated: 14 soldiers were killed.", url="https://news.example/a")
+    res = store_document(ledger.db, changed, [make_claim(low=14, high=14)])
+    assert res.status == "revision"
+    assert ledger.query("claims").total == 1
+    assert ledger.query("claims").rows[0]["quantity"]["low"] == 14
+    assert ledger.query("claims", [Filter("current", "in", [True, False])]).total == 2
+    full = ledger.get_document(res.document_id or 0)
+    assert full is not None and [r["revision"] for r in full["revisions"]] == [1, 2]
+    assert full["revisions"][0]["id"] == full["supersedes_id"]
+
+
+def test_claim_rows_are_the_contract_shape_plus_provenance(ledger: Ledger) -> None:
+    fill(ledger)
+    row = ledger.query("claims", [Filter("party", "eq", "North Korea")]).rows[0]
+    for key in ("doc_id", "kind", "victim", "quantity", "claimant", "stance", "means", "location", "event_time",
+                "stated_on", "evidence", "confidence", "id", "group_id", "event_id", "outlet", "url", "title"):
+        assert key in row
+    assert row["doc_id"] == "d1" and row["outlet"] == "Kyiv Daily" and row["location"]["admin1"] == "Kursk Oblast"
+
+
+@pytest.mark.parametrize(("filters", "expected"), [
+    ([Filter("kind", "eq", "killed")], 2),
+    ([Filter("kind", "in", ["killed", "wounded"])], 3),
+    ([Filter("kind", "in", "killed,wounded")], 3),
+    ([Filter("side", "eq", "Russia")], 2),
+    ([Filter("party", "eq", "Ukraine"), Filter("kind", "eq", "killed")], 1),
+    ([Filter("quantity", "gte", 20)], 2),
+    ([Filter("quantity", "lte", "13")], 2),
+    ([Filter("admin1", "eq", "Donetsk Oblast")], 1),
+    ([Filter("means", "contains", "drone")], 1),
+    ([Filter("means", "in", "drone,artillery")], 2),
+    ([Filter("evidence", "contains", "NORTH KOREA")], 1),
+    ([Filter("outlet", "eq", "Moscow Herald")], 2),
+    ([Filter("bbox", "eq", "30,45,40,52")], 2),
+    ([Filter("bbox", "eq", [37, 48, 38, 49])], 1),
+    (Filter.date_range("2025-01-09", None), 2),
+    (Filter.date_range(None, "2025-01-08"), 2),
+    (Filter.date_range("2025-01-09", "2025-01-09"), 1),
+    ([Filter("precision", "eq", "point")], 2),
+])
+def test_filters(ledger: Ledger, filters: list[Filter], expected: int) -> None:
+    fill(ledger)
+    page = ledger.query("claims", filters)
+    assert page.total == expected
+    assert len(page.rows) == expected
+    assert sum(1 for _ in ledger.iter_rows("claims", filters)) == expected
+
+
+@pytest.mark.parametrize("bad", [
+    Filter("password", "eq", "x"), Filter("quantity", "gte", "many"), Filter("kind", "like", "x"),  # type: ignore[arg-type]
+    Filter("bbox", "eq", "1,2,3"),
+])
+def test_bad_filters_raise_query_error(ledger: Ledger, bad: Filter) -> None:
+    with pytest.raises(QueryError):
+        ledger.query("claims", [bad])
+
+
+@pytest.mark.parametrize("order", ["-date", "date", "id", "-id", "quantity", "-quantity", "-confidence"])
+def test_keyset_pages_visit_every_row_once(ledger: Ledger, order: str) -> None:
+    for i in range(7):
+        store_document(ledger.db, doc(10 + i, published=f"2025-02-0{1 + i % 3}"),
+                       [make_claim(low=None if i % 3 == 0 else i, high=None if i % 3 == 0 else i,
+                                   stated_on=f"2025-02-0{1 + i % 3}") for _ in range(3)])
+    seen: list[int] = []
+    cursor: str | None = None
+    while True:
+        page = ledger.query("claims", order=order, cursor=cursor, limit=4)
+        seen.extend(r["id"] for r in page.rows)
+        cursor = page.next_cursor
+        if cursor is None:
+            break
+    assert sorted(seen) == sorted(r["id"] for r in ledger.iter_rows("claims"))
+    assert len(seen) == len(set(seen)) == 21
+    with pytest.raises(QueryError):
+        ledger.query("claims", order="kind" if order != "kind" else "id", cursor="bm90IGEgY3Vyc29y")
+
+
+def test_facets_and_sources(ledger: Ledger) -> None:
+    fill(ledger)
+    assert dict(ledger.facet_counts("claims", "side")) == {"Ukraine": 2, "Russia": 2}
+    assert dict(ledger.facet_counts("claims", "means")) == {"drone": 1, "artillery": 1}
+    assert dict(ledger.facet_counts("claims", "outlet", [Filter("kind", "eq", "killed")])) == {
+        "Kyiv Daily": 1, "Moscow Herald": 1}
+    sources: list[dict[str, Any]] = ledger.query("sources").rows
+    assert [(s["outlet"], s["documents"], s["claims"]) for s in sources] == [
+        ("Kyiv Daily", 1, 2), ("Moscow Herald", 1, 2)]
+    assert ledger.query("documents").total == 2
+
+
+def test_open_twice_migrates_once(ledger_target: tuple[str, str | None]) -> None:
+    url, schema = ledger_target
+    a = Ledger.open(url, schema=schema)
+    b = Ledger.open(url, schema=schema)
+    assert a.query("claims").total == 0 and b.query("claims").total == 0
+    a.close()
+    b.close()
