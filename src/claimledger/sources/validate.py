@@ -27,9 +27,13 @@ over under against between during said says also more most other such only any e
 MIN_WORDS_FOR_LANGUAGE = 30      # shorter texts (headlines) skip the function-word test
 MIN_ENGLISH_SHARE = 0.05         # below this share of function words → not English
 MIN_LETTERS_FOR_SCRIPT = 12      # below this many letters no script test either
-_SAMPLE_CHARS = 20_000           # the language and control-character tests look at a prefix only
+_SAMPLE_CHARS = 20_000           # the control-character test looks at a prefix only
+_LANGUAGE_SAMPLE_CHARS = 5_000   # and the language test at a shorter one (hundreds of words)
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
+_NOT_ASCII_LETTER = bytes(b for b in range(128) if not chr(b).isalpha())
+_LETTERS = re.compile(r"[^\W\d_]+")
+_NON_LATIN = re.compile(r"[^\W\d_A-Za-z\u00aa\u00b5\u00ba\u00c0-\u024f\u1e00-\u1eff]+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 
 
@@ -68,14 +72,15 @@ def _utf8_len_exceeds(text: str, max_bytes: int) -> int | None:
 
 
 def script_of_letters(sample: str) -> tuple[int, int]:
-    """(letters, Latin letters) in `sample`."""
-    letters = latin = 0
-    for ch in sample:
-        if ch.isalpha():
-            letters += 1
-            if ch < "\u0250" or "\u1e00" <= ch <= "\u1eff":
-                latin += 1
-    return letters, latin
+    """(letters, Latin letters) in `sample`; on the all-but-ASCII fast path other non-ASCII
+    characters count as Latin letters, which only matters for the majority test."""
+    ascii_bytes = sample.encode("ascii", "ignore")
+    non_ascii = len(sample) - len(ascii_bytes)
+    ascii_letters = len(ascii_bytes.translate(None, _NOT_ASCII_LETTER))
+    if non_ascii <= ascii_letters:  # fast path: non-Latin letters cannot be the majority
+        return ascii_letters + non_ascii, ascii_letters + non_ascii
+    letters = sum(map(len, _LETTERS.findall(sample)))
+    return letters, letters - sum(map(len, _NON_LATIN.findall(sample)))
 
 
 def english_share(sample: str) -> tuple[float, int]:
@@ -89,7 +94,7 @@ def english_share(sample: str) -> tuple[float, int]:
 
 def language_problem(text: str) -> str | None:
     """Why `text` does not look English, or None. Short texts only get the script test."""
-    sample = text[:_SAMPLE_CHARS]
+    sample = text[:_LANGUAGE_SAMPLE_CHARS]
     letters, latin = script_of_letters(sample)
     if letters >= MIN_LETTERS_FOR_SCRIPT and latin / letters < 0.5:
         return f"not English (mostly non-Latin script: {100 * (letters - latin) // letters}% of letters)"
@@ -116,7 +121,7 @@ def validate_text(source: str, text: str, max_bytes: int = DEFAULT_MAX_BYTES) ->
     controls = len(_CONTROL.findall(sample))
     if controls and controls / len(sample) > 0.01:
         raise InputError(source, f"binary data ({100 * controls / len(sample):.0f}% control characters)")
-    if not any(ch.isalpha() for ch in sample):
+    if not _LETTERS.search(sample):
         raise InputError(source, "no words (the text has no letters)")
     problem = language_problem(text)
     if problem:
