@@ -14,6 +14,7 @@ Layout (so that adding a command is one small, separate edit):
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -108,13 +109,18 @@ def make_read_options(published: str | None, speaker: str | None, source: str | 
 
 @contextmanager
 def library_errors() -> Iterator[None]:
-    """Turn a domain exception escaping the library into a one-line click error (exit 1)."""
+    """Turn a domain exception escaping the library into a one-line click error (exit 1), and a
+    closed stdout (`claimledger extract … | head`) into a quiet exit instead of a traceback."""
     try:
         yield
     except click.ClickException:
         raise
     except ClaimledgerError as e:
         raise click.ClickException(str(e)) from None
+    except BrokenPipeError:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # Python flushes stdout at exit: point it nowhere
+        sys.exit(141)
 
 
 def echo_error(e: InputError) -> None:
