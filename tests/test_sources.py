@@ -4,11 +4,13 @@ naming the input and the reason, and the rest of a batch is still read."""
 from __future__ import annotations
 
 import codecs
+import importlib
 import io
 import json
 import tracemalloc
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -259,6 +261,8 @@ def test_json_array_file(tmp_path: Path) -> None:
     items = list(read_sources([str(p)]))
     assert [d.id for d in docs(items)] == ["x", "docs:3"]
     assert [e.source for e in errors(items)] == [f"{p}[2]"]
+    [err] = list(read_sources([str(p)], ReadOptions(max_bytes=100)))
+    assert isinstance(err, InputError) and "should be JSON Lines" in err.reason
 
 
 @pytest.mark.parametrize("name, content, reason", [
@@ -361,6 +365,35 @@ def test_register_reader_priority_and_failures(tmp_path: Path, registry: None) -
     assert isinstance(items[0], Document) and items[0].text == "QUIET"
     assert isinstance(items[1], InputError)
     assert items[1].reason == "broken reader failed: RuntimeError: boom"
+
+
+def test_reregistering_a_name_replaces_the_reader(tmp_path: Path, registry: None) -> None:
+    @register_reader("text", detect=lambda s: s.endswith(".txt"))
+    def plain(spec: str, options: ReadOptions) -> Iterator[Document | InputError]:
+        yield Document(id="replaced", text=GOOD)
+
+    assert registered_readers().count("text") == 1
+    (tmp_path / "a.txt").write_text(GOOD, encoding="utf-8")
+    [doc] = list(read_sources([str(tmp_path / "a.txt")]))
+    assert isinstance(doc, Document) and doc.id == "replaced"
+
+
+def test_reader_modules_load_tolerantly(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A listed reader module that does not exist is skipped silently; one that fails is skipped
+    with a warning; the others still register."""
+    real = importlib.import_module
+
+    def fake_import(name: str, package: str | None = None) -> Any:
+        if name.endswith(".exploding"):
+            raise RuntimeError("missing optional dependency")
+        return real(name, package)
+
+    monkeypatch.setattr(sources, "_READER_MODULES", ("text", "not_there_yet", "exploding"))
+    monkeypatch.setattr(sources.importlib, "import_module", fake_import)
+    with pytest.warns(UserWarning, match=r"claimledger.sources.exploding failed to import: missing optional") as rec:
+        sources._load_readers()
+    assert not [w for w in rec if "not_there_yet" in str(w.message)]
+    assert "text" in registered_readers()
 
 
 def test_url_spec_goes_to_a_url_reader(registry: None) -> None:

@@ -127,7 +127,10 @@ def is_json_path(spec: str) -> bool:
 def read_json(spec: str, options: ReadOptions) -> Iterator[Document | InputError]:
     """A .json file: one document object, or an array of them (Telegram exports have their own,
     higher-priority reader)."""
-    check_file_size(spec, spec, options.max_bytes)
+    try:
+        check_file_size(spec, spec, options.max_bytes)
+    except InputError as e:
+        raise InputError(spec, e.reason + "; a big corpus should be JSON Lines (.jsonl), read line by line") from None
     try:
         data = json.loads(Path(spec).read_bytes().decode("utf-8-sig"))
     except UnicodeDecodeError as e:
