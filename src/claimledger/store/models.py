@@ -143,6 +143,7 @@ class ClaimRow(Base):
     confidence: Mapped[float] = mapped_column(Float, default=0.5)
     evidence: Mapped[str] = mapped_column(Text, default="")
     is_tally: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+    group_key: Mapped[str] = mapped_column(String(64), default="", index=True)  # side|kind|party|low|high
     group_id: Mapped[int | None] = mapped_column(ForeignKey("claim_groups.id", ondelete="SET NULL"), index=True)
     event_id: Mapped[int | None] = mapped_column(ForeignKey("events.id", ondelete="SET NULL"), index=True)
     data: Mapped[Any] = mapped_column(JSON)

@@ -82,7 +82,14 @@ def claim_columns(d: dict[str, Any], published: str | None, fetched: datetime) -
         "date_start": iso_day(et.get("start")) or date, "date": date, "stated": stated,
         "stated_on": iso_day(d.get("stated_on")), "confidence": float(d.get("confidence") or 0.0),
         "evidence": (ev.get("text") or "")[:4000],
+        "group_key": group_key(c.get("side"), d["kind"], v.get("party"), low, high),
     }
+
+
+def group_key(side: str | None, kind: str, party: str | None, low: int | None, high: int | None) -> str:
+    """Claims with the same key (claimant side, kind, party, quantity) may be one claim reported twice."""
+    raw = json.dumps([(side or "").casefold(), kind, (party or "").casefold(), low, high])
+    return hashlib.sha256(raw.encode()).hexdigest()[:32]
 
 
 @dataclass(slots=True)

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: (none)
-Create Date: 2026-11-26 02:17:24.875043
+Create Date: 2026-11-26 02:20:27.456756
 
 """
 from collections.abc import Sequence
@@ -181,6 +181,7 @@ def upgrade() -> None:
     sa.Column('confidence', sa.Float(), nullable=False),
     sa.Column('evidence', sa.Text(), nullable=False),
     sa.Column('is_tally', sa.Boolean(), nullable=False),
+    sa.Column('group_key', sa.String(length=64), nullable=False),
     sa.Column('group_id', sa.Integer(), nullable=True),
     sa.Column('event_id', sa.Integer(), nullable=True),
     sa.Column('data', sa.JSON(), nullable=False),
@@ -197,6 +198,7 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_claims_document_id'), ['document_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_claims_event_id'), ['event_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_claims_group_id'), ['group_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_claims_group_key'), ['group_key'], unique=False)
         batch_op.create_index(batch_op.f('ix_claims_is_tally'), ['is_tally'], unique=False)
         batch_op.create_index('ix_claims_kind_party_date', ['kind', 'victim_party', 'date'], unique=False)
         batch_op.create_index('ix_claims_lat_lon', ['lat', 'lon'], unique=False)
@@ -261,6 +263,7 @@ def downgrade() -> None:
         batch_op.drop_index('ix_claims_lat_lon')
         batch_op.drop_index('ix_claims_kind_party_date')
         batch_op.drop_index(batch_op.f('ix_claims_is_tally'))
+        batch_op.drop_index(batch_op.f('ix_claims_group_key'))
         batch_op.drop_index(batch_op.f('ix_claims_group_id'))
         batch_op.drop_index(batch_op.f('ix_claims_event_id'))
         batch_op.drop_index(batch_op.f('ix_claims_document_id'))

@@ -1,0 +1,173 @@
+"""Events: claims about the same place, overlapping time and the same parties, side by side.
+
+Matching (a claim joins the first existing event that passes all three tests, else it opens a
+new event):
+- place: both have coordinates within `RADIUS_KM`, or the same admin1 (province/oblast), or the
+  same place name;
+- time: the claim's span [date_start, date] and the event's span, each widened by `SLACK_DAYS`,
+  overlap;
+- parties: the claim's parties (victim party and claimant side) share one with the event's.
+Only located claims about a day or a week join events; running totals never do (see tallies).
+
+Summary (the `RULE` text stored with each event): per victim party, among the event's claims
+of kind `killed`, taking one claim per claim group (wire copies and repeats count once) and
+ignoring unspecified numbers:
+- low  = the smallest lower bound any claim gives (a denial of losses counts as 0);
+- high = the largest upper bound (an open-ended "over N" counts as N);
+- best = the median of one figure per claimant side (that side's latest statement; a range
+  counts as its midpoint), rounded down.
+The event's deaths are the sums over victim parties. Other kinds get the same summary under
+`summary.by_kind`; `summary.claims` lists who says what, with stance, side by side.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+from claimledger.store.recon import ClaimInfo
+
+RADIUS_KM = 25.0
+SLACK_DAYS = 1
+EVENT_TIME_PRECISIONS = (None, "day", "week")
+RULE = ("per victim party, one claim per claim group, kind killed: low = smallest lower bound (denial = 0); "
+        "high = largest upper bound; best = median of one figure per claimant side (its latest statement, "
+        "range midpoint), rounded down; event totals are sums over parties")
+_PRECISION_RANK = {"point": 0, "admin2": 1, "admin1": 2, "region": 3, "country": 4, None: 5}
+
+
+def eligible(c: ClaimInfo) -> bool:
+    has_place = c.lat is not None or c.admin1 is not None or c.place is not None
+    return has_place and not c.is_tally and c.time_precision in EVENT_TIME_PRECISIONS
+
+
+def km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 6371.0 * 2 * math.asin(min(1.0, math.sqrt(a)))
+
+
+def parties(c: ClaimInfo) -> set[str]:
+    return {p for p in (c.party, c.side) if p}
+
+
+def _shift(day: str, days: int) -> str:
+    from datetime import date, timedelta
+
+    try:
+        return (date.fromisoformat(day[:10]) + timedelta(days=days)).isoformat()
+    except ValueError:
+        return day
+
+
+def window(c: ClaimInfo) -> tuple[str, str]:
+    return _shift(c.date_start or c.date, -SLACK_DAYS), _shift(c.date, SLACK_DAYS)
+
+
+def same_place(c: ClaimInfo, e: Any) -> bool:
+    if c.lat is not None and c.lon is not None and e.lat is not None and e.lon is not None:
+        if km(c.lat, c.lon, e.lat, e.lon) <= RADIUS_KM:
+            return True
+    if c.admin1 and e.admin1 and c.admin1.casefold() == e.admin1.casefold():
+        return True
+    return bool(c.place and e.place and c.place.casefold() == e.place.casefold())
+
+
+def matches(c: ClaimInfo, e: Any) -> bool:
+    start, end = window(c)
+    if not (e.date_start <= end and e.date_end >= start):
+        return False
+    ep = {p for p in (e.parties or "").split(",") if p}
+    cp = parties(c)
+    return (not ep or not cp or bool(ep & cp)) and same_place(c, e)
+
+
+def _bounds(c: ClaimInfo) -> tuple[int | None, int | None, float | None]:
+    """(lower, upper, point) of one claim's figure."""
+    if c.stance == "denied" and not c.low and not c.high:
+        return 0, None, 0.0
+    lo, hi = c.low, c.high
+    if lo is None and hi is None:
+        return None, None, None
+    lower = lo if lo is not None else hi
+    upper = hi if hi is not None else lo
+    point = (lo + hi) / 2 if lo is not None and hi is not None else float(lower or 0)
+    return lower, upper, point
+
+
+def summarize_party(claims: Sequence[ClaimInfo]) -> dict[str, Any] | None:
+    lows: list[int] = []
+    highs: list[int] = []
+    latest_by_side: dict[str, tuple[str, int, float]] = {}
+    for c in claims:
+        lower, upper, point = _bounds(c)
+        if point is None:
+            continue
+        if lower is not None:
+            lows.append(lower)
+        if upper is not None:
+            highs.append(upper)
+        side = c.side or "(unattributed)"
+        key = (c.stated, c.id, point)
+        if side not in latest_by_side or key[:2] > latest_by_side[side][:2]:
+            latest_by_side[side] = key
+    if not latest_by_side:
+        return None
+    points = sorted(v[2] for v in latest_by_side.values())
+    mid = len(points) // 2
+    median = points[mid] if len(points) % 2 else (points[mid - 1] + points[mid]) / 2
+    low = min(lows) if lows else None
+    high = max(highs) if highs else None
+    best = int(math.floor(median))
+    if low is not None:
+        best = max(best, low)
+    if high is not None:
+        best = min(best, high)
+    return {"low": low, "best": best, "high": high, "n_claims": len(claims), "n_sides": len(latest_by_side)}
+
+
+def one_per_group(claims: Sequence[ClaimInfo]) -> list[ClaimInfo]:
+    seen: set[Any] = set()
+    out = []
+    for c in sorted(claims, key=lambda c: (c.stated, c.id)):
+        key = c.group_id if c.group_id is not None else ("claim", c.id)
+        if key not in seen:
+            seen.add(key)
+            out.append(c)
+    return out
+
+
+def summarize(claims: Sequence[ClaimInfo]) -> dict[str, Any]:
+    """Event columns (place, time, parties, deaths low/best/high, summary JSON) from its claims."""
+    distinct = one_per_group(claims)
+    by_kind: dict[str, dict[str, Any]] = {}
+    for kind in sorted({c.kind for c in distinct}):
+        per_party: dict[str, Any] = {}
+        for party in sorted({c.party or "unknown" for c in distinct if c.kind == kind}):
+            s = summarize_party([c for c in distinct if c.kind == kind and (c.party or "unknown") == party])
+            if s is not None:
+                per_party[party] = s
+        if per_party:
+            by_kind[kind] = per_party
+    deaths = by_kind.get("killed", {})
+    total = {k: (sum(v[k] for v in deaths.values() if v[k] is not None) if any(v[k] is not None for v in deaths.values())
+                 else None) for k in ("low", "best", "high")}
+    anchor = min(claims, key=lambda c: (_PRECISION_RANK.get(c.precision, 5), c.lat is None, c.id))
+    all_parties = sorted({p for c in claims for p in parties(c)})
+    side_by_side = [
+        {"claim_id": c.id, "group_id": c.group_id, "claimant": c.name, "side": c.side, "stance": c.stance,
+         "kind": c.kind, "party": c.party, "quantity": {"low": c.low, "high": c.high, "qualifier": c.qualifier},
+         "stated": c.stated, "outlet": c.outlet, "document_id": c.document_id, "evidence": c.evidence}
+        for c in sorted(claims, key=lambda c: (c.side or "", c.kind, c.stated, c.id))]
+    return {
+        "place": anchor.place, "admin1": anchor.admin1, "country": anchor.country, "lat": anchor.lat,
+        "lon": anchor.lon, "precision": anchor.precision,
+        "date_start": min(c.date_start or c.date for c in claims), "date_end": max(c.date for c in claims),
+        "parties": ("," + ",".join(all_parties) + ",") if all_parties else "",
+        "kinds": "," + ",".join(sorted({c.kind for c in claims})) + ",",
+        "n_claims": len(claims), "n_groups": len(distinct), "n_sides": len({c.side for c in claims if c.side}),
+        "deaths_low": total["low"], "deaths_best": total["best"], "deaths_high": total["high"], "rule": RULE,
+        "summary": {"deaths": deaths, "by_kind": by_kind, "claims": side_by_side},
+    }

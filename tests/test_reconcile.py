@@ -1,0 +1,148 @@
+"""Near-dups, claim groups, events and tallies on both backends, with hand-built claims."""
+
+from __future__ import annotations
+
+import pytest
+from tests.conftest import make_claim
+
+from claimledger.model import Document
+from claimledger.reconcile import reconcile, tally_series
+from claimledger.reconcile.events import summarize_party
+from claimledger.store import Filter, Ledger
+from claimledger.store.recon import ClaimInfo
+from claimledger.store.repo import store_document
+
+WIRE = ("KYIV, Jan 7 (Wire) - Ukraine's special operations forces said on Tuesday that thirteen North Korean "
+        "soldiers were killed in fighting in the Kursk region, where Pyongyang has sent thousands of troops to "
+        "help Moscow push back a Ukrainian incursion. The forces published a video of the clash near the village.")
+
+
+def doc(i: int, text: str, published: str, source: str, url: str | None = None) -> Document:
+    return Document(id=f"doc{i}", text=text, published=published, source=source, url=url or f"https://{source}/{i}")
+
+
+def kursk(**kw: object) -> object:
+    base: dict[str, object] = dict(low=13, high=13, party="North Korea", place="Kursk", admin1="Kursk Oblast",
+                                   lat=51.73, lon=36.19, country="RU", start="2025-01-06", stated_on="2025-01-07")
+    base.update(kw)
+    return make_claim(**base)  # type: ignore[arg-type]
+
+
+def test_wire_copies_are_linked_and_counted_once(ledger: Ledger) -> None:
+    store_document(ledger.db, doc(1, WIRE, "2025-01-07", "wire.example"), [kursk()])
+    store_document(ledger.db, doc(2, WIRE + " Reporting by A. Writer.", "2025-01-08", "paper-a.example"),
+                   [kursk(stated_on="2025-01-08")])
+    store_document(ledger.db, doc(3, "The Pentagon repeated Ukraine's figure: 13 North Korean soldiers died in "
+                                  "Kursk on Monday, a spokesman said.", "2025-01-09", "paper-b.example"),
+                   [kursk(stated_on="2025-01-09")])
+    # same key but stated a month later: a different claim group
+    store_document(ledger.db, doc(4, "A month on, officials again said 13 North Koreans were killed.",
+                                  "2025-02-10", "paper-c.example"), [kursk(stated_on="2025-02-10", start=None)])
+    rep = reconcile(ledger)
+    assert rep.near_dups == 1 and rep.claims == 4
+    docs = {d["doc_id"]: d for d in ledger.iter_rows("documents")}
+    assert docs["doc2"]["near_dup_of"] == docs["doc1"]["id"]
+    groups = ledger.query("claim_groups", order="date").rows
+    assert [(g["n_reports"], g["n_independent"]) for g in groups] == [(3, 2), (1, 1)]
+    full = ledger.get_group(groups[0]["id"])
+    assert full is not None
+    assert [r["doc_id"] for r in full["reports"]] == ["doc1", "doc2", "doc3"]
+    assert full["reports"][1]["wire_copy_of"] == docs["doc1"]["id"]
+    assert full["original_document_id"] == docs["doc1"]["id"]
+
+
+def test_competing_claims_form_one_event_with_a_summary(ledger: Ledger) -> None:
+    store_document(ledger.db, doc(1, "Kyiv says 100 Russian soldiers were killed near Pokrovsk on Monday.",
+                                  "2025-01-07", "kyiv.example"),
+                   [make_claim(low=100, high=100, place="Pokrovsk", admin1="Donetsk Oblast", lat=48.28, lon=37.18,
+                               start="2025-01-06", side="Ukraine")])
+    store_document(ledger.db, doc(2, "Moscow says it lost no more than 10 men near Pokrovsk, denying Kyiv's claim.",
+                                  "2025-01-08", "moscow.example"),
+                   [make_claim(low=None, high=10, qualifier="at_most", place="Myrnohrad", admin1="Donetsk Oblast",
+                               lat=48.30, lon=37.26, start="2025-01-06", side="Russia", name="Russian MoD")])
+    store_document(ledger.db, doc(3, "Ukraine lost 40 soldiers near Pokrovsk, Russia's defence ministry says.",
+                                  "2025-01-08", "moscow.example"),
+                   [make_claim(low=40, high=40, party="Ukraine", side="Russia", place="Pokrovsk", lat=48.28,
+                               lon=37.18, admin1="Donetsk Oblast", start="2025-01-07")])
+    store_document(ledger.db, doc(4, "Far away in Kherson, 3 civilians were killed.", "2025-01-08", "kyiv.example"),
+                   [make_claim(low=3, high=3, party=None, place="Kherson", admin1="Kherson Oblast", lat=46.63,
+                               lon=32.61, start="2025-01-07")])
+    reconcile(ledger)
+    events = ledger.query("events", order="id").rows
+    assert len(events) == 2
+    e = ledger.get_event(events[0]["id"])
+    assert e is not None
+    assert e["n_claims"] == 3 and e["n_sides"] == 2 and set(e["parties"]) == {"Russia", "Ukraine"}
+    russia = e["summary"]["deaths"]["Russia"]
+    assert (russia["low"], russia["best"], russia["high"]) == (10, 55, 100)
+    assert e["summary"]["deaths"]["Ukraine"]["best"] == 40
+    assert e["deaths"] == {"low": 50, "best": 95, "high": 140}
+    assert "median" in e["rule"]
+    sides = {(c["side"], c["party"]) for c in e["summary"]["claims"]}
+    assert sides == {("Ukraine", "Russia"), ("Russia", "Russia"), ("Russia", "Ukraine")}
+    assert ledger.query("events", [Filter("party", "eq", "Russia")]).total == 1
+    assert ledger.query("claims", [Filter("event_id", "eq", events[0]["id"])]).total == 3
+
+
+def test_running_totals_become_tallies_never_event_counts(ledger: Ledger) -> None:
+    store_document(ledger.db, doc(1, "Over 38,000 Russian soldiers have been killed in Kursk since August.",
+                                  "2025-01-08", "kyiv.example"),
+                   [make_claim(low=38000, high=None, qualifier="at_least", place="Kursk", admin1="Kursk Oblast",
+                               start="2024-08-06", end="2025-01-08", time_precision="period")])
+    store_document(ledger.db, doc(2, "The total is now 40,000 since August, officials said.", "2025-01-20",
+                                  "kyiv.example"),
+                   [make_claim(low=40000, high=None, qualifier="at_least", start="2024-08-06", end="2025-01-20",
+                               time_precision="period", place="Kursk", admin1="Kursk Oblast")])
+    rep = reconcile(ledger)
+    assert rep.tallies == 2
+    assert ledger.query("events").total == 0
+    series = tally_series(ledger, side="Ukraine", party="Russia", kind="killed")
+    assert [(p["as_of"], p["quantity"]["low"]) for p in series] == [("2025-01-08", 38000), ("2025-01-20", 40000)]
+    assert ledger.query("claims", [Filter("is_tally", "eq", True)]).total == 2
+
+
+def test_incremental_equals_rebuild_and_revisions_leave_groups(ledger: Ledger) -> None:
+    store_document(ledger.db, doc(1, "Ten Russians killed near Bakhmut, Kyiv said.", "2025-03-01", "a.example",
+                                  url="https://a.example/x"),
+                   [make_claim(place="Bakhmut", admin1="Donetsk Oblast", lat=48.59, lon=38.0, start="2025-03-01")])
+    reconcile(ledger)
+    store_document(ledger.db, doc(2, "Kyiv: ten Russians were killed near Bakhmut.", "2025-03-02", "b.example"),
+                   [make_claim(place="Bakhmut", admin1="Donetsk Oblast", lat=48.59, lon=38.0, start="2025-03-01")])
+    reconcile(ledger)
+    inc = ledger.query("claim_groups").rows
+    assert [g["n_reports"] for g in inc] == [2]
+    assert ledger.query("events").rows[0]["n_claims"] == 2
+    reconcile(ledger, rebuild=True)
+    assert [g["n_reports"] for g in ledger.query("claim_groups").rows] == [2]
+    assert ledger.query("events").rows[0]["n_claims"] == 2
+    # the first page changes its figure: its old claim leaves the group and the event
+    store_document(ledger.db, doc(1, "Correction: twelve Russians killed near Bakhmut.", "2025-03-01", "a.example",
+                                  url="https://a.example/x"),
+                   [make_claim(low=12, high=12, place="Bakhmut", admin1="Donetsk Oblast", lat=48.59, lon=38.0,
+                               start="2025-03-01")])
+    rep = reconcile(ledger)
+    assert rep.stale == 1
+    assert sorted(g["n_reports"] for g in ledger.query("claim_groups").rows) == [1, 1]
+    event = ledger.query("events").rows[0]
+    assert event["n_claims"] == 2 and event["deaths"]["high"] == 12
+
+
+def _info(low: int | None, high: int | None, side: str, stance: str = "asserted", i: int = 1) -> ClaimInfo:
+    return ClaimInfo(id=i, document_id=i, kind="killed", party="Russia", side=side, name=None, low=low, high=high,
+                     qualifier=None, stance=stance, stated="2025-01-01", date_start=None, date="2025-01-01",
+                     time_precision="day", place="X", admin1=None, country=None, lat=None, lon=None, precision=None,
+                     evidence="", group_key="", group_id=None, event_id=None, is_tally=False, current=True,
+                     published=None, outlet=None, doc_root=i)
+
+
+@pytest.mark.parametrize(("claims", "expected"), [
+    ([_info(10, 10, "A")], (10, 10, 10)),
+    ([_info(10, 10, "A"), _info(30, 30, "B", i=2)], (10, 20, 30)),
+    ([_info(10, 20, "A")], (10, 15, 20)),
+    ([_info(100, None, "A")], (100, 100, 100)),
+    ([_info(None, 50, "A"), _info(0, 0, "B", "denied", 2)], (0, 25, 50)),
+    ([_info(None, None, "A")], None),
+])
+def test_summary_rule(claims: list[ClaimInfo], expected: tuple[int, int, int] | None) -> None:
+    s = summarize_party(claims)
+    assert (None if s is None else (s["low"], s["best"], s["high"])) == expected
