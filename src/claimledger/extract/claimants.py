@@ -1,0 +1,117 @@
+"""Who makes a claim: reported speech, 'according to X', quotes (speaker before, after or in an earlier
+sentence), headline tails ('… - mayor'), and the document's speaker for addresses and statements."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from claimledger.extract.lexicon import Lexicon
+from claimledger.normalize import parties
+
+_REPORT_WORDS = (r"said|says|say|stated|states|announced|announces|reported|reports|noted|notes|claimed|claims|told|"
+                 r"added|wrote|writes|posted|stressed|emphasi[sz]ed|confirmed|confirms|informed|declared|asserted|"
+                 r"revealed|estimated|estimates|assessed|assesses|specified|clarified|published|spoke|tweeted|updated|"
+                 r"warned|denied|denies|explained|insisted|acknowledged|admitted|indicated|mentioned|disclosed|"
+                 r"reports|informs")
+_TAIL_RE = re.compile(r"\s[-–—]\s+(?P<who>[^-–—.!?\"]{2,70}?)\s*[.!?]?$")
+_TRAIL_RE = re.compile(r",\s+(?P<who>(?:the\s+)?[\w'’.\- ]{2,60}?)\s+(?:" + _REPORT_WORDS + r")(?:\s+\w+){0,3}\s*[.!?]?$")
+_ACCORDING_RE = re.compile(r"(?i)\baccording to (?P<who>(?:the\s+)?[A-Z][\w'’.\-]*(?:\s+(?:of\s+the\s+|of\s+|the\s+|'s\s+)?[A-Z][\w'’.\-]*){0,6}|(?:the\s+)?[a-z]+(?:\s+[a-z]+)?\s+(?:ministry|office|staff|service|administration|command|police))")
+_PRONOUNS = {"he", "she", "they", "we", "i", "it", "who", "which", "this", "that"}
+_GENERIC = {"source", "sources", "media", "reports", "officials", "data", "preliminary data", "the data",
+            "information", "preliminary information", "the report"}
+
+
+@dataclass
+class Attribution:
+    name: str | None
+    side: str | None
+    date_text: str | None = None     # a date attached to the reporting verb ("on Tuesday", "in December")
+    origin: str = "none"             # reported | according | quote | tail | speaker | press | none
+
+
+def side_for(name: str | None, context: str) -> str | None:
+    return parties.side_of_claimant(name, context)
+
+
+def tail_attribution(sentence: str) -> Attribution | None:
+    """Headline tails: '… - Gaidai', '… — General Staff', '…, the republic reported'."""
+    m = _TAIL_RE.search(sentence)
+    if m:
+        who = m.group("who").strip()
+        words = who.split()
+        if 1 <= len(words) <= 8 and not re.search(r"\b(" + _REPORT_WORDS + r"|killed|died|wounded|destroyed)\b", who):
+            if not re.match(r"^\d", who):
+                return Attribution(name=who, side=side_for(who, sentence), origin="tail")
+    m = _TRAIL_RE.search(sentence)
+    if m:
+        who = m.group("who").strip()
+        if who.lower() not in _PRONOUNS and len(who.split()) <= 8:
+            return Attribution(name=who, side=side_for(who, sentence), origin="tail")
+    return None
+
+
+def according_to(sentence: str) -> Attribution | None:
+    m = _ACCORDING_RE.search(sentence)
+    if not m:
+        return None
+    who = m.group("who").strip().rstrip(",")
+    if who.lower() in _GENERIC or who.lower().startswith(("preliminary", "the data", "data", "information", "estimates")):
+        return None
+    return Attribution(name=who, side=side_for(who, sentence), origin="according")
+
+
+def reported_speech(lex: Lexicon, sent: Any) -> tuple[Attribution, int] | None:
+    """The subject of a reporting verb in a parsed sentence ('Ukraine's SOF announced on Tuesday that …')."""
+    for tok in sent:
+        if tok.pos_ != "VERB" or tok.lemma_.lower() not in lex.report_verbs:
+            continue
+        subj = next((c for c in tok.children if c.dep_ in ("nsubj",)), None)
+        if subj is None:
+            continue
+        if subj.text.lower() in _PRONOUNS:
+            return Attribution(name=subj.text, side=None, date_text=_verb_date(sent, tok), origin="pronoun"), tok.i
+        start = subj.left_edge.i
+        end = subj.i + 1
+        # keep compounds/flat names right of the head ("Pentagon spokesman Maj. Gen. Pat Ryder")
+        while end < len(sent) and sent[end].dep_ in ("compound", "flat", "appos") and sent[end].head.i == subj.i \
+                and sent[end].pos_ == "PROPN":
+            end += 1
+        name = sent[start:end].text
+        if name.lower() in _GENERIC:
+            continue
+        if not any(t.pos_ in ("PROPN",) or t.ent_type_ in ("ORG", "PERSON", "GPE", "NORP") for t in sent[start:end]) \
+                and not re.search(r"ministry|staff|office|administration|command|service|mayor|governor|head|spokes|"
+                                  r"president|minister|republic|militia|headquarters|military|army|forces|police|"
+                                  r"official|commander|adviser|advisor|ombudsman|prosecutor", name, re.I):
+            continue
+        return Attribution(name=name, side=side_for(name, sent.text), date_text=_verb_date(sent, tok),
+                           origin="reported"), tok.i
+    return None
+
+
+def _verb_date(sent: Any, verb: Any) -> str | None:
+    """A DATE entity attached to the reporting verb, or opening the sentence ('On Saturday, … said')."""
+    for ent in sent.ents:
+        if ent.label_ not in ("DATE", "TIME"):
+            continue
+        root = ent.root
+        hops = [root.head, root.head.head]
+        if verb in hops or (ent.start <= 2 and verb.dep_ == "ROOT"):
+            prev = sent[ent.start - 1].text.lower() if ent.start > 0 else ""
+            return (prev + " " + ent.text).strip() if prev in ("on", "in", "late", "early", "since") else ent.text
+    return None
+
+
+def regex_speaker(sentence: str) -> str | None:
+    """Cheap speaker guess for unparsed sentences: 'Capitalised Name … said'."""
+    m = re.search(r"((?:[A-Z][\w'’.\-]*\s+){0,6}[A-Z][\w'’.\-]*)(?:\s+\([^)]*\))?(?:,[^,]{1,60},)?\s+(?:" + _REPORT_WORDS + r")\b",
+                  sentence)
+    if m:
+        name = m.group(1).strip()
+        if name.lower() not in _PRONOUNS and name.split()[0] not in ("The", "In", "On", "A", "This", "It"):
+            return name
+        if name.split()[0] == "The" and len(name.split()) > 1:
+            return name
+    return None

@@ -1,0 +1,298 @@
+"""Link kind triggers to victim mentions and decide each candidate's kind.
+
+Active verbs take the mentions that follow them ("destroyed 77 invaders, six tanks and three Pantsir"),
+passives and intransitives the nearest one before ("13 people died"), nouns the count beside them
+("50 casualties", "losses … amounted to 50 people", "15,000 of them irrecoverable losses").
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from claimledger.extract.lexicon import Lexicon
+from claimledger.extract.mentions import Candidate, Mention, Trigger
+from claimledger.normalize import parties
+from claimledger.normalize.quantities import unspecified
+
+_CLAUSE_BREAK = {";", ":", "while", "whereas", "but", "although", "though", "because", "after", "before", "when",
+                 "where", "which", "who", "that", "as", "if", "since"}
+_RESULT_WORDS = ("amounted", "amount", "reached", "reach", "totaled", "totalled", "total", "exceeded", "exceed",
+                 "stood", "stand", "rose", "rise", "climbed", "increased", "grew", "is", "was", "are", "were")
+
+PEOPLE_KIND = {
+    "killed": "killed", "wounded": "wounded", "casualties": "casualties", "destroy": "casualties",
+    "lose": "casualties", "capture": "captured", "captured": "captured", "seize": "captured",
+    "surrendered": "surrendered", "deployed": "deployed", "irrecoverable": "irrecoverable", "missing": "missing",
+}
+EQUIPMENT_KIND = {
+    "destroy": "equipment_destroyed", "casualties": "equipment_destroyed", "lose": "equipment_destroyed",
+    "damaged": "equipment_damaged", "hit": "equipment_damaged", "capture": "equipment_captured",
+    "captured": "equipment_captured", "seize": "equipment_captured", "deployed": "deployed",
+}
+
+
+def kind_for(family: str, vtype: str) -> str | None:
+    if vtype == "equipment":
+        return EQUIPMENT_KIND.get(family)
+    return PEOPLE_KIND.get(family)
+
+
+def _is_means_use(sent: Any, m: Mention) -> bool:
+    """'using drones', 'with artillery', 'by a Russian missile': instruments, not victims."""
+    if m.head is None or m.vtype != "equipment":
+        return False
+    head = sent[m.head]
+    prev = sent[m.start - 1].text.lower() if m.start > 0 else ""
+    if prev in ("using", "with", "by", "from", "via", "use", "used", "of") or head.head.lemma_ == "use":
+        return True
+    return head.dep_ == "pobj" and head.head.text.lower() in ("by", "with", "from", "using")
+
+
+def _between_has_break(sent: Any, a: int, b: int, triggers: dict[int, Trigger]) -> bool:
+    for t in sent[a:b]:
+        if t.text.lower() in _CLAUSE_BREAK or t.i in triggers:
+            return True
+    return False
+
+
+def link(lex: Lexicon, sent: Any, triggers: list[Trigger], mentions: list[Mention]) -> list[Candidate]:
+    by_i = {t.i: t for t in triggers}
+    victims = [m for m in mentions if not _is_means_use(sent, m)]
+    _resolve_bare(sent, victims)
+    out: list[Candidate] = []
+    combined = _coordinated_triggers(sent, triggers)
+    for trig in triggers:
+        if trig.hypothetical:
+            continue
+        found = _arguments(lex, sent, trig, victims, by_i)
+        partner = combined.get(trig.i)
+        for m in found:
+            fam = trig.family
+            if partner is not None and m.quantity.low is not None or partner is not None and m.quantity.high is not None:
+                if {fam, partner.family} <= {"killed", "wounded", "casualties"}:
+                    if trig.i > partner.i:
+                        continue  # the first trigger of the pair emits the combined claim
+                    fam = "casualties"
+            if fam == "lose":
+                fam = _lost_then(sent, m) or fam
+            kind = kind_for(fam, m.vtype)
+            if kind is None:
+                continue
+            if kind == "deployed" and m.quantity.low is None and m.quantity.high is None and not m.quantity.text:
+                continue  # deployment without a number says nothing countable
+            m.used = True
+            cand = Candidate(kind=kind, mention=m, trigger=trig)
+            if fam in ("lose", "deployed") or trig.family in ("lose", "deployed"):
+                cand.owner_party = _subject_party(sent, trig)
+            else:
+                cand.agent_party = _agent_party(sent, trig)
+            out.append(cand)
+    return out
+
+
+def _lost_then(sent: Any, m: Mention) -> str | None:
+    """'lost N soldiers killed and wounded' → casualties; 'lost N … killed' → killed."""
+    after = sent[m.end: m.end + 4].text.lower()
+    if after.startswith(("killed and wounded", "killed or wounded", "wounded and killed", "dead and wounded")):
+        return "casualties"
+    if after.startswith("killed"):
+        return "killed"
+    if after.startswith(("wounded", "injured")):
+        return "wounded"
+    return None
+
+
+def _coordinated_triggers(sent: Any, triggers: list[Trigger]) -> dict[int, Trigger]:
+    """Pairs like 'killed and wounded', 'killed or mutilated' with nothing but a conjunction between."""
+    pairs: dict[int, Trigger] = {}
+    for a, b in zip(triggers, triggers[1:]):
+        between = [t.text.lower() for t in sent[a.end:b.i]]
+        if between and set(between) <= {"and", "or", ",", "both", "/"} and ("and" in between or "or" in between):
+            pairs[a.i] = b
+            pairs[b.i] = a
+    return pairs
+
+
+def _resolve_bare(sent: Any, mentions: list[Mention]) -> None:
+    """A bare number takes its victim from the nearest headed mention (previous first, else next)."""
+    for k, m in enumerate(mentions):
+        if not m.bare:
+            continue
+        prev = next((x for x in reversed(mentions[:k]) if not x.bare), None)
+        nxt = next((x for x in mentions[k + 1:] if not x.bare), None)
+        src = prev
+        if nxt is not None and (prev is None or (nxt.start - m.end) < (m.start - prev.end) and nxt.start - m.end <= 4):
+            src = nxt
+        if src is not None:
+            m.vtype, m.item, m.party, m.hostile = src.vtype, src.item, src.party, src.hostile
+            m.text = src.text
+        else:
+            m.vtype = "unknown"
+
+
+def _arguments(lex: Lexicon, sent: Any, trig: Trigger, mentions: list[Mention], by_i: dict[int, Trigger]) -> list[Mention]:
+    tok = sent[trig.i]
+    if trig.direction == "right":
+        got = _right_list(sent, trig, mentions, by_i)
+        if got:
+            return got
+        # no object: a participle used passively in a headline ("civilians killed and wounded")
+        left = _nearest_left(sent, trig, mentions, by_i)
+        return [left] if left is not None and (tok.tag_ == "VBN" or tok.dep_ in ("amod", "acl")) else []
+    if trig.direction == "left":
+        left = _nearest_left(sent, trig, mentions, by_i)
+        if left is not None:
+            return [left]
+        # "Killed were 5 soldiers" / "wounded: 12 civilians"
+        right = [m for m in mentions if m.start > trig.i and m.start - trig.end <= 2]
+        return right[:1]
+    # noun triggers
+    for m in mentions:  # "killed civilians", "dead civilians", "wounded soldiers"
+        if m.head is not None and tok.head.i == m.head and tok.dep_ in ("amod", "compound") and m.start <= trig.i < m.head:
+            return [m]
+    for m in mentions:  # "N casualties", "two dead", "dozens of wounded", "15,000 of them irrecoverable losses"
+        if m.end <= trig.i and trig.i - m.end <= 2 and not sent[m.end:trig.i].text.strip(" ,").count(" "):
+            if m.head is None or m.head == m.end - 1:
+                return [m]
+    # "losses of the AFU … amounted to 50 people"
+    for m in mentions:
+        if m.start > trig.i and any(t.lemma_.lower() in _RESULT_WORDS or t.text.lower() in _RESULT_WORDS
+                                    for t in sent[max(trig.i, m.start - 3): m.start]):
+            if _owner_from_of(sent, tok) and m.party is None:
+                m.party = _owner_from_of(sent, tok)
+            return [m]
+    # "suffered casualties", "casualties among the civilian population", "losses of the enemy"
+    owner = _owner_from_of(sent, tok)
+    among = _among(lex, sent, tok, mentions)
+    if among is not None:
+        return [among]
+    if tok.head.lemma_.lower() in ("suffer", "sustain", "incur", "bear", "have") and tok.dep_ in ("dobj", "obj"):
+        subj = next((c for c in tok.head.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        if subj is not None:
+            m = next((x for x in mentions if x.head == subj.i), None)
+            if m is not None:
+                return [m]
+            party = parties.party_of(" ".join(t.text for t in subj.subtree))
+            usage = parties.hostile_usage(" ".join(t.text for t in subj.subtree))
+            return [Mention(start=subj.i, end=subj.i + 1, head=None, quantity=unspecified(""), vtype="military"
+                            if party or usage else "unknown", party=party, hostile=usage,
+                            text=" ".join(t.text for t in subj.subtree))]
+    if owner is not None and tok.lemma_.lower() in ("loss", "casualty"):
+        return [Mention(start=trig.i, end=trig.i + 1, head=None, quantity=unspecified(""), vtype="military", party=owner,
+                        text=tok.text)]
+    return []
+
+
+def _right_list(sent: Any, trig: Trigger, mentions: list[Mention], by_i: dict[int, Trigger]) -> list[Mention]:
+    got: list[Mention] = []
+    cursor = trig.end
+    for m in mentions:
+        if m.start < cursor or m.used and m.start < trig.end:
+            continue
+        gap = sent[cursor:m.start]
+        gap_words = [t.text.lower() for t in gap]
+        if not got:
+            if len(gap) > 4 or any(t.i in by_i for t in gap) or any(w in (";", ":", "that", "which") for w in gap_words):
+                break
+            if any(t.pos_ in ("VERB", "AUX") and t.i != trig.i for t in gap):
+                break
+        else:
+            # continue a list: ", ", "and", "as well as", "and another"; stop at a new verb or clause
+            if any(t.i in by_i for t in gap) or any(t.pos_ in ("AUX",) for t in gap):
+                break
+            if len(gap) > 8 or not any(w in (",", "and", "well", "plus", "including") for w in gap_words):
+                break
+            if any(t.pos_ == "VERB" and t.tag_ not in ("VBG", "VBN") for t in gap):
+                break
+        got.append(m)
+        cursor = m.end
+    return got
+
+
+def _nearest_left(sent: Any, trig: Trigger, mentions: list[Mention], by_i: dict[int, Trigger]) -> Mention | None:
+    best = None
+    for m in mentions:
+        if m.end > trig.i:
+            break
+        if m.used:
+            continue
+        gap = sent[m.end:trig.i]
+        if len(gap) > 14:
+            continue
+        if any(t.i in by_i and by_i[t.i].direction == "left" for t in gap):
+            continue
+        if any(t.text in (";",) for t in gap):
+            continue
+        best = m
+    if best is None:
+        # share a mention with a coordinated trigger: "were killed or mutilated" (second trigger)
+        for m in reversed(mentions):
+            if m.end <= trig.i and m.used and all(t.text.lower() in ("and", "or", ",", "were", "was", "have", "been",
+                                                                      "had", "has", "both") or t.i in by_i
+                                                   for t in sent[m.end:trig.i]):
+                return m
+    return best
+
+
+def _among(lex: Lexicon, sent: Any, tok: Any, mentions: list[Mention]) -> Mention | None:
+    for c in tok.children:
+        if c.dep_ == "prep" and c.text.lower() in ("among", "of"):
+            for m in mentions:
+                if m.head is not None and m.head in [x.i for x in c.subtree]:
+                    return m
+    return None
+
+
+def _owner_from_of(sent: Any, tok: Any) -> str | None:
+    """'losses of the Armed Forces of Ukraine', 'the enemy's losses', 'Russian losses'."""
+    txt = []
+    for c in tok.children:
+        if c.dep_ in ("prep",) and c.text.lower() == "of":
+            txt.append(" ".join(t.text for t in c.subtree))
+        if c.dep_ in ("poss", "amod", "compound"):
+            txt.append(" ".join(t.text for t in c.subtree))
+    joined = " ".join(txt)
+    if not joined:
+        return None
+    party = parties.party_of(joined)
+    if party:
+        return party
+    usage = parties.hostile_usage(joined)
+    return "hostile:" + usage if usage else None
+
+
+def _subject_party(sent: Any, trig: Trigger) -> str | None:
+    tok = sent[trig.i]
+    subj = next((c for c in tok.children if c.dep_ in ("nsubj",)), None)
+    if subj is None and tok.dep_ == "conj":
+        subj = next((c for c in tok.head.children if c.dep_ in ("nsubj",)), None)
+    if subj is None:
+        return None
+    txt = " ".join(t.text for t in subj.subtree)
+    party = parties.party_of(txt)
+    if party:
+        return party
+    usage = parties.hostile_usage(txt)
+    return "hostile:" + usage if usage else None
+
+
+def _agent_party(sent: Any, trig: Trigger) -> str | None:
+    """Who did it: the subject of an active verb, or the 'by X' of a passive."""
+    tok = sent[trig.i]
+    cands = []
+    for c in tok.children:
+        if c.dep_ == "nsubj":
+            cands.append(c)
+        if c.dep_ == "agent":
+            cands.extend(x for x in c.children if x.dep_ == "pobj")
+    if not cands and tok.dep_ == "conj":
+        cands = [c for c in tok.head.children if c.dep_ == "nsubj"]
+    for c in cands:
+        txt = " ".join(t.text for t in c.subtree)
+        party = parties.party_of(txt)
+        if party:
+            return party
+        usage = parties.hostile_usage(txt)
+        if usage:
+            return "hostile:" + usage
+    return None

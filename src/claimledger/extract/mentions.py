@@ -1,0 +1,352 @@
+"""Sentence → candidate claims: find victim mentions (quantity + who/what), kind triggers, and link them.
+
+Works on one parsed sentence (a spaCy Doc). Linking uses the parse where it is reliable (objects of
+active verbs, subjects of passives) and word order where the small model stumbles (headlines such as
+"20 civilians killed, 22 wounded").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from claimledger.extract.lexicon import Lexicon, get_lexicon
+from claimledger.model import Quantity
+from claimledger.normalize import parties
+from claimledger.normalize.quantities import QuantityMatch, find_quantities, single, unspecified, zero
+
+PEOPLE_TYPES = ("military", "civilian", "unknown", "mixed")
+_FILLER_POS = {"ADJ", "PROPN", "DET", "NOUN", "PUNCT", "PART", "NUM", "ADP", "CCONJ", "ADV", "VERB", "X", "SYM"}
+_AGE_RE = re.compile(r"^\s*(?:-|\s)?(?:year|month|day|week|hour|minute|km|kilomet|met|percent|%|times|st\b|nd\b|rd\b|th\b)", re.I)
+
+
+@dataclass
+class Mention:
+    """Who or what a claim is about, with its quantity."""
+
+    start: int                      # token index (inclusive)
+    end: int                        # token index (exclusive)
+    head: int | None                # victim noun token, None for a bare number or pronoun
+    quantity: Quantity
+    vtype: str = "unknown"          # military | civilian | unknown | equipment
+    item: str | None = None
+    party: str | None = None
+    text: str = ""
+    bare: bool = False              # "five", "1,478", "N of them": victim taken from a neighbour
+    used: bool = False
+    hostile: str | None = None      # invaders/occupiers/enemy usage
+
+
+@dataclass
+class Trigger:
+    i: int
+    family: str                     # killed, wounded, casualties, destroy, lose, capture, ...
+    direction: str                  # "right" (active: object follows), "left" (passive/intransitive), "noun"
+    end: int = 0
+    negated: bool = False
+    hypothetical: bool = False
+    combined_with: int | None = None  # index of a coordinated trigger ("killed and wounded")
+
+
+@dataclass
+class Candidate:
+    kind: str
+    mention: Mention
+    trigger: Trigger
+    agent_party: str | None = None
+    owner_party: str | None = None    # for lose/suffer: the subject owns the losses
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def _lemma(tok: Any) -> str:
+    return str(tok.lemma_).lower()
+
+
+def equipment_item(lex: Lexicon, sent: Any, head: Any) -> str | None:
+    """Item of an equipment noun, looking at multiword names that end in the head ("infantry fighting vehicle")."""
+    for n in range(min(lex.equipment_max_words, head.i + 1), 0, -1):
+        words = [t.text.lower() for t in sent[head.i - n + 1: head.i + 1]]
+        key = " ".join(words)
+        for k in (key, " ".join(words[:-1] + [str(head.lemma_).lower()])):
+            if k in lex.equipment:
+                return lex.equipment[k]
+    t = head.text.lower()
+    if re.match(r"(su|mig|ka|mi|tu|il|an|t|bmp|btr|s)-\d+", t):
+        return lex.equipment.get(re.sub(r"\d+$", "", t).rstrip("-") + "-", None) or (
+            "aircraft" if t.startswith(("su", "mig", "tu", "il", "an")) else
+            "helicopter" if t.startswith(("ka", "mi")) else
+            "tank" if t.startswith("t-") else "armored_vehicle" if t.startswith(("bmp", "btr")) else
+            "air_defense" if t.startswith("s-") else None)
+    return None
+
+
+def victim_class(lex: Lexicon, sent: Any, tok: Any) -> tuple[str, str | None] | None:
+    """(type, item) if the token names people or equipment that can be a claim's victim."""
+    if tok.pos_ not in ("NOUN", "PROPN", "ADJ", "NUM", "X", "VERB"):
+        return None
+    low, lem = tok.text.lower(), _lemma(tok)
+    if lem in lex.not_victims or low in lex.not_victims:
+        return None
+    item = equipment_item(lex, sent, tok)
+    if item is not None and tok.pos_ != "VERB":
+        # "drones" in "using drones" is a means, not a victim: callers check links
+        return "equipment", item
+    if low in lex.nationality_nouns:
+        return "civilian", None
+    # multiword people nouns ("media workers", "service members")
+    if tok.i > 0:
+        two = f"{sent[tok.i - 1].text.lower()} {lem}"
+        if two in lex.civilian:
+            return "civilian", None
+        if two in lex.military:
+            return "military", None
+    if lem in lex.military or low in lex.military:
+        if low in ("man", "men", "force", "forces", "staff", "guard") and not _military_context(sent, tok):
+            return ("civilian", None) if low in ("man", "men") else None
+        return "military", None
+    if lem in lex.civilian or low in lex.civilian:
+        if low in ("life", "lives"):
+            return "unknown", None
+        return "civilian", None
+    return None
+
+
+def _military_context(sent: Any, tok: Any) -> bool:
+    window = " ".join(t.text.lower() for t in sent[max(0, tok.i - 3): tok.i])
+    return bool(re.search(r"russian|ukrainian|enemy|korean|armed|military|special|our|their|occupation|border|national", window))
+
+
+def trigger_of(lex: Lexicon, sent: Any, tok: Any) -> Trigger | None:
+    """A kind trigger at this token, with the direction in which its victims stand."""
+    low, lem = tok.text.lower(), _lemma(tok)
+    nxt = sent[tok.i + 1].text.lower() if tok.i + 1 < len(sent) else ""
+    prev = sent[tok.i - 1].text.lower() if tok.i > 0 else ""
+    if tok.pos_ in ("VERB", "AUX") or (tok.tag_ in ("VBN", "VBD", "VBG", "VBZ", "VBP") and lem in lex.trigger_verbs):
+        fam = lex.trigger_verbs.get(lem)
+        if lem == "take" and re.match(r"(the )?li(fe|ves)", " ".join(t.text.lower() for t in sent[tok.i + 1: tok.i + 3])):
+            fam = "killed"
+        if lem == "take" and nxt in ("prisoner", "prisoners", "captive"):
+            return Trigger(tok.i, "captured_intr", "left", end=tok.i + 2)
+        if lem == "lose" and nxt in ("their", "his", "her") and sent[tok.i + 2: tok.i + 3].text.lower() in ("lives", "life"):
+            return Trigger(tok.i, "killed_intr", "left", end=tok.i + 3)
+        if lem == "go" and nxt == "missing":
+            return Trigger(tok.i, "missing", "left", end=tok.i + 2)
+        if lem == "fall" and nxt in ("victim", "victims"):
+            return Trigger(tok.i, "casualties_intr", "left", end=tok.i + 2)
+        if lem == "shoot":
+            if nxt == "down" or any(c.dep_ == "prt" and c.text.lower() == "down" for c in tok.children):
+                fam = "destroy"
+            elif nxt == "dead":
+                fam = "killed"
+            else:
+                return None
+        if lem == "wipe" and nxt != "out" and not any(c.text.lower() == "out" for c in tok.children):
+            return None
+        if lem == "put" and "out of action" in sent[tok.i: tok.i + 6].text.lower():
+            fam = "casualties"
+        if lem == "down" and tok.pos_ != "VERB":
+            return None
+        if fam is None:
+            return None
+        if low in ("dead",):
+            fam = "killed"
+        passive = any(c.dep_ in ("auxpass", "nsubjpass") for c in tok.children) or (
+            tok.tag_ == "VBN" and prev in ("was", "were", "been", "be", "being", "is", "are", "got", "get"))
+        if fam.endswith("_intr"):
+            return Trigger(tok.i, fam[:-5], "left", end=tok.i + 1)
+        if tok.tag_ == "VBN" and not passive and not any(c.dep_ in ("aux",) for c in tok.children) \
+                and tok.dep_ in ("amod", "acl", "ROOT", "conj", "relcl", "npadvmod", "advcl", "appos", "ccomp"):
+            # participle after a noun: "20 civilians killed", "Russian soldiers killed", "downed aircraft"
+            has_obj = any(c.dep_ in ("dobj", "obj") for c in tok.children)
+            if not has_obj:
+                return Trigger(tok.i, fam, "left", end=tok.i + 1)
+        if passive:
+            return Trigger(tok.i, fam, "left", end=tok.i + 1)
+        return Trigger(tok.i, fam, "right", end=tok.i + 1)
+    if tok.pos_ in ("NOUN", "PROPN", "ADJ", "NUM") or tok.tag_ in ("NNS", "NN", "JJ"):
+        if low in ("irrecoverable", "irretrievable") and nxt.startswith(("loss", "casualt")):
+            return Trigger(tok.i, "irrecoverable", "noun", end=tok.i + 2)
+        if lem in ("loss", "casualty") and prev in ("irrecoverable", "irretrievable"):
+            return None
+        if low == "toll" and prev == "death":
+            return Trigger(tok.i, "killed", "noun", end=tok.i + 1)
+        fam = lex.trigger_nouns.get(low) or lex.trigger_nouns.get(lem)
+        if tok.pos_ == "ADJ" or tok.dep_ in ("amod", "acomp"):
+            fam = lex.trigger_adjectives.get(low) or fam
+        if fam is None:
+            return None
+        if lem == "victim" and prev != "fallen":
+            return None
+        if lem in ("body", "corpse") and not re.search(r"found|recovered|pulled|exhumed|buried|lying|discovered|bodies of|taken out|retrieved|identified", sent.text.lower()):
+            return None
+        return Trigger(tok.i, fam, "noun", end=tok.i + 1)
+    return None
+
+
+def _hypothetical(sent: Any, tok: Any) -> bool:
+    """Modal or conditional governing the trigger: "will very likely climb", "could kill", "if … were killed"."""
+    heads = [tok] + list(tok.ancestors)[:3]
+    for h in heads:
+        for c in h.children:
+            if c.dep_ == "aux" and c.text.lower() in ("will", "would", "could", "might", "may", "should", "can", "'ll", "wo"):
+                return True
+            if c.dep_ == "mark" and c.text.lower() in ("if", "unless"):
+                return True
+    return False
+
+
+def _negated(sent: Any, tok: Any) -> bool:
+    return any(c.dep_ == "neg" for c in tok.children) or (tok.i > 0 and sent[tok.i - 1].text.lower() in ("no", "without"))
+
+
+def find_mentions(lex: Lexicon, sent: Any, triggers: list[Trigger]) -> list[Mention]:
+    text = sent.text
+    qmatches = [q for q in find_quantities(text) if not _AGE_RE.match(text[q.end:q.end + 8])]
+    # quantities attach to the nearest following victim head through filler words only
+    heads: list[tuple[Any, tuple[str, str | None]]] = []
+    trigger_idx = {t.i for t in triggers}
+    for tok in sent:
+        vc = victim_class(lex, sent, tok)
+        if vc is None:
+            continue
+        if tok.i in trigger_idx and vc[0] != "equipment":
+            # "dead"/"wounded" as nouns are triggers; but "the wounded" can also be victims: keep as trigger
+            continue
+        if tok.dep_ == "compound" and tok.head.i > tok.i and victim_class(lex, sent, tok.head) is not None:
+            continue  # "infantry soldiers": the head is the last noun
+        if vc[0] == "equipment" and tok.dep_ == "compound":
+            continue
+        heads.append((tok, vc))
+    mentions: list[Mention] = []
+    used_q: set[int] = set()
+    for tok, (vtype, item) in heads:
+        q, qstart = _quantity_for(sent, tok, qmatches, used_q)
+        start = qstart if qstart is not None else _left_edge(sent, tok)
+        end = tok.i + 1
+        end = _right_extension(sent, tok, end)
+        span = sent[start:end]
+        mtext = span.text
+        if q is None:
+            q = _implicit_quantity(sent, tok, start)
+        party = parties.party_of(mtext, equipment=vtype == "equipment")
+        if vtype != "equipment" and tok.text.lower() in lex.nationality_nouns:
+            party = lex.nationality_nouns[tok.text.lower()]
+        hostile = parties.hostile_usage(mtext)
+        if vtype == "civilian" and tok.lemma_.lower() in ("invader", "occupier", "enemy"):
+            vtype = "military"
+        mentions.append(Mention(start=start, end=end, head=tok.i, quantity=q, vtype=vtype, item=item,
+                                party=party, text=_victim_text(sent, tok, start, end, q), hostile=hostile))
+    # bare quantities: "five in a gunbattle", "1,478 have surrendered", "406 were injured", "N of them"
+    for idx, qm in enumerate(qmatches):
+        if idx in used_q:
+            continue
+        toks = _char_span_tokens(sent, qm.start, qm.end)
+        if not toks:
+            continue
+        first, last = toks[0], toks[-1]
+        after = sent[last.i + 1: last.i + 4]
+        after_text = after.text.lower()
+        of_them = re.match(r"of (them|whom|those|these|which)\b", after_text)
+        nxt = after[0] if len(after) else None
+        ok = False
+        if of_them:
+            ok = True
+        elif nxt is not None and (nxt.pos_ in ("AUX", "VERB") or nxt.i in trigger_idx or nxt.text in (",", ".", ")")
+                                  or nxt.text.lower() in ("in", "and", "by", "with", "of", "were", "more", "others", "other")):
+            ok = nxt.text.lower() not in ("of",) or bool(re.match(r"of (the )?(wounded|dead|killed|injured)", after_text))
+        elif nxt is None:
+            ok = True
+        if first.i > 0 and sent[first.i - 1].text.lower() in ("to", "reached", "at", "totaled", "totalled", "exceeded", "is", "was", "are", "were"):
+            ok = True
+        if not ok:
+            continue
+        if qm.is_unit and not of_them:
+            continue
+        # a bare 4-digit year ("in 2022") is not a count
+        if re.fullmatch(r"(19|20)\d\d", qm.quantity.text or ""):
+            continue
+        end = last.i + 1 + (3 if of_them else 0)
+        mentions.append(Mention(start=first.i, end=min(end, len(sent)), head=None, quantity=qm.quantity,
+                                text="", bare=True))
+    mentions.sort(key=lambda m: m.start)
+    return mentions
+
+
+def _char_span_tokens(sent: Any, start: int, end: int) -> list[Any]:
+    return [t for t in sent if t.idx >= start and t.idx < end]
+
+
+def _quantity_for(sent: Any, head: Any, qmatches: list[QuantityMatch], used: set[int]) -> tuple[Quantity | None, int | None]:
+    """The quantity phrase that counts this head: the last one before it, joined by filler words only."""
+    best = None
+    for idx, qm in enumerate(qmatches):
+        if idx in used or qm.end > head.idx:
+            continue
+        between = [t for t in sent if t.idx >= qm.end and t.i < head.i]
+        if len(between) > 7:
+            continue
+        if any(t.pos_ not in _FILLER_POS or t.pos_ == "VERB" and t.tag_ not in ("VBN", "VBG") for t in between):
+            continue
+        if any(t.text in (",", ";", ":", "(", ")") or t.text.lower() in ("and", "or", "in", "at", "on", "by", "from", "to", "with", "for")
+               for t in between):
+            continue
+        if any(t.pos_ == "NUM" for t in between):
+            continue
+        if any(t.pos_ == "ADP" and t.text.lower() != "of" for t in between):
+            continue
+        best = idx
+    if best is None:
+        return None, None
+    used.add(best)
+    toks = _char_span_tokens(sent, qmatches[best].start, qmatches[best].end)
+    return qmatches[best].quantity, (toks[0].i if toks else None)
+
+
+def _left_edge(sent: Any, head: Any) -> int:
+    i = head.i
+    while i > 0:
+        t = sent[i - 1]
+        if t.dep_ in ("amod", "compound", "det", "nmod", "poss", "case", "nummod", "quantmod") and t.head.i >= i - 1 \
+                or t.pos_ in ("ADJ",) and t.head.i == head.i:
+            i -= 1
+        else:
+            break
+    return i
+
+
+def _right_extension(sent: Any, head: Any, end: int) -> int:
+    """Include "of the invaders" / "of the Armed Forces of Ukraine" / "from North Korea" (they carry the party)."""
+    for c in head.children:
+        if c.dep_ == "prep" and c.text.lower() in ("of", "from") and c.i == end:
+            sub = list(c.subtree)
+            txt = " ".join(t.text for t in sub)
+            if parties.party_of(txt) or parties.hostile_usage(txt) or re.search(r"armed forces|army|forces", txt, re.I):
+                return max(end, sub[-1].i + 1)
+    return end
+
+
+def _implicit_quantity(sent: Any, head: Any, start: int) -> Quantity:
+    """No number: a singular with a/an/another/the → 1; 'no casualties' → 0; plural → unspecified."""
+    left = [t for t in sent[start:head.i]]
+    words = [t.text.lower() for t in left]
+    if "no" in words or (head.i > 0 and sent[head.i - 1].text.lower() == "no"):
+        return zero("no " + head.text)
+    if head.tag_ in ("NN", "NNP") and head.lemma_.lower() not in ("military", "personnel", "infantry", "equipment",
+                                                                  "manpower", "population", "hardware", "artillery"):
+        for w in ("a", "an", "another", "one"):
+            if w in words:
+                return single(w if w != "one" else "one")
+        if head.tag_ == "NNP" or any(t.ent_type_ == "PERSON" for t in sent[head.i: head.i + 4]):
+            return single("")
+        if head.dep_ in ("nsubj", "nsubjpass") or "the" in words or "his" in words or "her" in words:
+            return single("")
+    # "a mother and her 11-year-old son": coordinated singulars
+    return unspecified("")
+
+
+def _victim_text(sent: Any, head: Any, start: int, end: int, q: Quantity) -> str:
+    span = sent[start:end].text
+    if q.text and span.startswith(q.text):
+        span = span[len(q.text):].strip()
+    return span

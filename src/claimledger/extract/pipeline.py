@@ -1,0 +1,500 @@
+"""Document → claims. The stages of one document, in order:
+
+1. split into sentences with offsets (cheap), keep those that can hold a claim (prefilter) or name a
+   speaker for a quote, and parse only those, in batches (`nlp.pipe`);
+2. per parsed sentence: triggers, victim mentions, links (extract.mentions / extract.linking);
+3. per candidate: claimant (extract.claimants), party, stance, means, place (normalize.places),
+   dates (normalize.dates), evidence offsets; repeated claims in one document are merged.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+import threading
+from dataclasses import dataclass, field
+from typing import Any
+
+from claimledger.errors import InputError
+from claimledger.extract import claimants as cl
+from claimledger.extract.lexicon import Lexicon, get_lexicon
+from claimledger.extract.linking import link
+from claimledger.extract.mentions import Candidate, find_mentions, trigger_of, _hypothetical, _negated
+from claimledger.model import Claim, Claimant, Document, EventTime, Evidence, Location, Victim
+from claimledger.nlp import get_nlp
+from claimledger.nlp.sentences import split_sentences
+from claimledger.normalize import dates, parties
+
+log = logging.getLogger(__name__)
+
+_QUOTE_OPEN = "\"“"
+_LOCATIVE = {"in", "near", "at", "on", "outside", "around", "of", "into", "to", "from", "over", "across", "towards",
+             "toward", "within", "inside", "by"}
+_CUMULATIVE_RE = re.compile(r"(?i)\b(to date|so far|as of today|since the (?:beginning|start) of (?:the )?(?:full-scale )?"
+                            r"(?:war|invasion|aggression|operation)|since february 24|in total|during the (?:full-scale )?war)\b")
+_REGION_SUFFIX_RE = re.compile(r"^\s+(region|oblast|province|district|direction|area|axis|front|raion|county)\b", re.I)
+_DIR_PREFIX_RE = re.compile(r"(?i)(southern|northern|eastern|western|south-eastern|north-eastern|southeastern|northeastern|central)\s+$")
+
+
+@dataclass
+class Sentence:
+    start: int
+    end: int
+    text: str
+    parse: Any = None
+    places: list[tuple[str, int]] = field(default_factory=list)   # (name, char offset in doc)
+
+
+@dataclass
+class QuoteRegion:
+    start: int
+    end: int
+    attribution: cl.Attribution | None = None
+
+
+class Extractor:
+    """Holds the loaded model and word lists; `run_batch` is the unit of work."""
+
+    def __init__(self) -> None:
+        self.lex: Lexicon = get_lexicon()
+        self.nlp = get_nlp()
+        self._report_re = re.compile(r"(?i)\b(" + cl._REPORT_WORDS + r"|according to)\b")
+        try:
+            from claimledger.normalize import places as _places
+            self.places: Any = _places
+        except Exception:  # places normalizer is optional; names are kept without coordinates
+            self.places = None
+
+    # -- checks -------------------------------------------------------------------------------------
+    def check(self, doc: Document) -> None:
+        from claimledger.sources.validate import validate_text
+
+        validate_text(doc.id, doc.text)
+
+    # -- batch --------------------------------------------------------------------------------------
+    def run_batch(self, docs: list[Document]) -> list[tuple[list[Claim], InputError | None]]:
+        plans: list[list[Sentence]] = []
+        to_parse: list[str] = []
+        where: list[tuple[int, int]] = []
+        for di, doc in enumerate(docs):
+            sents = [Sentence(s, e, doc.text[s:e]) for s, e in split_sentences(doc.text)]
+            plans.append(sents)
+            for si, s in enumerate(sents):
+                if self.needs_parse(s.text):
+                    to_parse.append(s.text)
+                    where.append((di, si))
+        for (di, si), parsed in zip(where, self.nlp.pipe(to_parse, batch_size=128)):
+            plans[di][si].parse = parsed
+        out: list[tuple[list[Claim], InputError | None]] = []
+        for doc, sents in zip(docs, plans):
+            try:
+                out.append((self.extract_doc(doc, sents), None))
+            except Exception as e:  # one document's failure must not stop the batch
+                log.exception("extraction failed for %s", doc.id)
+                out.append(([], InputError(doc.id, f"extraction failed: {type(e).__name__}: {e}", stage="extract")))
+        return out
+
+    def needs_parse(self, text: str) -> bool:
+        if len(text) > 2000:
+            return bool(self.lex.prefilter.search(text))
+        if self.lex.prefilter.search(text):
+            return True
+        return bool(re.search(r"[\"“”]", text) and self._report_re.search(text))
+
+    # -- one document -------------------------------------------------------------------------------
+    def extract_doc(self, doc: Document, sents: list[Sentence]) -> list[Claim]:
+        published = dates.parse_published(doc.published)
+        confidence_scale = 1.0
+        if published is None:
+            inferred = dates.infer_published(doc.text)
+            if inferred is not None:
+                published = inferred[0]
+                confidence_scale = 0.8
+        default = self.default_attribution(doc)
+        quotes = self.quote_regions(doc.text, sents)
+        claims: list[Claim] = []
+        seen: dict[tuple[Any, ...], Claim] = {}
+        last_named: cl.Attribution | None = None
+        place_history: list[tuple[str, int]] = []
+        doc_ctx = self._doc_place_context(doc.text)
+        for s in sents:
+            parsed = s.parse
+            if parsed is not None:
+                s.places = self._places_in(parsed, s.start)
+                rep = cl.reported_speech(self.lex, parsed)
+                if rep is not None and rep[0].origin == "reported" and rep[0].name:
+                    last_named = rep[0]
+            if parsed is not None and self.lex.prefilter.search(s.text):
+                for claim in self._sentence_claims(doc, s, parsed, published, default, quotes, last_named,
+                                                   place_history, doc_ctx):
+                    claim.confidence *= confidence_scale
+                    key = (claim.claimant.side, claim.kind, claim.victim.party, claim.quantity.low,
+                           claim.quantity.high, claim.quantity.qualifier if claim.quantity.low is None
+                           and claim.quantity.high is None else None)
+                    if key in seen:
+                        prev = seen[key]
+                        if claim.evidence.start != prev.evidence.start:
+                            prev.evidence_more.append(claim.evidence)
+                        continue
+                    seen[key] = claim
+                    claims.append(claim)
+            if s.places:
+                place_history.extend(s.places)
+            elif parsed is None and self.places is not None:
+                place_history.extend(self._cheap_places(s))
+        return claims
+
+    # -- attribution --------------------------------------------------------------------------------
+    def default_attribution(self, doc: Document) -> cl.Attribution | None:
+        """The document's own speaker: `speaker` for addresses; an official site's voice otherwise."""
+        chan = parties.official_channel(doc.source, doc.url)
+        if doc.speaker:
+            side = cl.side_for(doc.speaker, "") or (chan or {}).get("side")
+            return cl.Attribution(name=doc.speaker, side=side, origin="speaker")
+        if chan:
+            title = doc.title or ""
+            first_person = re.search(r"\b(I|we|We|our|Our|us)\b", doc.text[:5000]) is not None
+            third = re.search(r"\b(?:The |the )?President\s+(?:of \w+\s+)?(?:\w+ )?(?:awarded|thanked|held|met|signed|"
+                              r"informed|discussed|visited|noted|said|stressed|called|had)\b", title + " " + doc.text[:600])
+            address = re.search(r"(?i)\b(address|speech|remarks|interview|statement by|news conference|meeting|"
+                                r"summit|session|forum|conversation)\b", title)
+            if (first_person or address) and not (third and not first_person):
+                return cl.Attribution(name=chan["head"], side=chan["side"], origin="speaker")
+            return cl.Attribution(name=None, side=chan["side"], origin="press")
+        return None
+
+    def quote_regions(self, text: str, sents: list[Sentence]) -> list[QuoteRegion]:
+        """Quotations with their speakers; a quote left open at a paragraph end continues when the next
+        paragraph opens with a quote mark (news convention)."""
+        regions: list[QuoteRegion] = []
+        open_at: int | None = None
+        i = 0
+        n = len(text)
+        while i < n:
+            ch = text[i]
+            if ch in "“" or (ch == '"' and open_at is None):
+                if open_at is None:
+                    open_at = i
+                i += 1
+                continue
+            if ch in "”" or (ch == '"' and open_at is not None):
+                # a straight quote at a paragraph start while open = continuation
+                if ch == '"' and (i == 0 or text[i - 1] == "\n") and open_at is not None:
+                    i += 1
+                    continue
+                if open_at is not None:
+                    regions.append(QuoteRegion(open_at, i + 1))
+                    open_at = None
+                i += 1
+                continue
+            if ch == "\n" and open_at is not None:
+                j = i
+                while j < n and text[j] in "\n \t":
+                    j += 1
+                if j >= n or text[j] not in _QUOTE_OPEN:
+                    regions.append(QuoteRegion(open_at, i))
+                    open_at = None
+                i = j
+                continue
+            i += 1
+        if open_at is not None:
+            regions.append(QuoteRegion(open_at, n))
+        for r in regions:
+            r.attribution = self._quote_speaker(text, r, sents)
+        return regions
+
+    def _quote_speaker(self, text: str, r: QuoteRegion, sents: list[Sentence]) -> cl.Attribution | None:
+        host = next((s for s in sents if s.start <= r.start < s.end + 1), None)
+        if host is not None:
+            before = text[host.start:r.start]
+            if host.parse is not None:
+                rep = cl.reported_speech(self.lex, host.parse)
+                if rep is not None and rep[0].name and rep[0].origin == "reported" \
+                        and host.parse[rep[1]].idx + host.start < r.start:
+                    return rep[0]
+            name = cl.regex_speaker(before)
+            if name:
+                return cl.Attribution(name=name, side=cl.side_for(name, before), origin="quote",
+                                      date_text=self._date_in(before))
+        after = text[r.end:r.end + 160]
+        m = re.match(r"\s*,?\s*(?:(?P<a>(?:[A-Z][\w'’.\-]*\s+){0,5}[A-Z][\w'’.\-]*)\s+(?:" + cl._REPORT_WORDS + r")|(?:"
+                     + cl._REPORT_WORDS + r")\s+(?P<b>(?:[A-Z][\w'’.\-]*\s+){0,5}[A-Z][\w'’.\-]*))", after)
+        if m:
+            name = (m.group("a") or m.group("b") or "").strip()
+            if name and name.split()[0].lower() not in cl._PRONOUNS:
+                return cl.Attribution(name=name, side=cl.side_for(name, after), origin="quote")
+        return None
+
+    def _date_in(self, text: str) -> str | None:
+        m = re.search(r"(?i)\b(?:late |early )?(?:on|in) (Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|"
+                      r"January|February|March|April|May|June|July|August|September|October|November|December)"
+                      r"(?: \d{1,2})?(?:,? \d{4})?", text)
+        return m.group(0) if m else None
+
+    def _attribution_for(self, s: Sentence, parsed: Any, trig_char: int, quotes: list[QuoteRegion],
+                         default: cl.Attribution | None, last_named: cl.Attribution | None) -> cl.Attribution | None:
+        for r in quotes:
+            if r.start <= trig_char < r.end and r.attribution is not None:
+                return r.attribution
+        rep = cl.reported_speech(self.lex, parsed)
+        if rep is not None:
+            att = rep[0]
+            if att.origin == "pronoun":
+                if att.name and att.name.lower() in ("we", "i") and default is not None:
+                    return cl.Attribution(default.name, default.side, att.date_text, "speaker")
+                if last_named is not None:
+                    return cl.Attribution(last_named.name, last_named.side, att.date_text or last_named.date_text,
+                                          "reported")
+            else:
+                return att
+        acc = cl.according_to(s.text)
+        if acc is not None:
+            return acc
+        tail = cl.tail_attribution(s.text)
+        if tail is not None:
+            return tail
+        for r in quotes:
+            if r.start <= trig_char < r.end and last_named is not None:
+                return last_named
+        return default
+
+    # -- places -------------------------------------------------------------------------------------
+    def _places_in(self, parsed: Any, offset: int) -> list[tuple[str, int]]:
+        out = []
+        for ent in parsed.ents:
+            if ent.label_ not in ("GPE", "LOC", "FAC"):
+                continue
+            name = ent.text
+            if name.lower().startswith("the "):
+                name = name[4:]
+            tail = parsed.text[ent.end_char:ent.end_char + 14]
+            m = _REGION_SUFFIX_RE.match(tail)
+            if m:
+                name = f"{name} {m.group(1)}"
+            pm = _DIR_PREFIX_RE.search(parsed.text[max(0, ent.start_char - 16):ent.start_char])
+            if pm:
+                name = f"{pm.group(1)} {name}"
+            out.append((name, offset + ent.start_char))
+        return out
+
+    def _cheap_places(self, s: Sentence) -> list[tuple[str, int]]:
+        ruler = self.nlp.get_pipe("entity_ruler")
+        d = ruler(self.nlp.make_doc(s.text))
+        return [(e.text, s.start + e.start_char) for e in d.ents if e.label_ in ("GPE", "LOC", "FAC")]
+
+    def _doc_place_context(self, text: str) -> Any:
+        if self.places is None or not hasattr(self.places, "PlaceContext"):
+            return None
+        try:
+            return self.places.context_from_text(text) if hasattr(self.places, "context_from_text") else None
+        except Exception:
+            return None
+
+    def _location(self, s: Sentence, parsed: Any, exclude: list[tuple[int, int]], history: list[tuple[str, int]],
+                  doc_ctx: Any) -> Location | None:
+        chosen: str | None = None
+        candidates = []
+        for ent in parsed.ents:
+            if ent.label_ not in ("GPE", "LOC", "FAC"):
+                continue
+            if any(a <= ent.start_char < b for a, b in exclude):
+                continue
+            nxt = parsed[ent.end].text if ent.end < len(parsed) else ""
+            if nxt in ("'s", "’s"):
+                continue
+            prev = parsed[ent.start - 1].text.lower() if ent.start > 0 else ""
+            candidates.append((0 if prev in _LOCATIVE or prev == "the" else 1, ent.start))
+        names = {ent.start: name for ent, (name, _) in zip([e for e in parsed.ents if e.label_ in ("GPE", "LOC", "FAC")],
+                                                           self._places_in(parsed, 0))}
+        if candidates:
+            candidates.sort()
+            chosen = names.get(candidates[0][1])
+            if sum(1 for c in candidates if c[0] == 0) >= 2 and re.search(
+                    re.escape(chosen or "") + r"\s+and\s+", parsed.text):
+                pass
+        if chosen is None and history:
+            chosen = history[-1][0]
+        if chosen is None:
+            return None
+        return self._geocode(chosen, s.text, doc_ctx)
+
+    def _geocode(self, name: str, sentence: str, doc_ctx: Any) -> Location:
+        if self.places is not None and hasattr(self.places, "geocode"):
+            try:
+                ctx = None
+                if hasattr(self.places, "context_from_text"):
+                    ctx = self.places.context_from_text(sentence, doc_ctx)
+                loc = self.places.geocode(name, ctx)
+                if loc is not None:
+                    return loc  # type: ignore[no-any-return]
+            except Exception as e:  # a gazetteer hiccup must not lose the claim
+                log.debug("geocode failed for %s: %s", name, e)
+        low = name.lower()
+        precision = "region" if re.search(r"direction|front|southern|northern|eastern|western|south\b|north\b|east\b|west\b|donbas", low) else (
+            "admin1" if re.search(r"region|oblast|province", low) else "point")
+        return Location(name=name, precision=precision)
+
+    # -- one sentence -------------------------------------------------------------------------------
+    def _sentence_claims(self, doc: Document, s: Sentence, parsed: Any, published: dt.date | None,
+                         default: cl.Attribution | None, quotes: list[QuoteRegion], last_named: cl.Attribution | None,
+                         place_history: list[tuple[str, int]], doc_ctx: Any) -> list[Claim]:
+        lex = self.lex
+        triggers = []
+        for tok in parsed:
+            t = trigger_of(lex, parsed, tok)
+            if t is not None:
+                t.hypothetical = _hypothetical(parsed, tok)
+                t.negated = _negated(parsed, tok)
+                triggers.append(t)
+        if not triggers:
+            return []
+        mentions = find_mentions(lex, parsed, triggers)
+        cands = link(lex, parsed, triggers, mentions)
+        out: list[Claim] = []
+        for c in cands:
+            trig_char = s.start + parsed[c.trigger.i].idx
+            att = self._attribution_for(s, parsed, trig_char, quotes, default, last_named)
+            out.append(self._claim(doc, s, parsed, c, att, published, place_history, doc_ctx))
+        return out
+
+    def _claim(self, doc: Document, s: Sentence, parsed: Any, c: Candidate, att: cl.Attribution | None,
+               published: dt.date | None, place_history: list[tuple[str, int]], doc_ctx: Any) -> Claim:
+        m = c.mention
+        perspective = (att.side if att else None) or parties.outlet_side(doc.source)
+        party = m.party
+        if party is None and m.hostile:
+            party = parties.party_from_hostile(m.hostile, perspective)
+        if party is None and re.search(r"\b(our|my)\b", m.text, re.I) and m.vtype in ("military", "equipment"):
+            party = perspective
+        if party is None and c.owner_party:
+            party = self._resolve_hostile(c.owner_party, perspective)
+        if party is None and c.agent_party and m.vtype in ("military", "equipment"):
+            agent = self._resolve_hostile(c.agent_party, perspective)
+            party = parties.opponent(agent)
+        if party is None and m.vtype in ("military", "equipment") and perspective:
+            party = parties.opponent(perspective)
+        vtype = m.vtype
+        if vtype == "unknown" and party and c.kind in ("casualties", "captured", "surrendered", "irrecoverable", "deployed"):
+            vtype = "military"
+        q = m.quantity
+        stance = self._stance(parsed, c)
+        if q.low == 0 and q.high == 0:
+            stance = "denied"
+        means = self._means(parsed, c)
+        exclude = []
+        if m.head is not None:
+            exclude.append((parsed[m.start].idx, parsed[m.end - 1].idx + len(parsed[m.end - 1])))
+        location = self._location(s, parsed, exclude, place_history, doc_ctx)
+        event_time = self._event_time(parsed, published, c)
+        stated_on = self._stated_on(att, published)
+        claimant = Claimant(name=att.name if att else None, side=att.side if att else None)
+        if claimant.name and claimant.side is None and att and att.origin in ("reported", "quote", "speaker"):
+            claimant.side = parties.side_of_claimant(claimant.name, s.text)
+        conf = 0.55
+        if q.low is not None or q.high is not None:
+            conf += 0.15
+        if claimant.side:
+            conf += 0.1
+        if m.head is not None:
+            conf += 0.1
+        if c.trigger.direction == "noun" and m.head is None:
+            conf -= 0.1
+        return Claim(
+            doc_id=doc.id, kind=c.kind,
+            victim=Victim(party=party, type="equipment" if vtype == "equipment" else vtype, text=m.text,
+                          item=m.item if vtype == "equipment" else None),
+            quantity=q, claimant=claimant, stance=stance, means=means, location=location,
+            event_time=event_time, stated_on=stated_on,
+            evidence=Evidence(text=s.text, start=s.start, end=s.end), confidence=min(conf, 0.95),
+        )
+
+    @staticmethod
+    def _resolve_hostile(p: str, perspective: str | None) -> str | None:
+        if p.startswith("hostile:"):
+            return parties.party_from_hostile(p.split(":", 1)[1], perspective)
+        return p
+
+    def _stance(self, parsed: Any, c: Candidate) -> str:
+        low = parsed.text.lower()
+        if c.trigger.negated or any(re.search(r"(?<![\w-])" + re.escape(d) + r"(?![\w-])", low) for d in self.lex.denials):
+            return "denied"
+        qtext = (c.mention.quantity.text or "").lower()
+        if "estimated" in qtext:
+            return "estimated"
+        if any(re.search(r"(?<![\w-])" + re.escape(h) + r"(?![\w-])", low) for h in self.lex.hedges):
+            return "estimated"
+        return "asserted"
+
+    def _means(self, parsed: Any, c: Candidate) -> list[str]:
+        text = parsed.text
+        m = c.mention
+        span_a = parsed[m.start].idx
+        span_b = parsed[m.end - 1].idx + len(parsed[m.end - 1]) if m.end > m.start else span_a
+        hits = [(x.start(), self.lex.means[x.group(1).lower()]) for x in self.lex.means_re.finditer(text)
+                if not (span_a <= x.start() < span_b)]
+        if not hits:
+            return []
+        # a list of several victims each with its own means ("eight using drones, and five in a gunbattle")
+        after = [h for h in hits if h[0] >= span_b]
+        if after:
+            nxt_mention_start = None
+            for other in getattr(c, "siblings", []):
+                if other > span_b:
+                    nxt_mention_start = other
+                    break
+            seg = [h for h in after if nxt_mention_start is None or h[0] < nxt_mention_start]
+            if seg:
+                hits = seg if len(hits) > len(seg) and self._own_segment(text, span_b, seg[0][0]) else hits
+        out: list[str] = []
+        for _, means in hits:
+            if means not in out:
+                out.append(means)
+        return out
+
+    @staticmethod
+    def _own_segment(text: str, a: int, b: int) -> bool:
+        return "," not in text[a:b] and " and " not in text[a:b]
+
+    def _event_time(self, parsed: Any, published: dt.date | None, c: Candidate) -> EventTime | None:
+        for ent in parsed.ents:
+            if ent.label_ not in ("DATE", "TIME"):
+                continue
+            head = ent.root.head
+            if head.pos_ == "VERB" and head.lemma_.lower() in self.lex.report_verbs:
+                continue
+            prev = parsed[ent.start - 1].text if ent.start > 0 else ""
+            span = f"{prev} {ent.text}" if prev.lower() in ("since", "on", "in", "during", "over", "per", "last",
+                                                            "from", "until", "by") else ent.text
+            r = dates.resolve(span, published)
+            if r is not None:
+                return r.to_event_time()
+        m = _CUMULATIVE_RE.search(parsed.text)
+        if m and published is not None:
+            r = dates.resolve_cumulative(published, m.group(0))
+            if r is not None:
+                return r.to_event_time()
+        return None
+
+    @staticmethod
+    def _stated_on(att: cl.Attribution | None, published: dt.date | None) -> str | None:
+        if att is None or (att.name is None and att.side is None):
+            return None
+        if att.date_text:
+            r = dates.resolve(att.date_text, published)
+            if r is not None:
+                return r.start.isoformat() if r.precision == "day" else None
+        return published.isoformat() if published else None
+
+
+_extractor: Extractor | None = None
+_lock = threading.Lock()
+
+
+def get_extractor() -> Extractor:
+    global _extractor
+    if _extractor is None:
+        with _lock:
+            if _extractor is None:
+                _extractor = Extractor()
+    return _extractor
