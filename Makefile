@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 PYTHON ?= python3
 
-.PHONY: install demo test lint bench eval
+.PHONY: install web demo test lint bench eval
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -13,7 +13,16 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install -q -e '.[dev]'
 	@touch $(STAMP)
 
-install: $(STAMP)
+# Dashboard assets: Leaflet vendored from npm and the offline basemap (Natural Earth outlines),
+# built into src/claimledger/web/static/{vendor,basemap} (gitignored) by frontend/build.mjs.
+WEB_STAMP := src/claimledger/web/static/vendor/.built
+$(WEB_STAMP): frontend/package.json frontend/package-lock.json frontend/build.mjs
+	@command -v npm >/dev/null || { echo "npm (node 18+) is needed to build the dashboard assets" >&2; exit 1; }
+	cd frontend && npm ci --no-audit --no-fund --loglevel=error && node build.mjs
+
+web: $(WEB_STAMP)
+
+install: $(STAMP) $(WEB_STAMP)
 
 demo: install
 	$(PY) -m claimledger.demo

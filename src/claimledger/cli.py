@@ -221,3 +221,62 @@ def extract(paths: tuple[str, ...], published: str | None, speaker: str | None, 
             console = Console(width=160)
         console.print(claims_table(table_claims, show_doc=True))
     tally.finish("extract")
+
+
+# --- serve -----------------------------------------------------------------------------------
+
+@main.command()
+@db_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True, help="TCP port.")
+def serve(db_url: str | None, host: str, port: int) -> None:
+    """Serve the JSON API (/api/…, /openapi.json) and the dashboard (/) over the ledger.
+
+    Reads are public; POST /api/documents needs `Authorization: Bearer $CLAIMLEDGER_TOKEN`
+    (without CLAIMLEDGER_TOKEN the server is read-only). Map tiles only with CLAIMLEDGER_TILE_URL.
+    """
+    from claimledger.api.server import run
+
+    with library_errors():
+        run(db_url, host, port, echo=lambda m: click.echo(m, err=True))
+
+
+# --- gazetteer -------------------------------------------------------------------------------
+
+@main.group()
+def gazetteer() -> None:
+    """Offline gazetteer: import full GeoNames country dumps (villages) for geocoding."""
+
+
+@gazetteer.command("import")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=str))
+@click.option("--db", "db_path", default=None, type=click.Path(dir_okay=False, path_type=str),
+              help="Gazetteer SQLite file (default: $CLAIMLEDGER_GAZETTEER or $CLAIMLEDGER_HOME/gazetteer.sqlite).")
+def gazetteer_import(files: tuple[str, ...], db_path: str | None) -> None:
+    """Import GeoNames dumps (UA.txt, RU.zip, … from download.geonames.org/export/dump/).
+
+    Re-importing a country replaces its rows. Prints the counts per file; a file that is not a
+    GeoNames dump is reported and the rest are still imported (exit 1 only when none could be).
+    """
+    from pathlib import Path
+
+    from claimledger.config import get_settings
+    from claimledger.errors import GazetteerError
+    from claimledger.normalize.places import import_geonames_detailed
+
+    target = Path(db_path) if db_path else get_settings().gazetteer_path
+    ok = failed = 0
+    for f in files:
+        try:
+            r = import_geonames_detailed(Path(f), target)
+        except GazetteerError as e:
+            failed += 1
+            click.echo(f"error: {e}", err=True)
+            continue
+        ok += 1
+        click.echo(f"{f}: {r.imported:,} places imported ({', '.join(sorted(r.countries)) or 'no country'}), "
+                   f"{r.skipped:,} other features skipped, {r.malformed:,} malformed rows, {r.seconds:.1f} s")
+    click.echo(f"gazetteer import: {ok} file{'s' if ok != 1 else ''} imported into {target}, {failed} failed",
+               err=True)
+    if ok == 0:
+        sys.exit(1)

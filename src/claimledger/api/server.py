@@ -1,0 +1,67 @@
+"""Running the app with uvicorn: in the foreground (`claimledger serve`) or in a background thread
+(tests, benchmarks, the demo), always on an address the caller chose (127.0.0.1 by default)."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import uvicorn
+
+from claimledger.api.app import ApiSettings, create_app
+from claimledger.store import Ledger
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind((host, 0))
+        return int(s.getsockname()[1])
+
+
+def run(db_url: str | None = None, host: str = "127.0.0.1", port: int = 8000, *,
+        settings: ApiSettings | None = None, log_level: str = "info", echo: Any = print) -> None:
+    """Serve until interrupted (Ctrl-C)."""
+    settings = settings or ApiSettings()
+    ledger = Ledger.open(db_url)
+    app = create_app(ledger, settings)
+    mode = "writes need the bearer token" if settings.token else "read-only (set CLAIMLEDGER_TOKEN to allow POST)"
+    echo(f"claimledger: serving {ledger.url} at http://{host}:{port}/ ({mode}); Ctrl-C stops")
+    try:
+        uvicorn.run(app, host=host, port=port, log_level=log_level, access_log=False)
+    finally:
+        ledger.close()
+
+
+@dataclass
+class BackgroundServer:
+    """A uvicorn server running in a daemon thread; `stop()` shuts it down."""
+
+    server: uvicorn.Server
+    thread: threading.Thread
+    url: str
+
+    def stop(self, timeout: float = 10.0) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout)
+
+
+def serve_in_thread(app: Any, host: str = "127.0.0.1", port: int | None = None,
+                    log_level: str = "warning", timeout: float = 20.0) -> BackgroundServer:
+    """Start `app` on host:port (a free port by default) and wait until it accepts connections."""
+    port = port or free_port(host)
+    config = uvicorn.Config(app, host=host, port=port, log_level=log_level, access_log=False, lifespan="off")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, name=f"uvicorn-{port}", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + timeout
+    while not server.started:
+        if not thread.is_alive():
+            raise RuntimeError(f"server on {host}:{port} did not start")
+        if time.monotonic() > deadline:
+            server.should_exit = True
+            raise RuntimeError(f"server on {host}:{port} did not start within {timeout:g} s")
+        time.sleep(0.02)
+    return BackgroundServer(server, thread, f"http://{host}:{port}")
