@@ -184,3 +184,20 @@ def test_default_gazetteer_consults_import(tmp_path: Path, monkeypatch: pytest.M
         assert loc is not None and loc.country == "RU"
     finally:
         places.reset_gazetteers()
+
+
+def test_cli_import(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from claimledger.cli import main
+
+    ua = write(tmp_path / "UA.txt", UA_ROWS)
+    bad = tmp_path / "bad.txt"
+    bad.write_text("hello\n" * 10, encoding="utf-8")
+    db = tmp_path / "g.sqlite"
+    r = CliRunner().invoke(main, ["gazetteer", "import", str(ua), str(bad), "--db", str(db)])
+    assert r.exit_code == 0, r.output
+    assert "4 places imported (UA)" in r.output and "1 malformed" not in r.output
+    assert "bad.txt: not a GeoNames dump" in r.output
+    r = CliRunner().invoke(main, ["gazetteer", "import", str(bad), "--db", str(db)])
+    assert r.exit_code == 1
