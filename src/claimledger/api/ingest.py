@@ -60,14 +60,19 @@ def document_from_request(data: dict[str, Any], settings: ApiSettings) -> Docume
 def ingest_document(ledger: Ledger, data: dict[str, Any], settings: ApiSettings) -> dict[str, Any]:
     """Extract and store one document; returns what happened (stored, revision or skipped)."""
     from claimledger.core import extract_documents
-    from claimledger.store.repo import store_document
+    from claimledger.reconcile import reconcile
+    from claimledger.store.repo import is_known, store_document
 
     doc = document_from_request(data, settings)
+    if is_known(ledger.db, doc):  # same text under the same identity: nothing to extract or store
+        return {"status": "skipped", "document_id": None, "claims": 0, "document_url": None}
     result = next(iter(extract_documents([doc])), None)
     if result is None:
         raise InputError(doc.id, "extraction returned nothing", stage="extract")
     if result.error is not None:
         raise result.error
     stored = store_document(ledger.db, result.document or doc, result.claims)
+    if stored.status != "skipped":
+        reconcile(ledger)  # incremental: groups and events for the new claims
     return {"status": stored.status, "document_id": stored.document_id, "claims": stored.n_claims,
             "document_url": f"/api/documents/{stored.document_id}" if stored.document_id else None}

@@ -1,0 +1,450 @@
+"""The JSON API against a fixture ledger (hand-made claims, stored and reconciled by the store),
+on SQLite and on PostgreSQL (same rules as the store tests: skip without a server unless CI)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from tests.conftest import PG_URL, drop_pg_schema, require_pg
+from tests.test_api_sample import N_CLAIMS, build_sample_ledger
+
+from claimledger.api import ApiSettings, create_app
+from claimledger.store import Ledger
+from claimledger.store.query import OPS, filterable_fields
+
+
+@pytest.fixture(scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.pg)])
+def sample_ledger(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Ledger]:
+    if request.param == "sqlite":
+        led = build_sample_ledger(f"sqlite:///{tmp_path_factory.mktemp('api') / 'ledger.db'}")
+        yield led
+        led.close()
+        return
+    require_pg()
+    schema = f"api_{uuid.uuid4().hex[:10]}"
+    led = build_sample_ledger(PG_URL, schema=schema)
+    try:
+        yield led
+    finally:
+        led.close()
+        drop_pg_schema(schema)
+
+
+@pytest.fixture(scope="module")
+def client(sample_ledger: Ledger) -> TestClient:
+    return TestClient(create_app(sample_ledger, ApiSettings(token=None)), raise_server_exceptions=False)
+
+
+def ids(body: dict[str, Any]) -> set[int]:
+    return {r["id"] for r in body["rows"]}
+
+
+def all_claims(client: TestClient) -> list[dict[str, Any]]:
+    return client.get("/api/claims?_size=1000").json()["rows"]
+
+
+# ---- shape --------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("path", ["/api/claims", "/api/events", "/api/claim-groups", "/api/documents",
+                                  "/api/sources"])
+def test_list_endpoints_have_datasette_shape(client: TestClient, path: str) -> None:
+    r = client.get(path)
+    assert r.status_code == 200
+    assert r.headers["content-type"].startswith("application/json")
+    body = r.json()
+    assert body["ok"] is True
+    assert set(body) >= {"rows", "next", "next_url", "total"}
+    assert isinstance(body["rows"], list) and body["rows"]
+    assert body["total"] == len(body["rows"])  # small fixture: one page
+    assert body["next"] is None and body["next_url"] is None
+
+
+def test_claim_rows_are_the_contract_plus_ids(client: TestClient) -> None:
+    row = client.get("/api/claims?_size=1").json()["rows"][0]
+    for key in ("kind", "victim", "quantity", "claimant", "stance", "means", "location", "event_time",
+                "stated_on", "evidence", "confidence", "id", "document_id", "outlet"):
+        assert key in row
+    assert set(row["evidence"]) == {"text", "start", "end"}
+
+
+# ---- filters ------------------------------------------------------------------------------------
+
+def _expected(claims: list[dict[str, Any]], pred: Any) -> set[int]:
+    return {c["id"] for c in claims if pred(c)}
+
+
+FILTER_CASES: list[tuple[str, Any]] = [
+    ("party__eq=Russia", lambda c: c["victim"]["party"] == "Russia"),
+    ("party=Ukraine", lambda c: c["victim"]["party"] == "Ukraine"),
+    ("side__eq=Russia", lambda c: c["claimant"]["side"] == "Russia"),
+    ("kind__in=captured,equipment_destroyed", lambda c: c["kind"] in ("captured", "equipment_destroyed")),
+    ("means__contains=drone", lambda c: "drone" in c["means"]),
+    ("means__eq=artillery", lambda c: "artillery" in c["means"]),
+    ("evidence__contains=BAKHMUT", lambda c: "bakhmut" in c["evidence"]["text"].lower()),
+    ("quantity__gte=100", lambda c: max(x for x in (c["quantity"]["low"], c["quantity"]["high"], -1)
+                                        if x is not None) >= 100),
+    ("date__gte=2025-02-01&date__lte=2025-02-28", lambda c: "2025-02-01" <= c["event_time"]["end"] <= "2025-02-28"),
+    ("outlet__eq=Kyiv Independent", lambda c: c["outlet"] == "Kyiv Independent"),
+    ("precision__in=admin1,region", lambda c: (c["location"] or {}).get("precision") in ("admin1", "region")),
+    ("bbox=37,48,39,49", lambda c: (c["location"] or {}).get("lat") is not None
+     and 48 <= c["location"]["lat"] <= 49 and 37 <= c["location"]["lon"] <= 39),
+    ("party__eq=Russia&kind__eq=killed&stance__eq=denied",
+     lambda c: c["victim"]["party"] == "Russia" and c["kind"] == "killed" and c["stance"] == "denied"),
+]
+
+
+@pytest.mark.parametrize(("query", "pred"), FILTER_CASES, ids=[q for q, _ in FILTER_CASES])
+def test_filters(client: TestClient, query: str, pred: Any) -> None:
+    expected = _expected(all_claims(client), pred)
+    assert expected, f"fixture has no claim for {query}"
+    body = client.get(f"/api/claims?{query}&_size=1000").json()
+    assert body["ok"] is True
+    assert ids(body) == expected
+    assert body["total"] == len(expected)
+    assert [f["field"] for f in body["filters"]]
+
+
+def test_events_filter_by_party_and_date(client: TestClient) -> None:
+    body = client.get("/api/events?party__contains=Russia&date__gte=2025-03-01").json()
+    assert body["rows"] and all("Russia" in e["parties"] and e["date_end"] >= "2025-03-01" for e in body["rows"])
+
+
+def test_pagination_follows_next_url_over_every_row(client: TestClient) -> None:
+    seen: list[int] = []
+    url: str | None = "/api/claims?_size=3&kind__in=killed,captured,equipment_destroyed"
+    totals = set()
+    pages = 0
+    while url:
+        body = client.get(url).json()
+        assert body["ok"] is True and len(body["rows"]) <= 3
+        seen.extend(r["id"] for r in body["rows"])
+        totals.add(body["total"])
+        url = body["next_url"]
+        if url:
+            assert body["next"] and f"_next={body['next']}" in url
+        pages += 1
+        assert pages < 10
+    assert len(seen) == len(set(seen)) == N_CLAIMS
+    assert totals == {N_CLAIMS}
+    assert pages == 3
+
+
+def test_sort_and_total_switch(client: TestClient) -> None:
+    body = client.get("/api/claims?_sort=quantity&_total=0&_size=1000").json()
+    qs = [r["quantity"]["high"] if r["quantity"]["high"] is not None else r["quantity"]["low"] for r in body["rows"]]
+    known = [q for q in qs if q is not None]
+    assert known == sorted(known)
+    assert body["total"] is None
+
+
+# ---- errors -------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("url", "status", "words"), [
+    ("/api/claims?colour__eq=red", 400, "unknown field 'colour'"),
+    ("/api/claims?party__like=Rus", 400, "unknown operator 'like'"),
+    ("/api/claims?whatever=1", 400, "unknown parameter"),
+    ("/api/claims?_next=not-a-cursor", 400, "invalid cursor"),
+    ("/api/claims?_sort=evidence", 400, "cannot order"),
+    ("/api/claims?quantity__gte=many", 400, "expected int"),
+    ("/api/claims?_facet=colour", 400, "cannot facet"),
+    ("/api/claims?_size=0", 422, "_size"),
+    ("/api/claims?_size=abc", 422, "_size"),
+    ("/api/claims?_format=xml", 422, "_format"),
+    ("/api/claim-groups?_format=geojson", 400, "geojson"),
+    ("/api/claims/999999", 404, "no claim 999999"),
+    ("/api/events/999999", 404, "no event"),
+    ("/api/documents/999999", 404, "no document"),
+    ("/api/claim-groups/999999", 404, "no claim group"),
+    ("/api/documents/abc", 422, "doc_id"),
+    ("/api/nothing-here", 404, "not found"),
+    ("/api/facets", 400, "_facet"),
+    ("/api/timeline?_bucket=decade", 422, "_bucket"),
+])
+def test_errors_have_the_error_shape(client: TestClient, url: str, status: int, words: str) -> None:
+    r = client.get(url)
+    assert r.status_code == status
+    body = r.json()
+    assert body["ok"] is False and body["status"] == status
+    assert words in body["error"]
+
+
+def test_unexpected_errors_are_500_without_internals(sample_ledger: Ledger, monkeypatch: pytest.MonkeyPatch) -> None:
+    app = create_app(sample_ledger, ApiSettings(token=None))
+    c = TestClient(app, raise_server_exceptions=False)
+
+    def boom(*a: Any, **k: Any) -> Any:
+        raise RuntimeError("secret internal detail")
+
+    monkeypatch.setattr(sample_ledger, "query", boom)
+    r = c.get("/api/claims")
+    assert r.status_code == 500
+    assert r.json() == {"ok": False, "error": "internal server error", "status": 500}
+
+
+def test_method_not_allowed_has_error_shape(client: TestClient) -> None:
+    r = client.delete("/api/claims")
+    assert r.status_code == 405
+    assert r.json()["ok"] is False and r.json()["status"] == 405
+
+
+# ---- facets -------------------------------------------------------------------------------------
+
+def test_facets_count_and_toggle(client: TestClient) -> None:
+    claims = all_claims(client)
+    body = client.get("/api/claims?_facet=party&_facet=means&side__eq=Ukraine").json()
+    party = {r["value"]: r for r in body["facets"]["party"]["results"]}
+    ukr_claims = [c for c in claims if c["claimant"]["side"] == "Ukraine"]
+    for value, r in party.items():
+        assert r["count"] == sum(1 for c in ukr_claims if c["victim"]["party"] == value)
+        assert r["selected"] is False
+    means = {r["value"]: r["count"] for r in body["facets"]["means"]["results"]}
+    assert means["drone"] == sum(1 for c in ukr_claims if "drone" in c["means"])
+    # following a toggle link adds the filter ...
+    on = client.get(party["Russia"]["toggle_url"]).json()
+    assert {f["field"] for f in on["filters"]} == {"side", "party"}
+    assert all(r["victim"]["party"] == "Russia" for r in on["rows"])
+    # ... the facet keeps counting the other values (its own filter is left out) and marks the choice
+    res = {r["value"]: r for r in on["facets"]["party"]["results"]}
+    assert res["Russia"]["selected"] is True and res["Ukraine"]["selected"] is False
+    assert res["Ukraine"]["count"] == party["Ukraine"]["count"]
+    # ... and the selected value's toggle link removes it again
+    off = client.get(res["Russia"]["toggle_url"]).json()
+    assert [f["field"] for f in off["filters"]] == ["side"]
+    assert off["total"] == len(ukr_claims)
+
+
+def test_facets_endpoint_and_in_toggle(client: TestClient) -> None:
+    body = client.get("/api/facets?_facet=kind&kind__in=killed,captured").json()
+    assert body["ok"] is True
+    res = {r["value"]: r for r in body["facets"]["kind"]["results"]}
+    assert res["killed"]["selected"] and res["captured"]["selected"]
+    assert not res["equipment_destroyed"]["selected"]
+    after = client.get(res["captured"]["toggle_url"]).json()
+    assert after["filters"] == [{"field": "kind", "op": "in", "value": "killed"}]
+    events = client.get("/api/facets?table=events&_facet=party").json()
+    assert {r["value"] for r in events["facets"]["party"]["results"]} >= {"Russia", "Ukraine"}
+
+
+# ---- streaming formats --------------------------------------------------------------------------
+
+def test_csv_streams_the_full_filtered_result(client: TestClient) -> None:
+    r = client.get("/api/claims?_format=csv&_size=1&party__eq=Ukraine")
+    assert r.status_code == 200
+    assert r.headers["content-type"].startswith("text/csv")
+    assert "attachment" in r.headers["content-disposition"]
+    rows = list(csv.DictReader(io.StringIO(r.text)))
+    expected = client.get("/api/claims?party__eq=Ukraine").json()["total"]
+    assert len(rows) == expected > 1  # _size does not cut an export
+    assert {row["victim_party"] for row in rows} == {"Ukraine"}
+    for row in rows:
+        assert row["evidence_text"]
+        if row["claimant_name"].startswith("'"):
+            assert row["claimant_name"] == "'=HYPERLINK(\"http://x\")"  # formula defused
+
+
+def test_jsonl_and_geojson_stream_everything(client: TestClient) -> None:
+    lines = client.get("/api/claims?_format=jsonl").text.strip().splitlines()
+    assert len(lines) == N_CLAIMS
+    assert all(json.loads(line)["kind"] for line in lines)
+    gj = client.get("/api/claims?_format=geojson").json()
+    assert gj["type"] == "FeatureCollection" and len(gj["features"]) == N_CLAIMS
+    by_precision = {f["properties"]["precision"]: f for f in gj["features"]}
+    assert by_precision["point"]["geometry"]["type"] == "Point"
+    assert by_precision["region"]["geometry"] is None
+    ev = client.get("/api/events?_format=geojson").json()
+    assert ev["features"] and all(f["type"] == "Feature" for f in ev["features"])
+    docs = client.get("/api/documents?_format=csv").text.splitlines()
+    assert docs[0].startswith("id,")
+
+
+# ---- details ------------------------------------------------------------------------------------
+
+def test_document_detail_has_text_and_evidence_offsets(client: TestClient) -> None:
+    doc_id = client.get("/api/claims?outlet__eq=General Staff of Ukraine").json()["rows"][0]["document_id"]
+    body = client.get(f"/api/documents/{doc_id}").json()
+    text = body["document"]["text"]
+    assert body["claims"]
+    for c in body["claims"]:
+        ev = c["evidence"]
+        assert text[ev["start"]:ev["end"]] == ev["text"]
+
+
+def test_event_detail_puts_competing_claims_side_by_side(client: TestClient) -> None:
+    events = client.get("/api/events?party__contains=Russia&n_sides__gte=2").json()["rows"]
+    assert events, "the fixture's Bakhmut claims should form one event with two sides"
+    body = client.get(f"/api/events/{events[0]['id']}").json()
+    sides = {s["side"]: s["claim_ids"] for s in body["sides"]}
+    assert {"Ukraine", "Russia"} <= set(sides)
+    by_id = {c["id"]: c for c in body["claims"]}
+    assert all(by_id[i]["claimant"]["side"] == "Ukraine" for i in sides["Ukraine"])
+    assert any(by_id[i]["stance"] == "denied" for i in sides["Russia"])
+    assert body["event"]["rule"]
+
+
+def test_claim_and_group_details(client: TestClient) -> None:
+    row = client.get("/api/claims?_size=1").json()["rows"][0]
+    assert client.get(f"/api/claims/{row['id']}").json()["claim"]["id"] == row["id"]
+    group = client.get(f"/api/claim-groups/{row['group_id']}").json()
+    assert row["id"] in [r["id"] for r in group["reports"]]
+
+
+def test_sources_count_documents(client: TestClient) -> None:
+    rows = {r["outlet"]: r for r in client.get("/api/sources").json()["rows"]}
+    assert rows["Kyiv Independent"]["documents"] == 2
+
+
+# ---- aggregates ---------------------------------------------------------------------------------
+
+def test_timeline_counts_every_filtered_claim(client: TestClient) -> None:
+    body = client.get("/api/timeline").json()
+    assert sum(b["count"] for b in body["buckets"]) == N_CLAIMS
+    assert body["bucket"] in ("day", "week")
+    starts = [b["start"] for b in body["buckets"]]
+    assert starts == sorted(starts)
+    month = client.get("/api/timeline?_bucket=month&party__eq=Russia").json()
+    assert month["bucket"] == "month"
+    assert sum(b["count"] for b in month["buckets"]) == client.get("/api/claims?party__eq=Russia").json()["total"]
+
+
+def test_map_never_turns_areas_into_points(client: TestClient) -> None:
+    body = client.get("/api/map").json()
+    assert {p["precision"] for p in body["points"]} <= {"point", "admin2"}
+    assert sum(p["count"] for p in body["points"]) == 5  # 4 at Bakhmut, 1 at Kherson
+    assert [a["admin1"] for a in body["areas"]] == ["Kharkiv Oblast"]
+    assert body["unplaced"]["country"] == 1 and body["unplaced"]["region"] == 1
+    bakhmut = [p for p in body["points"] if p["place"] == "Bakhmut"]
+    assert bakhmut and bakhmut[0]["count"] == 4
+
+
+# ---- OpenAPI ------------------------------------------------------------------------------------
+
+def test_openapi_documents_every_parameter(client: TestClient) -> None:
+    spec = client.get("/openapi.json").json()
+    for path, table in [("/api/claims", "claims"), ("/api/events", "events"), ("/api/claim-groups", "claim_groups"),
+                        ("/api/documents", "documents"), ("/api/sources", "sources")]:
+        params = {p["name"]: p for p in spec["paths"][path]["get"]["parameters"]}
+        for reserved in ("_size", "_next", "_sort", "_facet", "_facet_size", "_format", "_total"):
+            assert params[reserved].get("description"), (path, reserved)
+        for fld in filterable_fields(table):
+            if fld == "bbox":
+                assert "bbox" in params
+                continue
+            for op in OPS:
+                assert f"{fld}__{op}" in params, (path, fld, op)
+                assert params[f"{fld}__{op}"]["description"]
+    assert "post" in spec["paths"]["/api/documents"]
+    assert "/api/documents/{doc_id}" in spec["paths"]
+
+
+def test_api_index_and_config(client: TestClient) -> None:
+    assert client.get("/api").json()["ok"] is True
+    cfg = client.get("/api/config").json()
+    assert cfg["writable"] is False and cfg["tile_url"] is None
+    assert "party" in cfg["fields"]["claims"]
+
+
+# ---- POST /api/documents ------------------------------------------------------------------------
+
+TOKEN = "s3cret-token-for-tests"
+
+
+@pytest.fixture
+def writable(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[TestClient]:
+    """A fresh ledger with a token, and an extractor stub (the real one is tested at the end)."""
+    from tests.conftest import make_claim
+
+    from claimledger import core
+    from claimledger.core import DocResult
+
+    def fake_extract(docs: Any, batch_size: int = 64) -> Iterator[DocResult]:
+        for d in docs:
+            doc = core.as_document(d)
+            c = make_claim(text=doc.text[:40], doc_id=doc.id)
+            yield DocResult(document=doc, claims=[c])
+
+    monkeypatch.setattr(core, "extract_documents", fake_extract)
+    led = Ledger.open(f"sqlite:///{tmp_path / 'w.db'}")
+    yield TestClient(create_app(led, ApiSettings(token=TOKEN)), raise_server_exceptions=False)
+    led.close()
+
+
+ARTICLE = {"text": "Officials said 12 Russian soldiers were killed near Vuhledar on Monday in a drone strike.",
+           "published": "2025-02-03", "title": "Vuhledar", "speaker": None}
+
+
+@pytest.mark.parametrize(("headers", "status"), [
+    ({}, 401),
+    ({"Authorization": "Bearer wrong"}, 401),
+    ({"Authorization": f"Basic {TOKEN}"}, 401),
+    ({"Authorization": f"Bearer {TOKEN}x"}, 401),
+    ({"Authorization": "Bearer "}, 401),
+])
+def test_post_needs_the_right_token(writable: TestClient, headers: dict[str, str], status: int) -> None:
+    r = writable.post("/api/documents", json=ARTICLE, headers=headers)
+    assert r.status_code == status
+    assert r.json()["ok"] is False
+    assert r.headers.get("www-authenticate") == "Bearer"
+    assert writable.get("/api/documents").json()["total"] == 0
+
+
+def test_post_stores_then_skips_the_same_text(writable: TestClient) -> None:
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    r = writable.post("/api/documents", json=ARTICLE, headers=auth)
+    assert r.status_code == 201, r.text
+    body = r.json()
+    assert body["ok"] is True and body["status"] == "stored" and body["claims"] == 1
+    doc = writable.get(body["document_url"]).json()
+    assert doc["document"]["text"] == ARTICLE["text"] and doc["document"]["title"] == "Vuhledar"
+    again = writable.post("/api/documents", json=ARTICLE, headers=auth)
+    assert again.status_code == 200 and again.json()["status"] == "skipped"
+    assert writable.get("/api/documents").json()["total"] == 1
+
+
+@pytest.mark.parametrize(("payload", "status", "words"), [
+    ({}, 422, "give 'text' or 'url'"),
+    ({"text": "   "}, 422, "give 'text' or 'url'"),
+    ({"text": "x", "colour": "red"}, 422, "colour"),
+    ({"text": "\x00\x01binary"}, 422, "binary"),
+    ({"text": "Это статья на русском языке о войне и потерях на фронте, " * 5}, 422, "not English"),
+    ({"url": "ftp://example.org/a"}, 422, "only http and https"),
+    ({"url": "http://127.0.0.1:9/"}, 422, "loopback"),
+])
+def test_post_rejects_bad_documents(writable: TestClient, payload: dict[str, Any], status: int, words: str) -> None:
+    r = writable.post("/api/documents", json=payload, headers={"Authorization": f"Bearer {TOKEN}"})
+    assert r.status_code == status, r.text
+    assert r.json()["ok"] is False and words in r.json()["error"]
+
+
+def test_read_only_without_token(client: TestClient) -> None:
+    r = client.post("/api/documents", json=ARTICLE, headers={"Authorization": "Bearer anything"})
+    assert r.status_code == 403
+    assert "read-only" in r.json()["error"]
+
+
+def test_post_with_the_real_extractor(tmp_path: Path) -> None:
+    """End to end: the lead's extraction pipeline, the store's write, reconcile, then read back."""
+    from claimledger.core import extract
+
+    led = Ledger.open(f"sqlite:///{tmp_path / 'real.db'}")
+    try:
+        c = TestClient(create_app(led, ApiSettings(token=TOKEN)), raise_server_exceptions=False)
+        text = ("The General Staff of Ukraine said on Sunday that 120 Russian soldiers were killed near Bakhmut. "
+                "Russia's Defence Ministry said 200 Ukrainian servicemen were killed there.")
+        r = c.post("/api/documents", json={"text": text, "published": "2025-03-02", "source": "Test Wire"},
+                   headers={"Authorization": f"Bearer {TOKEN}"})
+        assert r.status_code == 201, r.text
+        expected = extract(text, published="2025-03-02")
+        assert r.json()["claims"] == len(expected) >= 1
+        rows = c.get(f"/api/claims?document_id__eq={r.json()['document_id']}").json()["rows"]
+        assert sorted((x["kind"], x["victim"]["party"]) for x in rows) == sorted(
+            (x.kind, x.victim.party) for x in expected)
+    finally:
+        led.close()
