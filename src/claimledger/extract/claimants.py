@@ -62,10 +62,13 @@ def according_to(sentence: str) -> Attribution | None:
     return Attribution(name=who, side=side_for(who, sentence), origin="according")
 
 
-def reported_speech(lex: Lexicon, sent: Any) -> tuple[Attribution, int] | None:
-    """The subject of a reporting verb in a parsed sentence ('Ukraine's SOF announced on Tuesday that …')."""
+def reported_speech(lex: Lexicon, sent: Any, target: int | None = None) -> tuple[Attribution, int] | None:
+    """The subject of a reporting verb in a parsed sentence ('Ukraine's SOF announced on Tuesday that …').
+    With `target` (a token index), only a verb whose clause holds the target counts."""
     for tok in sent:
         if tok.pos_ != "VERB" or tok.lemma_.lower() not in lex.report_verbs:
+            continue
+        if target is not None and not _governs(sent, tok, target):
             continue
         subj = next((c for c in tok.children if c.dep_ in ("nsubj",)), None)
         if subj is None:
@@ -89,6 +92,18 @@ def reported_speech(lex: Lexicon, sent: Any) -> tuple[Attribution, int] | None:
         return Attribution(name=name, side=side_for(name, sent.text), date_text=_verb_date(sent, tok),
                            origin="reported"), tok.i
     return None
+
+
+def _governs(sent: Any, verb: Any, target: int) -> bool:
+    """The reporting verb covers the target: the target sits in its clause, or the verb heads the sentence
+    and the target is in the verb's main clause ('X, the republic reported')."""
+    tgt = sent[target]
+    if verb in tgt.ancestors:
+        subj = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
+        return not any(tgt in s.subtree for s in subj)
+    # a trailing report verb whose head is the claim verb ("…, the republic reported" parsed as its dependent)
+    return verb.dep_ in ("parataxis", "ccomp", "advcl") and verb.head.i == target or (
+        verb.dep_ == "ROOT" and tgt.head == verb) or (tgt.dep_ == "ccomp" and tgt.head == verb)
 
 
 def _verb_date(sent: Any, verb: Any) -> str | None:

@@ -61,8 +61,9 @@ def link(lex: Lexicon, sent: Any, triggers: list[Trigger], mentions: list[Mentio
     _resolve_bare(sent, victims)
     out: list[Candidate] = []
     combined = _coordinated_triggers(sent, triggers)
+    consumed: set[int] = set()
     for trig in triggers:
-        if trig.hypothetical:
+        if trig.hypothetical or trig.i in consumed:
             continue
         found = _arguments(lex, sent, trig, victims, by_i)
         partner = combined.get(trig.i)
@@ -74,7 +75,10 @@ def link(lex: Lexicon, sent: Any, triggers: list[Trigger], mentions: list[Mentio
                         continue  # the first trigger of the pair emits the combined claim
                     fam = "casualties"
             if fam == "lose":
-                fam = _lost_then(sent, m) or fam
+                then = _lost_then(sent, m)
+                if then:
+                    fam = then
+                    consumed.update(t.i for t in triggers if m.end <= t.i <= m.end + 3)
             kind = kind_for(fam, m.vtype)
             if kind is None:
                 continue
@@ -87,7 +91,15 @@ def link(lex: Lexicon, sent: Any, triggers: list[Trigger], mentions: list[Mentio
             else:
                 cand.agent_party = _agent_party(sent, trig)
             out.append(cand)
-    return out
+    # "a man wounded during the shelling … died": the main verb's kind wins over the participle's
+    final = []
+    for cand in out:
+        tok = sent[cand.trigger.i]
+        if cand.kind == "wounded" and tok.dep_ in ("acl", "amod") and any(
+                o.mention is cand.mention and o.kind == "killed" for o in out):
+            continue
+        final.append(cand)
+    return final
 
 
 def _lost_then(sent: Any, m: Mention) -> str | None:
@@ -118,7 +130,7 @@ def _resolve_bare(sent: Any, mentions: list[Mention]) -> None:
     for k, m in enumerate(mentions):
         if not m.bare:
             continue
-        prev = next((x for x in reversed(mentions[:k]) if not x.bare), None)
+        prev = next((x for x in reversed(mentions[:k]) if not x.bare or x.vtype != "unknown" or x.party), None)
         nxt = next((x for x in mentions[k + 1:] if not x.bare), None)
         src = prev
         if nxt is not None and (prev is None or (nxt.start - m.end) < (m.start - prev.end) and nxt.start - m.end <= 4):
@@ -132,13 +144,28 @@ def _resolve_bare(sent: Any, mentions: list[Mention]) -> None:
 
 def _arguments(lex: Lexicon, sent: Any, trig: Trigger, mentions: list[Mention], by_i: dict[int, Trigger]) -> list[Mention]:
     tok = sent[trig.i]
+    # a participle inside its noun phrase: "downed aircraft", "the killed people", "wounded soldiers"
+    for m in mentions:
+        if m.head is not None and m.start <= trig.i < m.head and tok.head.i == m.head and tok.dep_ in ("amod", "compound", "acl"):
+            return [m]
+    if tok.dep_ in ("acl", "amod") and tok.head.i < trig.i:
+        # "a house destroyed by the enemy": the participle belongs to the noun it follows
+        own = [m for m in mentions if m.head == tok.head.i]
+        if own:
+            return own[:1]
+        if trig.direction == "left" and victim_head_missing(mentions, tok.head.i):
+            return []
     if trig.direction == "right":
         got = _right_list(sent, trig, mentions, by_i)
         if got:
             return got
-        # no object: a participle used passively in a headline ("civilians killed and wounded")
+        # no object: a verb used passively in a headline ("civilians killed and wounded")
+        if any(c.dep_ in ("dobj", "obj") for c in tok.children):
+            return []
         left = _nearest_left(sent, trig, mentions, by_i)
-        return [left] if left is not None and (tok.tag_ == "VBN" or tok.dep_ in ("amod", "acl")) else []
+        if left is not None and (tok.tag_ in ("VBN", "VBD") or tok.dep_ in ("amod", "acl")) and trig.i - left.end <= 2:
+            return [left]
+        return []
     if trig.direction == "left":
         left = _nearest_left(sent, trig, mentions, by_i)
         if left is not None:
@@ -154,6 +181,17 @@ def _arguments(lex: Lexicon, sent: Any, trig: Trigger, mentions: list[Mention], 
         if m.end <= trig.i and trig.i - m.end <= 2 and not sent[m.end:trig.i].text.strip(" ,").count(" "):
             if m.head is None or m.head == m.end - 1:
                 return [m]
+    # "there are dead and wounded (among the civilian population)", "there is a dead"
+    exist = [t for t in sent[max(0, trig.i - 4):trig.i] if t.lower_ == "there"]
+    if exist and tok.lower_ in ("dead", "wounded", "injured", "killed", "victims", "casualties"):
+        among = _among(lex, sent, tok, mentions)
+        if among is not None:
+            return [Mention(start=among.start, end=among.end, head=among.head, quantity=unspecified(""),
+                            vtype=among.vtype, party=among.party, text=among.text)]
+        art = sent[trig.i - 1].lower_ if trig.i > 0 else ""
+        from claimledger.normalize.quantities import single
+        q = single(art) if art in ("a", "one") else unspecified("")
+        return [Mention(start=trig.i, end=trig.i + 1, head=None, quantity=q, vtype="unknown", text="")]
     # "losses of the AFU … amounted to 50 people"
     for m in mentions:
         if m.start > trig.i and any(t.lemma_.lower() in _RESULT_WORDS or t.text.lower() in _RESULT_WORDS
@@ -168,6 +206,8 @@ def _arguments(lex: Lexicon, sent: Any, trig: Trigger, mentions: list[Mention], 
         return [among]
     if tok.head.lemma_.lower() in ("suffer", "sustain", "incur", "bear", "have") and tok.dep_ in ("dobj", "obj"):
         subj = next((c for c in tok.head.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        if subj is not None and subj.lemma_.lower() in lex.not_victims:
+            return []  # "a unit … suffered losses": whole units are not counts
         if subj is not None:
             m = next((x for x in mentions if x.head == subj.i), None)
             if m is not None:
@@ -181,6 +221,11 @@ def _arguments(lex: Lexicon, sent: Any, trig: Trigger, mentions: list[Mention], 
         return [Mention(start=trig.i, end=trig.i + 1, head=None, quantity=unspecified(""), vtype="military", party=owner,
                         text=tok.text)]
     return []
+
+
+def victim_head_missing(mentions: list[Mention], head_i: int) -> bool:
+    """True when the noun a participle modifies is not a victim ("a house destroyed")."""
+    return all(m.head != head_i for m in mentions)
 
 
 def _right_list(sent: Any, trig: Trigger, mentions: list[Mention], by_i: dict[int, Trigger]) -> list[Mention]:
@@ -200,6 +245,28 @@ def _right_list(sent: Any, trig: Trigger, mentions: list[Mention], by_i: dict[in
             # continue a list: ", ", "and", "as well as", "and another"; stop at a new verb or clause
             if any(t.i in by_i for t in gap) or any(t.pos_ in ("AUX",) for t in gap):
                 break
+            if any(t.pos_ == "ADP" and t.text.lower() not in ("of", "as") for t in gap):
+                break
+            prev_m = got[-1]
+            if gap_words == ["and"] and prev_m.quantity.low == 1 and prev_m.quantity.high == 1 \
+                    and m.quantity.low == 1 and m.quantity.high == 1 and m.vtype == prev_m.vtype \
+                    and m.vtype != "equipment":
+                from claimledger.model import Quantity
+                prev_m.quantity = Quantity(2, 2, "exact", f"{sent[prev_m.start:prev_m.end].text} and {sent[m.start:m.end].text}")
+                prev_m.end = m.end
+                m.used = True
+                cursor = m.end
+                continue
+            if gap_words == ["and"] and m.quantity.qualifier == "unspecified" and not m.quantity.text \
+                    and prev_m.quantity.qualifier != "unspecified" and m.vtype == prev_m.vtype:
+                # "up to a battalion of North Korean infantry soldiers and Russian paratroops": one group
+                prev_m.end = m.end
+                prev_m.text = f"{prev_m.text} and {m.text}"
+                if m.party != prev_m.party:
+                    prev_m.party = None
+                m.used = True
+                cursor = m.end
+                continue
             if len(gap) > 8 or not any(w in (",", "and", "well", "plus", "including") for w in gap_words):
                 break
             if any(t.pos_ == "VERB" and t.tag_ not in ("VBG", "VBN") for t in gap):
@@ -219,7 +286,9 @@ def _nearest_left(sent: Any, trig: Trigger, mentions: list[Mention], by_i: dict[
         gap = sent[m.end:trig.i]
         if len(gap) > 14:
             continue
-        if any(t.i in by_i and by_i[t.i].direction == "left" for t in gap):
+        if any(t.i in by_i and by_i[t.i].direction == "left" and t.dep_ not in ("acl", "amod", "advcl") for t in gap):
+            continue
+        if m.subset and best is not None:
             continue
         if any(t.text in (";",) for t in gap):
             continue

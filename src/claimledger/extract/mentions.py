@@ -36,6 +36,7 @@ class Mention:
     bare: bool = False              # "five", "1,478", "N of them": victim taken from a neighbour
     used: bool = False
     hostile: str | None = None      # invaders/occupiers/enemy usage
+    subset: bool = False            # "including two children": part of a preceding total
 
 
 @dataclass
@@ -72,10 +73,10 @@ def equipment_item(lex: Lexicon, sent: Any, head: Any) -> str | None:
             if k in lex.equipment:
                 return lex.equipment[k]
     t = head.text.lower()
-    if re.match(r"(su|mig|ka|mi|tu|il|an|t|bmp|btr|s)-\d+", t):
+    if re.match(r"(su|mig|ka|k|mi|tu|il|an|t|bmp|btr|s)-\d+", t):
         return lex.equipment.get(re.sub(r"\d+$", "", t).rstrip("-") + "-", None) or (
             "aircraft" if t.startswith(("su", "mig", "tu", "il", "an")) else
-            "helicopter" if t.startswith(("ka", "mi")) else
+            "helicopter" if t.startswith(("ka", "mi", "k-")) else
             "tank" if t.startswith("t-") else "armored_vehicle" if t.startswith(("bmp", "btr")) else
             "air_defense" if t.startswith("s-") else None)
     return None
@@ -83,12 +84,17 @@ def equipment_item(lex: Lexicon, sent: Any, head: Any) -> str | None:
 
 def victim_class(lex: Lexicon, sent: Any, tok: Any) -> tuple[str, str | None] | None:
     """(type, item) if the token names people or equipment that can be a claim's victim."""
-    if tok.pos_ not in ("NOUN", "PROPN", "ADJ", "NUM", "X", "VERB"):
+    if tok.pos_ not in ("NOUN", "PROPN", "ADJ", "NUM", "X", "VERB", "ADV"):
         return None
+    if tok.pos_ in ("ADV", "NUM", "X", "VERB") and not re.match(r"(su|mig|ka|k|mi|tu|t|bmp|btr|s)-\d+$", tok.text.lower()):
+        if tok.pos_ != "VERB" and tok.pos_ != "NUM":
+            return None
     low, lem = tok.text.lower(), _lemma(tok)
-    if lem in lex.not_victims or low in lex.not_victims:
-        return None
+    if tok.pos_ == "ADJ" and tok.dep_ == "amod":
+        return None  # "their military potential"
     item = equipment_item(lex, sent, tok)
+    if item is None and (lem in lex.not_victims or low in lex.not_victims):
+        return None
     if item is not None and tok.pos_ != "VERB":
         # "drones" in "using drones" is a means, not a victim: callers check links
         return "equipment", item
@@ -122,18 +128,22 @@ def trigger_of(lex: Lexicon, sent: Any, tok: Any) -> Trigger | None:
     low, lem = tok.text.lower(), _lemma(tok)
     nxt = sent[tok.i + 1].text.lower() if tok.i + 1 < len(sent) else ""
     prev = sent[tok.i - 1].text.lower() if tok.i > 0 else ""
+    if lem == "be" and any(c.dep_ == "expl" for c in tok.children):
+        return Trigger(tok.i, "deployed", "right", end=tok.i + 1)
+    if lem == "bring" and any(c.dep_ == "auxpass" for c in tok.children):
+        return Trigger(tok.i, "deployed", "left", end=tok.i + 1)
     if tok.pos_ in ("VERB", "AUX") or (tok.tag_ in ("VBN", "VBD", "VBG", "VBZ", "VBP") and lem in lex.trigger_verbs):
         fam = lex.trigger_verbs.get(lem)
         if lem == "take" and re.match(r"(the )?li(fe|ves)", " ".join(t.text.lower() for t in sent[tok.i + 1: tok.i + 3])):
             fam = "killed"
         if lem == "take" and nxt in ("prisoner", "prisoners", "captive"):
-            return Trigger(tok.i, "captured_intr", "left", end=tok.i + 2)
+            return Trigger(tok.i, "captured", "left", end=tok.i + 2)
         if lem == "lose" and nxt in ("their", "his", "her") and sent[tok.i + 2: tok.i + 3].text.lower() in ("lives", "life"):
-            return Trigger(tok.i, "killed_intr", "left", end=tok.i + 3)
+            return Trigger(tok.i, "killed", "left", end=tok.i + 3)
         if lem == "go" and nxt == "missing":
             return Trigger(tok.i, "missing", "left", end=tok.i + 2)
         if lem == "fall" and nxt in ("victim", "victims"):
-            return Trigger(tok.i, "casualties_intr", "left", end=tok.i + 2)
+            return Trigger(tok.i, "casualties", "left", end=tok.i + 2)
         if lem == "shoot":
             if nxt == "down" or any(c.dep_ == "prt" and c.text.lower() == "down" for c in tok.children):
                 fam = "destroy"
@@ -148,6 +158,8 @@ def trigger_of(lex: Lexicon, sent: Any, tok: Any) -> Trigger | None:
         if lem == "down" and tok.pos_ != "VERB":
             return None
         if fam is None:
+            return None
+        if lem == "capture" and re.search(r"\bon (video|camera|film|tape)\b|footage|photo", sent[tok.i: tok.i + 8].text.lower()):
             return None
         if low in ("dead",):
             fam = "killed"
@@ -169,6 +181,8 @@ def trigger_of(lex: Lexicon, sent: Any, tok: Any) -> Trigger | None:
             return Trigger(tok.i, "irrecoverable", "noun", end=tok.i + 2)
         if lem in ("loss", "casualty") and prev in ("irrecoverable", "irretrievable"):
             return None
+        if lem in ("strike", "hit") and nxt in ("on", "at", "against"):
+            return Trigger(tok.i, "hit", "right", end=tok.i + 2)
         if low == "toll" and prev == "death":
             return Trigger(tok.i, "killed", "noun", end=tok.i + 1)
         fam = lex.trigger_nouns.get(low) or lex.trigger_nouns.get(lem)
@@ -213,8 +227,11 @@ def find_mentions(lex: Lexicon, sent: Any, triggers: list[Trigger]) -> list[Ment
         if tok.i in trigger_idx and vc[0] != "equipment":
             # "dead"/"wounded" as nouns are triggers; but "the wounded" can also be victims: keep as trigger
             continue
-        if tok.dep_ == "compound" and tok.head.i > tok.i and victim_class(lex, sent, tok.head) is not None:
-            continue  # "infantry soldiers": the head is the last noun
+        if tok.dep_ in ("compound", "amod", "nmod") and tok.head.i > tok.i and victim_class(lex, sent, tok.head) is not None:
+            continue  # "infantry soldiers", "Shahed drones": the head is the last noun
+        if tok.lemma_.lower() in ("enemy", "aggressor", "adversary") and tok.i + 1 < len(sent) \
+                and sent[tok.i + 1].pos_ in ("NOUN", "PROPN", "X") and sent[tok.i + 1].text.lower() not in ("'s", "’s"):
+            continue  # "an enemy bomber", "enemy vehicles": a modifier, not people
         if vc[0] == "equipment" and tok.dep_ == "compound":
             continue
         heads.append((tok, vc))
@@ -266,11 +283,19 @@ def find_mentions(lex: Lexicon, sent: Any, triggers: list[Trigger]) -> list[Ment
         # a bare 4-digit year ("in 2022") is not a count
         if re.fullmatch(r"(19|20)\d\d", qm.quantity.text or ""):
             continue
-        end = last.i + 1 + (3 if of_them else 0)
+        end = last.i + 1 + (2 if of_them else 0)
         mentions.append(Mention(start=first.i, end=min(end, len(sent)), head=None, quantity=qm.quantity,
                                 text="", bare=True))
-    mentions.sort(key=lambda m: m.start)
-    return mentions
+    mentions.sort(key=lambda m: (m.start, -(m.end - m.start)))
+    kept: list[Mention] = []
+    for m in mentions:
+        if any(k.start <= m.start and m.end <= k.end and k is not m and (k.end - k.start) > (m.end - m.start)
+               for k in kept):
+            continue
+        kept.append(m)
+    for m in kept:
+        m.subset = m.start > 0 and sent[m.start - 1].text.lower() in ("including", "among")
+    return kept
 
 
 def _char_span_tokens(sent: Any, start: int, end: int) -> list[Any]:
@@ -332,8 +357,9 @@ def _implicit_quantity(sent: Any, head: Any, start: int) -> Quantity:
     words = [t.text.lower() for t in left]
     if "no" in words or (head.i > 0 and sent[head.i - 1].text.lower() == "no"):
         return zero("no " + head.text)
-    if head.tag_ in ("NN", "NNP") and head.lemma_.lower() not in ("military", "personnel", "infantry", "equipment",
-                                                                  "manpower", "population", "hardware", "artillery"):
+    if head.tag_ in ("NN", "NNP") and head.lemma_.lower() not in (
+            "military", "personnel", "infantry", "equipment", "manpower", "population", "hardware", "artillery",
+            "enemy", "aggressor", "adversary", "occupier", "invader", "militia", "crew", "staff", "force", "family"):
         for w in ("a", "an", "another", "one"):
             if w in words:
                 return single(w if w != "one" else "one")

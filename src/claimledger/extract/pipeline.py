@@ -34,6 +34,8 @@ _LOCATIVE = {"in", "near", "at", "on", "outside", "around", "of", "into", "to", 
 _CUMULATIVE_RE = re.compile(r"(?i)\b(to date|so far|as of today|since the (?:beginning|start) of (?:the )?(?:full-scale )?"
                             r"(?:war|invasion|aggression|operation)|since february 24|in total|during the (?:full-scale )?war)\b")
 _REGION_SUFFIX_RE = re.compile(r"^\s+(region|oblast|province|district|direction|area|axis|front|raion|county)\b", re.I)
+_ACTOR_OF_RE = re.compile(r"(forces|army|ministry|president|government|citizens|troops|military|servicemen|soldiers|"
+                          r"people|side|leadership|authorities|prime minister|head|armed forces|navy|command) of( the)?\s*$")
 _DIR_PREFIX_RE = re.compile(r"(?i)(southern|northern|eastern|western|south-eastern|north-eastern|southeastern|northeastern|central)\s+$")
 
 
@@ -116,18 +118,20 @@ class Extractor:
         claims: list[Claim] = []
         seen: dict[tuple[Any, ...], Claim] = {}
         last_named: cl.Attribution | None = None
-        place_history: list[tuple[str, int]] = []
+        place_history: list[tuple[str, int, bool, int]] = []
+        doc_places: dict[str, int] = {}
         doc_ctx = self._doc_place_context(doc.text)
         for s in sents:
             parsed = s.parse
+            paragraph = doc.text.count("\n", 0, s.start)
             if parsed is not None:
-                s.places = self._places_in(parsed, s.start)
+                s.places = self._places_in(parsed, s.start, paragraph)
                 rep = cl.reported_speech(self.lex, parsed)
                 if rep is not None and rep[0].origin == "reported" and rep[0].name:
                     last_named = rep[0]
             if parsed is not None and self.lex.prefilter.search(s.text):
                 for claim in self._sentence_claims(doc, s, parsed, published, default, quotes, last_named,
-                                                   place_history, doc_ctx):
+                                                   place_history, doc_ctx, paragraph, doc_places):
                     claim.confidence *= confidence_scale
                     key = (claim.claimant.side, claim.kind, claim.victim.party, claim.quantity.low,
                            claim.quantity.high, claim.quantity.qualifier if claim.quantity.low is None
@@ -139,10 +143,12 @@ class Extractor:
                         continue
                     seen[key] = claim
                     claims.append(claim)
-            if s.places:
-                place_history.extend(s.places)
-            elif parsed is None and self.places is not None:
-                place_history.extend(self._cheap_places(s))
+            if parsed is None:
+                s.places = self._cheap_places(s, paragraph)
+            place_history.extend(s.places)
+            for name, _, locative, _ in s.places:
+                if locative:
+                    doc_places[name] = doc_places.get(name, 0) + 1
         return claims
 
     # -- attribution --------------------------------------------------------------------------------
@@ -232,12 +238,12 @@ class Extractor:
                       r"(?: \d{1,2})?(?:,? \d{4})?", text)
         return m.group(0) if m else None
 
-    def _attribution_for(self, s: Sentence, parsed: Any, trig_char: int, quotes: list[QuoteRegion],
+    def _attribution_for(self, s: Sentence, parsed: Any, trig_i: int, trig_char: int, quotes: list[QuoteRegion],
                          default: cl.Attribution | None, last_named: cl.Attribution | None) -> cl.Attribution | None:
         for r in quotes:
             if r.start <= trig_char < r.end and r.attribution is not None:
                 return r.attribution
-        rep = cl.reported_speech(self.lex, parsed)
+        rep = cl.reported_speech(self.lex, parsed, target=trig_i)
         if rep is not None:
             att = rep[0]
             if att.origin == "pronoun":
@@ -260,28 +266,55 @@ class Extractor:
         return default
 
     # -- places -------------------------------------------------------------------------------------
-    def _places_in(self, parsed: Any, offset: int) -> list[tuple[str, int]]:
+    def _place_ents(self, parsed: Any) -> list[tuple[Any, str, bool]]:
+        """(entity, name as written with 'region'/'southern' kept, locative?) for the places of a sentence."""
         out = []
         for ent in parsed.ents:
             if ent.label_ not in ("GPE", "LOC", "FAC"):
                 continue
+            nxt = parsed[ent.end].text if ent.end < len(parsed) else ""
+            if nxt in ("'s", "’s", "'"):
+                continue  # "Ukraine's forces": an actor, not a place
+            before = parsed.text[max(0, ent.start_char - 40):ent.start_char].lower()
+            if _ACTOR_OF_RE.search(before):
+                continue  # "Armed Forces of Ukraine", "President of Russia"
             name = ent.text
             if name.lower().startswith("the "):
                 name = name[4:]
-            tail = parsed.text[ent.end_char:ent.end_char + 14]
-            m = _REGION_SUFFIX_RE.match(tail)
+            m = _REGION_SUFFIX_RE.match(parsed.text[ent.end_char:ent.end_char + 14])
             if m:
                 name = f"{name} {m.group(1)}"
             pm = _DIR_PREFIX_RE.search(parsed.text[max(0, ent.start_char - 16):ent.start_char])
             if pm:
                 name = f"{pm.group(1)} {name}"
-            out.append((name, offset + ent.start_char))
+            k = ent.start - 1
+            while k >= 0 and parsed[k].pos_ in ("DET", "ADJ", "PUNCT") and parsed[k].text not in (",", ";"):
+                k -= 1
+            locative = k >= 0 and parsed[k].text.lower() in _LOCATIVE or ent.start == 0
+            out.append((ent, name, locative))
         return out
 
-    def _cheap_places(self, s: Sentence) -> list[tuple[str, int]]:
+    def _places_in(self, parsed: Any, offset: int, paragraph: int = 0) -> list[tuple[str, int, bool, int]]:
+        return [(name, offset + ent.start_char, loc, paragraph) for ent, name, loc in self._place_ents(parsed)]
+
+    def _cheap_places(self, s: Sentence, paragraph: int) -> list[tuple[str, int, bool, int]]:
+        """Places of a sentence that is not parsed: the gazetteer ruler over tokens only (cheap)."""
         ruler = self.nlp.get_pipe("entity_ruler")
         d = ruler(self.nlp.make_doc(s.text))
-        return [(e.text, s.start + e.start_char) for e in d.ents if e.label_ in ("GPE", "LOC", "FAC")]
+        out = []
+        for e in d.ents:
+            if e.label_ not in ("GPE", "LOC", "FAC"):
+                continue
+            prev = d[e.start - 1].text.lower() if e.start > 0 else ""
+            nxt = d[e.end].text if e.end < len(d) else ""
+            if nxt in ("'s", "’s"):
+                continue
+            name = e.text
+            m = _REGION_SUFFIX_RE.match(s.text[e.end_char:e.end_char + 14])
+            if m:
+                name = f"{name} {m.group(1)}"
+            out.append((name, s.start + e.start_char, prev in _LOCATIVE or prev == "the", paragraph))
+        return out
 
     def _doc_place_context(self, text: str) -> Any:
         if self.places is None or not hasattr(self.places, "PlaceContext"):
@@ -291,30 +324,28 @@ class Extractor:
         except Exception:
             return None
 
-    def _location(self, s: Sentence, parsed: Any, exclude: list[tuple[int, int]], history: list[tuple[str, int]],
-                  doc_ctx: Any) -> Location | None:
-        chosen: str | None = None
-        candidates = []
-        for ent in parsed.ents:
-            if ent.label_ not in ("GPE", "LOC", "FAC"):
-                continue
+    def _location(self, s: Sentence, parsed: Any, exclude: list[tuple[int, int]], history: list[tuple[str, int, bool, int]],
+                  doc_ctx: Any, trig_i: int, paragraph: int, doc_places: dict[str, int]) -> Location | None:
+        """The place of a claim: the named place nearest the trigger in its sentence (after it first, as in
+        'killed in Kursk'); else the last place named in the same paragraph; else the document's main place."""
+        best: tuple[float, str] | None = None
+        for ent, name, locative in self._place_ents(parsed):
             if any(a <= ent.start_char < b for a, b in exclude):
                 continue
-            nxt = parsed[ent.end].text if ent.end < len(parsed) else ""
-            if nxt in ("'s", "’s"):
-                continue
-            prev = parsed[ent.start - 1].text.lower() if ent.start > 0 else ""
-            candidates.append((0 if prev in _LOCATIVE or prev == "the" else 1, ent.start))
-        names = {ent.start: name for ent, (name, _) in zip([e for e in parsed.ents if e.label_ in ("GPE", "LOC", "FAC")],
-                                                           self._places_in(parsed, 0))}
-        if candidates:
-            candidates.sort()
-            chosen = names.get(candidates[0][1])
-            if sum(1 for c in candidates if c[0] == 0) >= 2 and re.search(
-                    re.escape(chosen or "") + r"\s+and\s+", parsed.text):
-                pass
-        if chosen is None and history:
-            chosen = history[-1][0]
+            dist = float(abs(ent.start - trig_i))
+            if ent.start < trig_i:
+                dist += 3
+            if not locative:
+                dist += 12
+            if best is None or dist < best[0]:
+                best = (dist, name)
+        chosen = best[1] if best else None
+        if chosen is None:
+            same_par = [h for h in history if h[3] == paragraph and h[2]]
+            if same_par:
+                chosen = same_par[-1][0]
+        if chosen is None and doc_places:
+            chosen = max(doc_places.items(), key=lambda kv: kv[1])[0]
         if chosen is None:
             return None
         return self._geocode(chosen, s.text, doc_ctx)
@@ -338,7 +369,8 @@ class Extractor:
     # -- one sentence -------------------------------------------------------------------------------
     def _sentence_claims(self, doc: Document, s: Sentence, parsed: Any, published: dt.date | None,
                          default: cl.Attribution | None, quotes: list[QuoteRegion], last_named: cl.Attribution | None,
-                         place_history: list[tuple[str, int]], doc_ctx: Any) -> list[Claim]:
+                         place_history: list[tuple[str, int, bool, int]], doc_ctx: Any, paragraph: int,
+                         doc_places: dict[str, int]) -> list[Claim]:
         lex = self.lex
         triggers = []
         for tok in parsed:
@@ -354,12 +386,14 @@ class Extractor:
         out: list[Claim] = []
         for c in cands:
             trig_char = s.start + parsed[c.trigger.i].idx
-            att = self._attribution_for(s, parsed, trig_char, quotes, default, last_named)
-            out.append(self._claim(doc, s, parsed, c, att, published, place_history, doc_ctx))
+            att = self._attribution_for(s, parsed, c.trigger.i, trig_char, quotes, default, last_named)
+            loc = self._location(s, parsed, self._mention_span(parsed, c), place_history, doc_ctx, c.trigger.i,
+                                 paragraph, doc_places)
+            out.append(self._claim(doc, s, parsed, c, att, published, loc))
         return out
 
     def _claim(self, doc: Document, s: Sentence, parsed: Any, c: Candidate, att: cl.Attribution | None,
-               published: dt.date | None, place_history: list[tuple[str, int]], doc_ctx: Any) -> Claim:
+               published: dt.date | None, location: Location | None) -> Claim:
         m = c.mention
         perspective = (att.side if att else None) or parties.outlet_side(doc.source)
         party = m.party
@@ -382,10 +416,6 @@ class Extractor:
         if q.low == 0 and q.high == 0:
             stance = "denied"
         means = self._means(parsed, c)
-        exclude = []
-        if m.head is not None:
-            exclude.append((parsed[m.start].idx, parsed[m.end - 1].idx + len(parsed[m.end - 1])))
-        location = self._location(s, parsed, exclude, place_history, doc_ctx)
         event_time = self._event_time(parsed, published, c)
         stated_on = self._stated_on(att, published)
         claimant = Claimant(name=att.name if att else None, side=att.side if att else None)
@@ -408,6 +438,13 @@ class Extractor:
             event_time=event_time, stated_on=stated_on,
             evidence=Evidence(text=s.text, start=s.start, end=s.end), confidence=min(conf, 0.95),
         )
+
+    @staticmethod
+    def _mention_span(parsed: Any, c: Candidate) -> list[tuple[int, int]]:
+        m = c.mention
+        if m.head is None or m.end <= m.start:
+            return []
+        return [(parsed[m.start].idx, parsed[m.end - 1].idx + len(parsed[m.end - 1]))]
 
     @staticmethod
     def _resolve_hostile(p: str, perspective: str | None) -> str | None:
@@ -460,8 +497,8 @@ class Extractor:
         for ent in parsed.ents:
             if ent.label_ not in ("DATE", "TIME"):
                 continue
-            head = ent.root.head
-            if head.pos_ == "VERB" and head.lemma_.lower() in self.lex.report_verbs:
+            if any(h.pos_ == "VERB" and h.lemma_.lower() in self.lex.report_verbs
+                   for h in (ent.root.head, ent.root.head.head)):
                 continue
             prev = parsed[ent.start - 1].text if ent.start > 0 else ""
             span = f"{prev} {ent.text}" if prev.lower() in ("since", "on", "in", "during", "over", "per", "last",
