@@ -59,8 +59,8 @@ def address_problem(addr: str) -> str | None:
         if mapped is not None:
             return address_problem(str(mapped))
     for attr, label in (
-        ("is_loopback", "loopback"), ("is_link_local", "link-local"), ("is_private", "private"),
-        ("is_multicast", "multicast"), ("is_unspecified", "unspecified"), ("is_reserved", "reserved"),
+        ("is_unspecified", "unspecified"), ("is_loopback", "loopback"), ("is_link_local", "link-local"),
+        ("is_multicast", "multicast"), ("is_private", "private"), ("is_reserved", "reserved"),
     ):
         if getattr(ip, attr):
             return f"{addr} is a {label} address"
