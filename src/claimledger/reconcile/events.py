@@ -9,7 +9,8 @@ new event):
 - parties: the claim's parties (victim party and claimant side) share one with the event's.
 Only located claims about a day or a week join events; running totals never do (see tallies).
 
-Summary (the `RULE` text stored with each event): per victim party, among the event's claims
+Summary (the `RULE` text stored with each event): per victim party (civilians form their own
+bucket, "civilians", whatever their nationality; an unknown party is "unknown"), among the event's claims
 of kind `killed`, taking one claim per claim group (wire copies and repeats count once) and
 ignoring unspecified numbers:
 - low  = the smallest lower bound any claim gives (a denial of losses counts as 0);
@@ -139,14 +140,21 @@ def one_per_group(claims: Sequence[ClaimInfo]) -> list[ClaimInfo]:
     return out
 
 
+def bucket(c: ClaimInfo) -> str:
+    """The victim bucket of the summary: civilians apart, else the party, else unknown."""
+    if c.victim_type == "civilian":
+        return "civilians"
+    return c.party or "unknown"
+
+
 def summarize(claims: Sequence[ClaimInfo]) -> dict[str, Any]:
     """Event columns (place, time, parties, deaths low/best/high, summary JSON) from its claims."""
     distinct = one_per_group(claims)
     by_kind: dict[str, dict[str, Any]] = {}
     for kind in sorted({c.kind for c in distinct}):
         per_party: dict[str, Any] = {}
-        for party in sorted({c.party or "unknown" for c in distinct if c.kind == kind}):
-            s = summarize_party([c for c in distinct if c.kind == kind and (c.party or "unknown") == party])
+        for party in sorted({bucket(c) for c in distinct if c.kind == kind}):
+            s = summarize_party([c for c in distinct if c.kind == kind and bucket(c) == party])
             if s is not None:
                 per_party[party] = s
         if per_party:
@@ -158,7 +166,8 @@ def summarize(claims: Sequence[ClaimInfo]) -> dict[str, Any]:
     all_parties = sorted({p for c in claims for p in parties(c)})
     side_by_side = [
         {"claim_id": c.id, "group_id": c.group_id, "claimant": c.name, "side": c.side, "stance": c.stance,
-         "kind": c.kind, "party": c.party, "quantity": {"low": c.low, "high": c.high, "qualifier": c.qualifier},
+         "kind": c.kind, "party": c.party, "victim_type": c.victim_type,
+         "means": [m for m in c.means.split(",") if m], "quantity": {"low": c.low, "high": c.high, "qualifier": c.qualifier},
          "stated": c.stated, "outlet": c.outlet, "document_id": c.document_id, "evidence": c.evidence}
         for c in sorted(claims, key=lambda c: (c.side or "", c.kind, c.stated, c.id))]
     return {

@@ -58,6 +58,8 @@ class ClaimInfo:
     published: str | None
     outlet: str | None
     doc_root: int  # the document this one is a wire copy of, else itself
+    means: str = ""  # ",drone,artillery,"
+    victim_type: str | None = None
 
 
 @dataclass(slots=True)
@@ -81,7 +83,7 @@ def _claim_select() -> Any:
                   c.quantity_high, c.qualifier, c.stance, c.stated, c.date_start, c.date, c.time_precision,
                   c.place, c.admin1, c.country, c.lat, c.lon, c.precision, c.evidence, c.group_key, c.group_id,
                   c.event_id, c.is_tally, c.current, d.published, d.outlet,
-                  func.coalesce(d.near_dup_of, d.id)).join(d, d.id == c.document_id)
+                  func.coalesce(d.near_dup_of, d.id), c.means, c.victim_type).join(d, d.id == c.document_id)
 
 
 def _infos(s: Session, stmt: Any) -> list[ClaimInfo]:

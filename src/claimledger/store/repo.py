@@ -99,11 +99,17 @@ class StoreResult:
     n_claims: int = 0
 
 
+def known_run(db: Database, doc: Document) -> tuple[bool, int | None]:
+    """(stored already?, the run that stored it): this exact text under this identity."""
+    with db.reading() as s:
+        row = s.execute(select(DocumentRow.run_id).where(DocumentRow.identity == identity_of(doc),
+                                                         DocumentRow.sha256 == doc.sha256).limit(1)).first()
+        return (row is not None, row[0] if row is not None else None)
+
+
 def is_known(db: Database, doc: Document) -> bool:
     """True when this exact text is already stored under this identity (nothing to do)."""
-    with db.reading() as s:
-        return s.execute(select(DocumentRow.id).where(DocumentRow.identity == identity_of(doc),
-                                                      DocumentRow.sha256 == doc.sha256).limit(1)).first() is not None
+    return known_run(db, doc)[0]
 
 
 def store_document(db: Database, doc: Document, claims: Sequence[Claim], run_id: int | None = None,
@@ -218,6 +224,14 @@ def run_counts(db: Database, run_id: int) -> dict[str, int]:
                 "failed": run.n_failed}
 
 
+def run_documents(db: Database, run_id: int) -> int:
+    """Documents a run stored (exact even when the run was killed before updating its counters)."""
+    from sqlalchemy import func
+
+    with db.reading() as s:
+        return int(s.execute(select(func.count(DocumentRow.id)).where(DocumentRow.run_id == run_id)).scalar_one())
+
+
 def record_failure(db: Database, run_id: int | None, input: str, stage: str, reason: str) -> None:
     db.write(lambda s: s.add(Failure(run_id=run_id, input=input[:2000], stage=stage, reason=reason[:4000],
                                      at=now())))
@@ -227,3 +241,9 @@ def run_failures(db: Database, run_id: int) -> list[dict[str, Any]]:
     with db.reading() as s:
         rows = s.execute(select(Failure).where(Failure.run_id == run_id).order_by(Failure.id)).scalars()
         return [{"input": f.input, "stage": f.stage, "reason": f.reason, "at": f.at.isoformat()} for f in rows]
+
+
+def clear_failures(db: Database, run_id: int) -> None:
+    from sqlalchemy import delete
+
+    db.write(lambda s: s.execute(delete(Failure).where(Failure.run_id == run_id)))
