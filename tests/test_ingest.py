@@ -10,13 +10,13 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from tests.conftest import make_claim
 
 from claimledger.core import DocResult
 from claimledger.errors import InputError
 from claimledger.model import Document
 from claimledger.store import Filter, Ledger
 from claimledger.store.ingest import IngestCounts, ingest
-from tests.conftest import make_claim
 
 
 def fake_extract(docs: Iterable[Document | InputError], batch_size: int = 16) -> Iterator[DocResult]:

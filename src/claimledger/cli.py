@@ -280,3 +280,147 @@ def gazetteer_import(files: tuple[str, ...], db_path: str | None) -> None:
                err=True)
     if ok == 0:
         sys.exit(1)
+
+
+# --- the ledger: ingest, reconcile, claims, events, export -----------------------------------
+# (bodies live in claimledger.store / reconcile / export; these functions only parse flags)
+
+def _csv_floats(ctx: click.Context, param: click.Parameter, value: str | None) -> tuple[float, ...] | None:
+    if value is None:
+        return None
+    try:
+        parts = tuple(float(v) for v in value.split(","))
+    except ValueError:
+        parts = ()
+    if len(parts) != 4:
+        raise click.BadParameter("expected WEST,SOUTH,EAST,NORTH (four numbers)")
+    return parts
+
+
+def ledger_filter_options(fn: F) -> F:
+    """--since/--until/--party/--side/--kind/--place/--admin1/--bbox/--min-quantity/--precision."""
+    for opt in reversed([
+        click.option("--since", metavar="DATE", callback=_iso_date, help="Losses on or after DATE."),
+        click.option("--until", metavar="DATE", callback=_iso_date, help="Losses on or before DATE."),
+        click.option("--party", multiple=True, help="Victim party (repeatable), e.g. Russia."),
+        click.option("--side", multiple=True, help="Claimant side (repeatable)."),
+        click.option("--kind", multiple=True, help="Claim kind (repeatable), e.g. killed."),
+        click.option("--place", help="Place name contains TEXT."),
+        click.option("--admin1", help="Province/oblast, e.g. 'Donetsk Oblast'."),
+        click.option("--bbox", callback=_csv_floats, metavar="W,S,E,N", help="Bounding box in degrees."),
+        click.option("--min-quantity", type=int, help="Claims of at least N (the larger known bound)."),
+        click.option("--precision", multiple=True, help="Location precision (point, admin2, admin1, ...)."),
+    ]):
+        fn = opt(fn)
+    return fn
+
+
+def _open_ledger(db_url: str | None) -> Any:
+    from claimledger.store import Ledger
+
+    return Ledger.open(db_url)
+
+
+def _ledger_filters(table: str, **kw: Any) -> Any:
+    from claimledger.export import build_filters
+
+    return build_filters(table=table, **kw)
+
+
+@main.command()
+@click.argument("sources", nargs=-1, required=True, metavar="SOURCE ...")
+@db_option
+@read_options
+@click.option("--resume", is_flag=True, help="Continue the latest unfinished run over the same sources.")
+@click.option("--report", type=click.Path(dir_okay=False), default=None,
+              help="Failure report (JSON Lines). Default: claimledger-failures.jsonl when anything failed.")
+@click.option("--no-reconcile", is_flag=True, help="Skip the incremental reconcile after ingesting.")
+def ingest(sources: tuple[str, ...], db_url: str | None, published: str | None, speaker: str | None,
+           source: str | None, max_bytes: int | None, resume: bool, report: str | None, no_reconcile: bool) -> None:
+    """Read SOURCE ... (files, folders, JSON Lines, feeds, URLs, Telegram exports) into the ledger."""
+    opts = make_read_options(published, speaker, source, max_bytes)
+    with library_errors():
+        from claimledger.reconcile import reconcile
+        from claimledger.store.ingest import RichProgress
+        from claimledger.store.ingest import ingest as run_ingest
+
+        ledger = _open_ledger(db_url)
+        with RichProgress() as progress:
+            rep = run_ingest(ledger, list(sources), read_options=opts, resume=resume, report=report,
+                             progress=progress)
+        for f in rep.failures[:20]:
+            click.echo(f"error: {f['input']}: {f['reason']} ({f['stage']})", err=True)
+        if len(rep.failures) > 20:
+            click.echo(f"... {len(rep.failures) - 20} more failures", err=True)
+        if not no_reconcile:
+            rec = reconcile(ledger)
+            click.echo(f"reconcile: {rec.claims} new claims, {rec.groups_touched} groups, "
+                       f"{rec.events_touched} events, {rec.tallies} tallies, {rec.near_dups} near-duplicates",
+                       err=True)
+        c = rep.counts
+        click.echo(f"ingest: run {rep.run_id}{' (resumed)' if rep.resumed else ''}: {c.processed} processed, "
+                   f"{c.stored} stored ({c.revisions} revisions), {c.skipped} skipped, {c.failed} failed, "
+                   f"{c.claims} claims" + (f"; failures in {rep.report_path}" if rep.report_path else ""), err=True)
+        ledger.close()
+    if c.processed == 0 or c.failed == c.processed:
+        sys.exit(1)
+
+
+@main.command()
+@db_option
+@click.option("--rebuild", is_flag=True, help="Forget groups, events and tallies and recompute them all.")
+def reconcile(db_url: str | None, rebuild: bool) -> None:
+    """Update near-duplicate links, claim groups, events and tallies (incremental by default)."""
+    with library_errors():
+        from claimledger.reconcile import reconcile as run
+
+        ledger = _open_ledger(db_url)
+        rec = run(ledger, rebuild=rebuild)
+        click.echo(f"reconcile: {rec.claims} claims, {rec.groups_touched} groups, {rec.events_touched} events, "
+                   f"{rec.tallies} tallies, {rec.near_dups} near-duplicates, {rec.stale} superseded", err=True)
+        ledger.close()
+
+
+def _ledger_output(table: str, db_url: str | None, fmt: str, output: str | None, style: str | None,
+                   filters: dict[str, Any]) -> None:
+    with library_errors():
+        from claimledger.export import export as run_export
+
+        ledger = _open_ledger(db_url)
+        n = run_export(ledger, table, _ledger_filters(table, **filters), fmt.lower(), output, style=style)
+        ledger.close()
+        if output:
+            click.echo(f"{n} rows written to {output}", err=True)
+
+
+@main.command()
+@db_option
+@ledger_filter_options
+@format_option("table", "jsonl", "csv", "geojson", "parquet")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None, help="Write to FILE, not stdout.")
+def claims(db_url: str | None, fmt: str, output: str | None, **filters: Any) -> None:
+    """List stored claims (current revisions), filtered, streaming the full result."""
+    _ledger_output("claims", db_url, fmt, output, None, filters)
+
+
+@main.command()
+@db_option
+@ledger_filter_options
+@format_option("table", "jsonl", "csv", "geojson", "parquet")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None, help="Write to FILE, not stdout.")
+def events(db_url: str | None, fmt: str, output: str | None, **filters: Any) -> None:
+    """List reconciled events with their low/best/high deaths summary (--side is ignored)."""
+    _ledger_output("events", db_url, fmt, output, None, filters)
+
+
+@main.command("export")
+@db_option
+@ledger_filter_options
+@click.option("--format", "style", type=click.Choice(["acled", "ucdp"], case_sensitive=False), required=True,
+              help="Dataset style: ACLED or UCDP GED columns (one row per event).")
+@click.option("--as", "fmt", type=click.Choice(["csv", "jsonl", "parquet"], case_sensitive=False), default="csv",
+              show_default=True, help="File format.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None, help="Write to FILE, not stdout.")
+def export_cmd(db_url: str | None, style: str, fmt: str, output: str | None, **filters: Any) -> None:
+    """Export events with ACLED- or UCDP-GED-style columns (crosswalk in the README)."""
+    _ledger_output("events", db_url, fmt, output, style.lower(), filters)
