@@ -201,7 +201,7 @@ def test_build_context(gaz: DefaultGazetteer) -> None:
 
 @pytest.mark.parametrize(("label", "pattern"), [
     ("GPE", "Kursk"), ("GPE", "Sudzha"), ("GPE", "Pokrovsk"), ("GPE", "Bakhmut"), ("GPE", "Kharkiv"),
-    ("GPE", "Kharkov"), ("GPE", "Avdiivka"), ("GPE", "Kursk region"), ("GPE", "Kursk Oblast"),
+    ("GPE", "Kharkov"), ("GPE", "Kiev"), ("GPE", "Odessa"), ("GPE", "Engels"), ("GPE", "Avdiivka"), ("GPE", "Kursk region"), ("GPE", "Kursk Oblast"),
     ("GPE", "Donetsk region"), ("GPE", "Russia"), ("GPE", "Ukraine"), ("GPE", "North Korea"),
     ("LOC", "Donbas"), ("LOC", "southern direction"), ("LOC", "Pokrovsk direction"), ("GPE", "Moscow"),
 ])
@@ -210,7 +210,9 @@ def test_ruler_patterns_present(patterns: set[tuple[str, str]], label: str, patt
 
 
 @pytest.mark.parametrize("word", ["Mobile", "Of", "Independence", "Peace", "Victory", "Pearl", "Hope", "Progress",
-                                  "Union", "March", "May", "Bar", "The", "Liberty", "Friendship", "Center"])
+                                  "Union", "March", "May", "Bar", "The", "Liberty", "Friendship", "Center",
+                                  "Police", "Reading", "Nice", "Split", "Luck", "Human", "Stalin", "Goes", "battlefield",
+                                  "border", "the border"])
 def test_ruler_patterns_skip_common_words(patterns: set[tuple[str, str]], word: str) -> None:
     assert ("GPE", word) not in patterns and ("LOC", word) not in patterns
 
@@ -223,15 +225,21 @@ def test_ruler_patterns_short_names(patterns: set[tuple[str, str]]) -> None:
 
 
 def test_ruler_patterns_work_in_spacy(patterns: set[tuple[str, str]]) -> None:
+    """The pipeline matches patterns case-insensitively (phrase_matcher_attr LOWER): common words
+    in any case must not become places. Only the patterns that could match this text are loaded."""
     spacy = pytest.importorskip("spacy")
+    text = ("Fighting continued near Sudzha in the Kursk region and on the Pokrovsk direction, the police said; "
+            "a nice reading of the split vote goes to show human luck. Mobile units of the army advanced "
+            "on the front line near kharkov.")
     nlp = spacy.blank("en")
-    ruler = nlp.add_pipe("entity_ruler")
-    wanted = {"Sudzha", "Kursk region", "Makhnivka", "Pokrovsk direction", "Mobile"}
-    ruler.add_patterns([{"label": lab, "pattern": pat} for lab, pat in patterns if pat in wanted])
-    doc = nlp("Fighting continued near Sudzha in the Kursk region and on the Pokrovsk direction, a Mobile unit said.")
-    ents = {(e.text, e.label_) for e in doc.ents}
+    words = {t.lower_ for t in nlp.make_doc(text)}
+    ruler = nlp.add_pipe("entity_ruler", config={"phrase_matcher_attr": "LOWER"})
+    ruler.add_patterns([{"label": lab, "pattern": pat} for lab, pat in patterns
+                        if all(w in words for w in pat.lower().split())])
+    ents = {(e.text, e.label_) for e in nlp(text).ents}
     assert ("Sudzha", "GPE") in ents and ("Kursk region", "GPE") in ents and ("Pokrovsk direction", "LOC") in ents
-    assert not any(t == "Mobile" for t, _ in ents)
+    assert ("kharkov", "GPE") in ents
+    assert {t for t, _ in ents} <= {"Sudzha", "Kursk region", "Pokrovsk direction", "kharkov", "the front line"}, ents
 
 
 # -- registry ---------------------------------------------------------------------------------------
@@ -279,3 +287,36 @@ def test_get_gazetteer_default_is_cached(tmp_path: Path, monkeypatch: pytest.Mon
         assert g1 is g2
     finally:
         places.reset_gazetteers()
+
+
+# -- context from text --------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("text", "countries", "admin1"), [
+    ("Russian forces shelled Sudzha in Russia's Kursk region on Tuesday.", {"RU"}, {"Kursk Oblast"}),
+    ("Two civilians died in the Kherson Oblast, the governor said.", {"UA"}, {"Kherson Oblast"}),
+    ("Attacks on Crimea and the Belgorod Region continued.", {"UA", "RU"}, {"Crimea", "Belgorod Oblast"}),
+    ("Russian troops lost three tanks near the village.", set(), set()),  # an adjective is not a place
+    ("Kursk was quiet.", set(), set()),  # a bare city names no province
+    ("North Korea sent troops to Russia.", {"KP", "RU"}, set()),
+])
+def test_context_from_text(gaz: DefaultGazetteer, text: str, countries: set[str], admin1: set[str]) -> None:
+    c = places.context_from_text(text, gazetteer=gaz)
+    assert (c.countries, c.admin1) == (countries, admin1)
+
+
+def test_context_from_text_sentence_and_document(gaz: DefaultGazetteer) -> None:
+    doc = places.context_from_text("Fighting in the Rostov region went on. Later, Donetsk was shelled.", gazetteer=gaz)
+    sent = places.context_from_text("Later, Donetsk was shelled.", doc, gazetteer=gaz)
+    assert sent.admin1 == set() and sent.doc_admin1 == {"Rostov Oblast"}
+    loc = geocode("Donetsk", sent, gazetteer=gaz)
+    assert loc is not None and loc.admin1 == "Rostov Oblast"
+    loc = geocode("Donetsk", places.context_from_text("Donetsk was shelled.", gazetteer=gaz), gazetteer=gaz)
+    assert loc is not None and loc.admin1 == "Donetsk Oblast"
+
+
+def test_ruler_patterns_cached_on_disk(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, gaz: DefaultGazetteer) -> None:
+    first = gaz.ruler_patterns()
+    t0 = time.perf_counter()
+    again = gaz.ruler_patterns()
+    print(f"\nruler_patterns() from the disk cache: {time.perf_counter() - t0:.2f} s")
+    assert again == first

