@@ -74,6 +74,15 @@ def link(lex: Lexicon, sent: Any, triggers: list[Trigger], mentions: list[Mentio
                     if trig.i > partner.i:
                         continue  # the first trigger of the pair emits the combined claim
                     fam = "casualties"
+            split = _breakdown_after(sent, trig, triggers)
+            if split:
+                for sub in split:
+                    consumed.add(sub.i)
+                    k2 = kind_for(sub.family, m.vtype)
+                    if k2:
+                        out.append(Candidate(kind=k2, mention=m, trigger=sub, agent_party=_agent_party(sent, trig)))
+                m.used = True
+                continue
             if fam == "lose":
                 then = _lost_then(sent, m)
                 if then:
@@ -84,6 +93,12 @@ def link(lex: Lexicon, sent: Any, triggers: list[Trigger], mentions: list[Mentio
                 continue
             if kind == "deployed" and m.quantity.low is None and m.quantity.high is None and not m.quantity.text:
                 continue  # deployment without a number says nothing countable
+            if kind == "deployed" and sent[trig.i].lemma_ == "be" and (
+                    m.vtype != "military" or not any(ch.isdigit() for ch in m.quantity.text)
+                    and m.quantity.qualifier not in ("at_least", "approx", "range")
+                    or any(t.i in by_i for t in sent[m.start:m.end])):
+                continue  # "there were 3,500 troops": a count of troops present, nothing else
+            m.by_participle = (not m.used or m.by_participle) and sent[trig.i].dep_ in ("acl", "amod")
             m.used = True
             cand = Candidate(kind=kind, mention=m, trigger=trig)
             if fam in ("lose", "deployed") or trig.family in ("lose", "deployed"):
@@ -100,6 +115,17 @@ def link(lex: Lexicon, sent: Any, triggers: list[Trigger], mentions: list[Mentio
             continue
         final.append(cand)
     return final
+
+
+def _breakdown_after(sent: Any, trig: Trigger, triggers: list[Trigger]) -> list[Trigger]:
+    """'casualties, both killed and wounded' (no number): the breakdown names the kinds."""
+    if trig.family != "casualties" or trig.direction != "noun":
+        return []
+    nxt = [t for t in triggers if trig.i < t.i <= trig.i + 6 and t.family in ("killed", "wounded")]
+    if len(nxt) >= 2 and all(w.lower_ in (",", "both", "and", "or", "-", "–", ":") or w.i in {t.i for t in nxt}
+                             for w in sent[trig.end:nxt[-1].i + 1]):
+        return nxt
+    return []
 
 
 def _lost_then(sent: Any, m: Mention) -> str | None:
@@ -150,7 +176,7 @@ def _arguments(lex: Lexicon, sent: Any, trig: Trigger, mentions: list[Mention], 
             return [m]
     if tok.dep_ in ("acl", "amod") and tok.head.i < trig.i:
         # "a house destroyed by the enemy": the participle belongs to the noun it follows
-        own = [m for m in mentions if m.head == tok.head.i]
+        own = [m for m in mentions if m.head == tok.head.i or m.head is None and m.start <= tok.head.i < m.end]
         if own:
             return own[:1]
         if trig.direction == "left" and victim_head_missing(mentions, tok.head.i):
@@ -225,7 +251,7 @@ def _arguments(lex: Lexicon, sent: Any, trig: Trigger, mentions: list[Mention], 
 
 def victim_head_missing(mentions: list[Mention], head_i: int) -> bool:
     """True when the noun a participle modifies is not a victim ("a house destroyed")."""
-    return all(m.head != head_i for m in mentions)
+    return all(m.head != head_i and not (m.start <= head_i < m.end) for m in mentions)
 
 
 def _right_list(sent: Any, trig: Trigger, mentions: list[Mention], by_i: dict[int, Trigger]) -> list[Mention]:
@@ -281,7 +307,7 @@ def _nearest_left(sent: Any, trig: Trigger, mentions: list[Mention], by_i: dict[
     for m in mentions:
         if m.end > trig.i:
             break
-        if m.used:
+        if m.used and not m.by_participle:
             continue
         gap = sent[m.end:trig.i]
         if len(gap) > 14:

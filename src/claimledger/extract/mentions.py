@@ -35,6 +35,7 @@ class Mention:
     text: str = ""
     bare: bool = False              # "five", "1,478", "N of them": victim taken from a neighbour
     used: bool = False
+    by_participle: bool = False     # taken only by a participle ("a woman, wounded …, dies")
     hostile: str | None = None      # invaders/occupiers/enemy usage
     subset: bool = False            # "including two children": part of a preceding total
 
@@ -227,10 +228,13 @@ def find_mentions(lex: Lexicon, sent: Any, triggers: list[Trigger]) -> list[Ment
         if tok.i in trigger_idx and vc[0] != "equipment":
             # "dead"/"wounded" as nouns are triggers; but "the wounded" can also be victims: keep as trigger
             continue
+        if tok.dep_ == "poss" and tok.head.i > tok.i:
+            continue  # "a farmers' market", "the enemy's losses": owners, not victims
         if tok.dep_ in ("compound", "amod", "nmod") and tok.head.i > tok.i and victim_class(lex, sent, tok.head) is not None:
             continue  # "infantry soldiers", "Shahed drones": the head is the last noun
         if tok.lemma_.lower() in ("enemy", "aggressor", "adversary") and tok.i + 1 < len(sent) \
-                and sent[tok.i + 1].pos_ in ("NOUN", "PROPN", "X") and sent[tok.i + 1].text.lower() not in ("'s", "’s"):
+                and (sent[tok.i + 1].pos_ in ("NOUN", "PROPN", "X") or equipment_item(lex, sent, sent[tok.i + 1]))\
+                and sent[tok.i + 1].text.lower() not in ("'s", "’s"):
             continue  # "an enemy bomber", "enemy vehicles": a modifier, not people
         if vc[0] == "equipment" and tok.dep_ == "compound":
             continue
@@ -332,7 +336,8 @@ def _left_edge(sent: Any, head: Any) -> int:
     i = head.i
     while i > 0:
         t = sent[i - 1]
-        if t.dep_ in ("amod", "compound", "det", "nmod", "poss", "case", "nummod", "quantmod") and t.head.i >= i - 1 \
+        if t.dep_ in ("amod", "compound", "det", "nmod", "poss", "case", "nummod", "quantmod", "npadvmod") \
+                and t.head.i >= i - 1 or t.text in ("-", "–") and t.dep_ == "punct" \
                 or t.pos_ in ("ADJ",) and t.head.i == head.i:
             i -= 1
         else:
@@ -353,11 +358,14 @@ def _right_extension(sent: Any, head: Any, end: int) -> int:
 
 def _implicit_quantity(sent: Any, head: Any, start: int) -> Quantity:
     """No number: a singular with a/an/another/the → 1; 'no casualties' → 0; plural → unspecified."""
-    left = [t for t in sent[start:head.i]]
+    left = [t for t in sent[max(0, min(start, head.i - 2)):head.i]]
     words = [t.text.lower() for t in left]
+    if re.match(r"(su|mig|ka|k|mi|tu|t|bmp|btr|s)-\d+$", head.text.lower()):
+        return single(next((w for w in words if w in ("a", "an", "another", "one")), ""))
     if "no" in words or (head.i > 0 and sent[head.i - 1].text.lower() == "no"):
         return zero("no " + head.text)
-    if head.tag_ in ("NN", "NNP") and head.lemma_.lower() not in (
+    singular = head.tag_ in ("NN", "NNP") or (head.tag_ in ("JJ",) and not head.text.lower().endswith("s"))
+    if singular and head.lemma_.lower() not in (
             "military", "personnel", "infantry", "equipment", "manpower", "population", "hardware", "artillery",
             "enemy", "aggressor", "adversary", "occupier", "invader", "militia", "crew", "staff", "force", "family"):
         for w in ("a", "an", "another", "one"):
@@ -365,8 +373,7 @@ def _implicit_quantity(sent: Any, head: Any, start: int) -> Quantity:
                 return single(w if w != "one" else "one")
         if head.tag_ == "NNP" or any(t.ent_type_ == "PERSON" for t in sent[head.i: head.i + 4]):
             return single("")
-        if head.dep_ in ("nsubj", "nsubjpass") or "the" in words or "his" in words or "her" in words:
-            return single("")
+        return single("")
     # "a mother and her 11-year-old son": coordinated singulars
     return unspecified("")
 

@@ -34,6 +34,7 @@ _LOCATIVE = {"in", "near", "at", "on", "outside", "around", "of", "into", "to", 
 _CUMULATIVE_RE = re.compile(r"(?i)\b(to date|so far|as of today|since the (?:beginning|start) of (?:the )?(?:full-scale )?"
                             r"(?:war|invasion|aggression|operation)|since february 24|in total|during the (?:full-scale )?war)\b")
 _REGION_SUFFIX_RE = re.compile(r"^\s+(region|oblast|province|district|direction|area|axis|front|raion|county)\b", re.I)
+_OWN_SIDE_RE = re.compile(r"(?i)\b(our|my|his|her|their own|defenders?|warriors?|heroes|brothers-in-arms|comrades)\b")
 _ACTOR_OF_RE = re.compile(r"(forces|army|ministry|president|government|citizens|troops|military|servicemen|soldiers|"
                           r"people|side|leadership|authorities|prime minister|head|armed forces|navy|command) of( the)?\s*$")
 _DIR_PREFIX_RE = re.compile(r"(?i)(southern|northern|eastern|western|south-eastern|north-eastern|southeastern|northeastern|central)\s+$")
@@ -45,7 +46,8 @@ class Sentence:
     end: int
     text: str
     parse: Any = None
-    places: list[tuple[str, int]] = field(default_factory=list)   # (name, char offset in doc)
+    places: list[tuple[str, int, bool, int]] = field(default_factory=list)  # (name, offset, locative, paragraph)
+    antecedent: str | None = None   # the party last named before this sentence (for "them", "they")
 
 
 @dataclass
@@ -121,9 +123,12 @@ class Extractor:
         place_history: list[tuple[str, int, bool, int]] = []
         doc_places: dict[str, int] = {}
         doc_ctx = self._doc_place_context(doc.text)
+        last_party: str | None = None
         for s in sents:
             parsed = s.parse
             paragraph = doc.text.count("\n", 0, s.start)
+            s.antecedent = last_party
+            last_party = parties.party_of(s.text) or last_party
             if parsed is not None:
                 s.places = self._places_in(parsed, s.start, paragraph)
                 rep = cl.reported_speech(self.lex, parsed)
@@ -397,6 +402,11 @@ class Extractor:
         m = c.mention
         perspective = (att.side if att else None) or parties.outlet_side(doc.source)
         party = m.party
+        if party is None and (m.head is None or m.text.lower() in ("they", "them", "these", "those")) and s.antecedent \
+                and m.vtype in ("military", "unknown"):
+            party = s.antecedent  # "over 4,000 of them", "they have suffered casualties"
+        if party is None and m.vtype == "military" and _OWN_SIDE_RE.search(m.text):
+            party = perspective
         if party is None and m.hostile:
             party = parties.party_from_hostile(m.hostile, perspective)
         if party is None and re.search(r"\b(our|my)\b", m.text, re.I) and m.vtype in ("military", "equipment"):
