@@ -376,7 +376,7 @@
     const every = Math.max(1, Math.ceil(buckets.length / Math.max(1, Math.floor((W - padL) / 70))));
     buckets.forEach((b, i) => {
       if (i % every) return;
-      const t = s("text", { x: padL + i * bw, y: H - 4, class: "axis" });
+      const t = s("text", { x: Math.min(padL + i * bw, W - 62), y: H - 4, class: "axis" });
       t.textContent = body.bucket === "day" || body.bucket === "week" ? b.start : b.start.slice(0, 7);
       svg.appendChild(t);
     });
@@ -451,9 +451,13 @@
       L.tileLayer(cfg.tile_url, { attribution: cfg.tile_attribution || "", maxZoom: 18 }).addTo(map);
     }
     map.attributionControl.addAttribution("Outlines: Natural Earth");
+    // Outlines in their own pane above any tiles and below everything drawn from the ledger.
+    map.createPane("basemap");
+    map.getPane("basemap").style.zIndex = "250";
     try {
       const countries = await (await fetch("/static/basemap/countries.geojson")).json();
       L.geoJSON(countries, {
+        pane: "basemap",
         interactive: false,
         style: { color: "#8a96a8", weight: 1, fillColor: "#f4f1ea", fillOpacity: cfg.tile_url ? 0 : 1 },
       }).addTo(map);
@@ -465,6 +469,7 @@
         }
       }
       mapState.provinces = L.geoJSON(provinces, {
+        pane: "basemap",
         interactive: false,
         style: { color: "#b9c0cb", weight: 0.7, fill: false },
       }).addTo(map);
@@ -473,6 +478,9 @@
     }
     mapState.areaLayer = L.layerGroup().addTo(map);
     mapState.claimsLayer = L.markerClusterGroup({ showCoverageOnHover: false, maxClusterRadius: 45 }).addTo(map);
+    // Events sit below the claim markers, so a claim point inside an event's ring stays clickable.
+    map.createPane("events");
+    map.getPane("events").style.zIndex = "390";
     mapState.eventsLayer = L.layerGroup().addTo(map);
     L.control.layers(null, { "Claims": mapState.claimsLayer, "Provinces (admin1 claims)": mapState.areaLayer, "Events": mapState.eventsLayer }, { collapsed: true }).addTo(map);
     renderLegend();
@@ -535,8 +543,8 @@
     for (const pt of body.points || []) {
       const admin2 = pt.precision === "admin2";
       const m = L.circleMarker([pt.lat, pt.lon], admin2
-        ? { radius: 11, color: "#e67e22", weight: 2, dashArray: "4 3", fill: true, fillOpacity: 0.08 }
-        : { radius: 6, color: "#8a4a10", weight: 1.5, fillColor: "#e67e22", fillOpacity: 0.9 });
+        ? { radius: 11, color: "#e67e22", weight: 2, dashArray: "4 3", fill: true, fillOpacity: 0.08, className: "claim-admin2" }
+        : { radius: 6, color: "#8a4a10", weight: 1.5, fillColor: "#e67e22", fillOpacity: 0.9, className: "claim-point" });
       m.bindPopup(() => pointPopup(pt));
       m.options.claimCount = pt.count;
       markers.push(m);
@@ -550,10 +558,10 @@
       const lines = [`${fmtInt(area.count)} claims located only to this province`, "click to filter by it"];
       let layer;
       if (prov) {
-        layer = L.geoJSON(prov, { style: { color: "#d35400", weight: 1.5, fillColor: "#e67e22", fillOpacity: opacity } });
+        layer = L.geoJSON(prov, { style: { color: "#d35400", weight: 1.5, fillColor: "#e67e22", fillOpacity: opacity, className: "area-admin1" } });
       } else if (area.lat !== null && area.lon !== null) {
         // No outline for this province: a large translucent disc, never a point.
-        layer = L.circle([area.lat, area.lon], { radius: 60000, color: "#d35400", weight: 1, dashArray: "6 4", fillColor: "#e67e22", fillOpacity: opacity * 0.6 });
+        layer = L.circle([area.lat, area.lon], { radius: 60000, color: "#d35400", weight: 1, dashArray: "6 4", fillColor: "#e67e22", fillOpacity: opacity * 0.6, className: "area-admin1 area-disc" });
       } else { unmatched += area.count; continue; }
       layer.bindTooltip(`${area.admin1}: ${fmtInt(area.count)} claims (province-level)`, { sticky: true });
       layer.on("click", () => { setFilter("admin1", "eq", area.admin1); applyFilters(); });
@@ -579,9 +587,9 @@
       if (ev.lat === null || ev.lon === null || ev.lat === undefined) continue;
       let layer;
       if (ev.precision === "point" || ev.precision === "admin2") {
-        layer = L.marker([ev.lat, ev.lon], { icon: L.divIcon({ className: "event-marker", iconSize: [22, 22] }), keyboard: true, title: `event ${ev.id}` });
+        layer = L.marker([ev.lat, ev.lon], { pane: "events", icon: L.divIcon({ className: "event-marker", iconSize: [22, 22] }), keyboard: true, title: `event ${ev.id}` });
       } else if (ev.precision === "admin1") {
-        layer = L.circle([ev.lat, ev.lon], { radius: 45000, color: "#2c3e50", weight: 2, dashArray: "2 4", fill: false });
+        layer = L.circle([ev.lat, ev.lon], { pane: "events", radius: 45000, color: "#2c3e50", weight: 2, dashArray: "2 4", fill: false, className: "event-area" });
       } else continue;
       layer.bindTooltip(`${ev.place || ev.admin1 || "event"}: ${ev.n_claims} claims from ${ev.n_sides} side(s) — click for who says what`);
       layer.on("click", () => openEvent(ev.id));
