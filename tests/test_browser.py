@@ -202,7 +202,7 @@ def test_url_state_timeline_and_export(page: tuple[Any, Watch], server: Backgrou
     pg.wait_for_url("**date__gte=**")
     pg.wait_for_selector("#timeline rect.bar.in-range")
     body = api(server, f"/api/claims?party__eq=Ukraine&kind__eq=killed&date__gte={start}&date__lte={end}")
-    expect(pg.locator("#total")).to_have_text(f"{body['total']} claims")
+    expect(pg.locator("#total")).to_have_text(f"{body['total']} claim{'' if body['total'] == 1 else 's'}")
     dates = pg.locator("#claims-table tbody tr td:nth-child(1)").all_inner_texts()
     assert dates and all(start <= d <= end for d in dates)  # type: ignore[operator]
     shot(pg, "timeline-filtered.png")

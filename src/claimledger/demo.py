@@ -1,5 +1,7 @@
-"""`python -m claimledger.demo` (what `make demo` runs): extract the claims of the sample articles
-in `examples/articles/` and print them as a table.
+"""`python -m claimledger.demo` (what `make demo` runs): ingest the sample articles in
+`examples/articles/` into the embedded SQLite ledger (CLAIMLEDGER_DB, default ./claimledger.db),
+print their claims as a table, and serve the dashboard at http://127.0.0.1:8000 until Ctrl-C
+(`DEMO_SERVE=0` stops after the table).
 
 Built from small functions so later steps (ingest into the ledger, start the dashboard) can be
 added to `main()` without reshaping it: `read_articles` → `extract_articles` → `print_claims`.
@@ -67,16 +69,61 @@ def print_claims(run: DemoRun, console: Console | None = None) -> None:
     console.print(f"{len(run.documents)} documents, {len(run.claims)} claims, {len(run.errors)} failures")
 
 
+def ingest_articles(items: Iterator[Document | InputError], db_url: str) -> DemoRun:
+    """Ingest the articles into the ledger at `db_url` (known texts are skipped, so a second demo
+    is quick), reconcile, and read the articles' claims back from the ledger."""
+    from claimledger.reconcile import reconcile
+    from claimledger.store import Filter, Ledger
+    from claimledger.store.ingest import ingest
+
+    run = DemoRun()
+    for item in items:
+        if isinstance(item, InputError):
+            run.errors.append(item)
+        else:
+            run.documents.append(item)
+    with Ledger.open(db_url) as ledger:
+        rep = ingest(ledger, ["examples/articles"], documents=list(run.documents))
+        run.errors.extend(InputError(f["input"], f["reason"], f["stage"]) for f in rep.failures)
+        reconcile(ledger)
+        ids = [d.id for d in run.documents]
+        if ids:
+            rows = ledger.iter_rows("claims", [Filter("doc_id", "in", ids)], order="id")
+            run.claims = [Claim.from_dict(r) for r in rows]
+    return run
+
+
+def serve_dashboard(db_url: str) -> None:
+    """The dashboard on http://127.0.0.1:8000 (DEMO_PORT to change it) until Ctrl-C."""
+    import os
+
+    from claimledger.api.server import run
+
+    try:
+        run(db_url, "127.0.0.1", int(os.environ.get("DEMO_PORT", "8000")), log_level="warning")
+    except KeyboardInterrupt:
+        pass
+
+
 def main(argv: list[str] | None = None) -> int:
+    import os
+
+    from claimledger.store.db import default_url
+
     args = sys.argv[1:] if argv is None else argv
+    db_url = default_url()
     try:
         folder = Path(args[0]) if args else articles_dir()
-        run = extract_articles(read_articles(folder))
+        run = ingest_articles(read_articles(folder), db_url)
     except ClaimledgerError as e:
         print(f"demo: {e}", file=sys.stderr)
         return 1
     print_claims(run)
-    return 0 if run.documents else 1
+    if not run.documents:
+        return 1
+    if os.environ.get("DEMO_SERVE", "1") != "0":
+        serve_dashboard(db_url)
+    return 0
 
 
 if __name__ == "__main__":

@@ -232,7 +232,7 @@ def create_app(ledger: Ledger | str | None = None, settings: ApiSettings | None 
     _install_error_handlers(app)
 
     # ---- dashboard ----------------------------------------------------------------------
-    @app.get("/", include_in_schema=False)
+    @app.api_route("/", methods=["GET", "HEAD"], include_in_schema=False)
     def index() -> FileResponse:
         return FileResponse(STATIC_DIR / "index.html", media_type="text/html; charset=utf-8",
                             headers={"Cache-Control": "no-cache"})

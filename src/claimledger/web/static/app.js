@@ -270,7 +270,7 @@
     if (!append && !body.rows.length) tbody.appendChild(h("tr", {}, h("td", { colspan: 10, class: "empty", text: "No claims match these filters." })));
     state.claimsNext = body.next;
     $("claims-more").hidden = !body.next;
-    $("total").textContent = `${fmtInt(body.total)} claims`;
+    $("total").textContent = `${fmtInt(body.total)} claim${body.total === 1 ? "" : "s"}`;
   }
 
   // ------------------------------------------------------------------------------------------
