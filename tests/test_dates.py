@@ -130,6 +130,28 @@ CALENDAR_ROWS = [
     ("three days ago", WED, (D(2025, 1, 5), D(2025, 1, 5), "day")),
     ("over the past five days", WED, (D(2025, 1, 3), WED, "period")),
     ("in the last two weeks", WED, (D(2024, 12, 25), WED, "period")),
+    ("one hundred days ago", WED, (D(2024, 9, 30), D(2024, 9, 30), "day")),
+    ("a hundred years ago", WED, (D(1925, 1, 1), D(1925, 12, 31), "year")),
+    ("120 days ago", D(2022, 6, 24), (WAR_START, WAR_START, "day")),
+    # times of day are the publication day
+    ("15:56", WED, (WED, WED, "day")),
+    ("4 am", WED, (WED, WED, "day")),
+    ("at 6 p.m.", WED, (WED, WED, "day")),
+    # an explicit date after a day word wins
+    ("Today, January 7", WED, (D(2025, 1, 7), D(2025, 1, 7), "day")),
+    # this year / last year spelled out
+    ("February 24 this year", D(2022, 6, 2), (WAR_START, WAR_START, "day")),
+    ("in July this year", D(2022, 12, 9), (D(2022, 7, 1), D(2022, 7, 31), "month")),
+    ("in June last year", WED, (D(2024, 6, 1), D(2024, 6, 30), "month")),
+    ("the beginning of this year", D(2022, 12, 13), (D(2022, 1, 1), D(2022, 4, 30), "year")),
+    ("the end of last year", WED, (D(2024, 9, 1), D(2024, 12, 31), "year")),
+    ("the end of the month", D(2024, 3, 28), (D(2024, 3, 21), D(2024, 3, 31), "month")),
+    # day ranges, year ranges, decades
+    ("June 23-24", WED, (D(2024, 6, 23), D(2024, 6, 24), "period")),
+    ("on 3-5 January", WED, (D(2025, 1, 3), D(2025, 1, 5), "period")),
+    ("1932-1933", WED, (D(1932, 1, 1), D(1933, 12, 31), "period")),
+    ("the 1960s", WED, (D(1960, 1, 1), D(1969, 12, 31), "period")),
+    ("last year's", WED, (D(2024, 1, 1), D(2024, 12, 31), "year")),
 ]
 
 PERIOD_ROWS = [
@@ -169,7 +191,14 @@ NONE_ROWS = [
     # not a date; empty
     ("", WED), ("   ", WED), ("the Kursk operation", WED), ("during the Kursk operation", WED),
     # a future date in a past-tense report
-    ("next week", WED), ("tomorrow", WED),
+    ("next week", WED), ("tomorrow", WED), ("tomorrow night", WED), ("next year", WED),
+    # bare numbers and ordinals must not become dates; neither must durations in minutes
+    ("11", WED), ("the 97th day", WED), ("in 10-20 years", WED), ("5 minutes", WED),
+    ("16 minutes 19 seconds", WED), ("in previous days", WED), ("in previous years", WED),
+    # the future is a plan, not an event
+    ("2030", WED), ("by the end of 2030", WED), ("in December 2025", WED),
+    # rates and "someday"
+    ("one day", WED), ("every day", WED), ("for a day", WED), ("each day", WED),
     # before the war began there is no running total
     ("to date", D(2021, 12, 1)),
 ]

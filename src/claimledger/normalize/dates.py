@@ -91,8 +91,11 @@ _NUMBER_WORDS: dict[str, int] = {
 
 _MONTH_RE = "|".join(sorted(MONTHS, key=len, reverse=True))
 _WEEKDAY_RE = "|".join(sorted(WEEKDAYS, key=len, reverse=True))
-_NUM_RE = r"\d{1,3}|" + "|".join(sorted((re.escape(k) for k in _NUMBER_WORDS), key=len, reverse=True))
+_NUM_WORD = "|".join(sorted((re.escape(k) for k in _NUMBER_WORDS), key=len, reverse=True))
+_NUM_RE = (r"\d{1,4}|(?:(?:" + _NUM_WORD + r")[\s-]+)?(?:hundred|thousand)(?:\s+(?:and\s+)?(?:"
+           + _NUM_WORD + r")(?:[\s-](?:" + _NUM_WORD + r"))?)?|(?:" + _NUM_WORD + r")(?:[\s-](?:" + _NUM_WORD + r"))?")
 _UNIT_RE = r"days?|weeks?|months?|years?|hours?"
+_SMALL_UNIT_RE = r"minutes?|seconds?|mins?|secs?"
 
 # prepositions and fillers a DATE span may start with; order matters (longest first)
 _LEADERS = re.compile(
@@ -124,8 +127,8 @@ _AGO = re.compile(
 _DURATION = re.compile(
     rf"^(?:(?:about|some|around|nearly|almost|roughly|more than|over|less than|under|up to|at least|"
     rf"another|a further|the|first|last|next|several more|more)\s+)*(?:(?:{_NUM_RE}|\d[\d,]*)\s+)?"
-    rf"(?:(?:and a half|full|long|whole|more|straight|consecutive|of)\s+)*(?:{_UNIT_RE}|decades?|centuries)"
-    rf"(?:\s+(?:and\s+)?(?:{_NUM_RE}|\d+)\s+(?:{_UNIT_RE}))?(?:\s+(?:long|later|earlier|in a row|straight|"
+    rf"(?:(?:and a half|full|long|whole|more|straight|consecutive|of)\s+)*(?:{_UNIT_RE}|{_SMALL_UNIT_RE}|decades?|centuries)"
+    rf"(?:\s+(?:and\s+)?(?:{_NUM_RE}|\d+)\s+(?:{_UNIT_RE}|{_SMALL_UNIT_RE}))?(?:\s+(?:long|later|earlier|in a row|straight|"
     rf"running|now|before|after|since|of war|of the war|of fighting))*$")
 _YEAR_RE = re.compile(r"^(?P<y>(?:19|20)\d{2})$")
 _DAY_WORDS = {
@@ -137,7 +140,7 @@ _DAY_WORDS = {
 # the 24 hours before the report: start = publication − 1, end = publication
 _LAST_DAY = re.compile(
     r"^(?:last night|overnight|over night|this night|tonight's|at night|during the night|"
-    r"(?:in|per|a|one|each|over|within|during|for)\s+(?:the\s+)?(?:past\s+|last\s+)?(?:a\s+|one\s+)?"
+    r"(?:in|per|a|over|within|during)\s+(?:the\s+)?(?:past\s+|last\s+)?(?:a\s+|one\s+)?"
     r"(?:day|24 hours|twenty-four hours|24-hour period|night)|"
     r"(?:over|in|during|within|for)\s+(?:the\s+)?(?:past|last|previous)\s+(?:day|24 hours|twenty-four hours|night)|"
     r"the past day|the last day|the past 24 hours|the last 24 hours|24 hours|"
@@ -212,7 +215,14 @@ def _num(word: str) -> int | None:
     w = word.strip().lower()
     if w.isdigit():
         return int(w)
-    return _NUMBER_WORDS.get(w)
+    if w in _NUMBER_WORDS:
+        return _NUMBER_WORDS[w]
+    try:
+        from text_to_num import text2num
+
+        return int(text2num(re.sub(r"^an?\s+", "one ", w), "en"))
+    except (ImportError, ValueError):
+        return None
 
 
 def _month_range(year: int, month: int) -> tuple[dt.date, dt.date]:
@@ -249,7 +259,8 @@ def _clean(span: str) -> str:
     s = span.strip().lower()
     s = s.replace("\u2019", "'").replace("\u2018", "'").replace("\u2013", "-").replace("\u2014", "-")
     s = re.sub(r"\s+", " ", s)
-    s = re.sub(r"^[\s,;:(\"']+|[\s,;:.)\"']+$", "", s)
+    s = re.sub(r"^[\s,;:(\"']+|[\s,;:.)\"'-]+$", "", s)
+    s = re.sub(r"'s$", "", s)  # "last year's", "today's"
     return s
 
 
@@ -280,9 +291,12 @@ def resolve(span: str, published: dt.date | None) -> ResolvedDate | None:
     if not s:
         return None
     try:
-        return _resolve(s, span.strip(), published)
+        got = _resolve(s, span.strip(), published)
     except (ValueError, OverflowError):
         return None
+    if got is not None and published is not None and got.start > published + dt.timedelta(days=1):
+        return None  # a date after the report is a plan or a forecast, not an event
+    return got
 
 
 def _resolve(s: str, text: str, pub: dt.date | None) -> ResolvedDate | None:
@@ -332,6 +346,8 @@ def _resolve(s: str, text: str, pub: dt.date | None) -> ResolvedDate | None:
         return rd(pub - dt.timedelta(days=1), pub, "day")
     if _VAGUE.match(s):
         return None
+    if re.match(r"^for\s+(?!the\s+(?:past|last|previous)\b)", s):
+        return None  # "for a day", "for three days": how long, not when
 
     s2 = _strip_leaders(s)
     if not s2:
@@ -342,6 +358,11 @@ def _resolve(s: str, text: str, pub: dt.date | None) -> ResolvedDate | None:
     if _VAGUE.match(s2):
         return None
 
+    # "today, June 22": the explicit date wins
+    m = re.fullmatch(r"(?:today|yesterday|tonight|this morning|last night),?\s+(?P<x>.*\d.*)", s2)
+    if m:
+        return _resolve(m["x"], text, pub)
+
     # absolute dates with a year need no publication date
     ab = _absolute(s2, text)
     if ab is not None:
@@ -349,6 +370,27 @@ def _resolve(s: str, text: str, pub: dt.date | None) -> ResolvedDate | None:
 
     if pub is None:
         return None
+
+    # times of day ("15:56", "4 am") are the publication day
+    if re.fullmatch(r"(?:at\s+)?(?:about\s+|around\s+)?\d{1,2}(?::\d{2})?\s*(?:am|pm|a\.m|p\.m|a\.m\.|p\.m\.|h|"
+                    r"o'clock)?(?:\s+(?:local time|kyiv time|moscow time))?", s2) and (":" in s2 or re.search(r"[ap]\.?m|o'clock|h$", s2)):
+        return rd(pub, pub, "day")
+
+    # "in July this year", "February 23 last year", "the end of this year", "the beginning of the month"
+    m = re.fullmatch(r"(?P<x>.+?),?\s+(?P<rel>this|last|of this|of last|the previous|of the previous)\s+year", s2)
+    if m and m["x"] not in ("this", "last", "the", "early", "late"):
+        if re.fullmatch(r"(?:the\s+)?(?:beginning|start|end|middle|first half|second half|spring|summer|autumn|fall|winter)"
+                        r"(?:\s+of)?", m["x"]):
+            year = pub.year - (1 if "last" in m["rel"] or "previous" in m["rel"] else 0)
+            return rd(*_year_part(m["x"].removesuffix(" of").strip(), year), "year")
+        return _resolve(f"{m['x']} {pub.year - (1 if 'last' in m['rel'] or 'previous' in m['rel'] else 0)}", text, pub)
+    m = re.fullmatch(r"(?:the\s+)?(?P<part>beginning|start|end|middle|first half|second half)\s+of\s+(?:the|this|the current)\s+"
+                     r"(?P<unit>year|month)", s2)
+    if m:
+        if m["unit"] == "year":
+            return rd(*_year_part(m["part"], pub.year), "year")
+        start, end = _month_part(m["part"], *_month_range(pub.year, pub.month))
+        return rd(start, end, "month")
 
     # publication-relative words
     if s2 in _DAY_WORDS or s in _DAY_WORDS:
@@ -421,6 +463,8 @@ def _resolve(s: str, text: str, pub: dt.date | None) -> ResolvedDate | None:
     # "over the past 5 days", "in the last two weeks"
     m = _PAST_N.match(s) or _PAST_N.match(s2)
     if m:
+        if not m["n"] and m["unit"].endswith("s"):
+            return None  # "in previous days", "over the past years": how many?
         n = _num(m["n"]) if m["n"] else 1
         unit = m["unit"].rstrip("s")
         if n is None or n <= 0:
@@ -482,8 +526,20 @@ def _resolve(s: str, text: str, pub: dt.date | None) -> ResolvedDate | None:
         start, end = _month_part(m["part"], start, end)
         return rd(start, end, "month")
 
-    # anything else dateparser can place, with its own period as the precision
-    if re.search(r"\d|" + _MONTH_RE + "|" + _WEEKDAY_RE, s2) is None:
+    # day ranges: "June 23-24", "23-24 June", "from 3 to 7 March" (handled above)
+    m = re.fullmatch(rf"(?:(?P<m1>{_MONTH_RE})\.?\s+(?P<a1>\d{{1,2}})\s*(?:-|to|and)\s*(?P<b1>\d{{1,2}})|"
+                     rf"(?P<a2>\d{{1,2}})\s*(?:-|to|and)\s*(?P<b2>\d{{1,2}})\s+(?P<m2>{_MONTH_RE})\.?)", s2)
+    if m:
+        month = MONTHS[m["m1"] or m["m2"]]
+        first, last = int(m["a1"] or m["a2"]), int(m["b1"] or m["b2"])
+        end_d = _recent_month_day(pub, month, last)
+        if end_d is None or not 1 <= first < last:
+            return None
+        return rd(end_d.replace(day=first), end_d, "period")
+
+    # anything else dateparser can place, with its own period as the precision: only spans naming a
+    # month or a weekday (bare numbers such as "11" or "the 97th day" would become invented dates)
+    if re.search(r"\b(?:" + _MONTH_RE + "|" + _WEEKDAY_RE + r")\b", s2) is None:
         return None
     got = _dateparse(s2, pub)
     if got is None:
@@ -524,6 +580,13 @@ def _absolute(s: str, text: str) -> ResolvedDate | None:
     if m:
         y = int(m["y"])
         return ResolvedDate(dt.date(y, 1, 1), dt.date(y, 12, 31), "year", text)
+    m = re.fullmatch(r"(?:the\s+)?(?:early\s+|late\s+|mid-?)?(?P<y>(?:19|20)\d)0'?s", s)
+    if m:
+        y = int(m["y"]) * 10
+        return ResolvedDate(dt.date(y, 1, 1), dt.date(y + 9, 12, 31), "period", text)
+    m = re.fullmatch(r"(?P<a>(?:19|20)\d{2})\s*(?:-|to|and|through)\s*(?P<b>(?:19|20)\d{2})", s)
+    if m and int(m["a"]) < int(m["b"]):
+        return ResolvedDate(dt.date(int(m["a"]), 1, 1), dt.date(int(m["b"]), 12, 31), "period", text)
     m = re.fullmatch(r"(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})", s)
     if m:
         d = dt.date(int(m["y"]), int(m["m"]), int(m["d"]))
