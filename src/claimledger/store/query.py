@@ -46,12 +46,13 @@ class Filter:
 
     @staticmethod
     def date_range(since: str | None = None, until: str | None = None) -> list[Filter]:
-        """Rows whose time span overlaps [since, until] (ISO dates, either may be open)."""
+        """Rows dated in [since, until] (ISO dates, either may be open). A claim's `date` is the end
+        of its loss period, else the day it was stated; an event's is its last day."""
         out: list[Filter] = []
         if since:
             out.append(Filter("date", "gte", since))
         if until:
-            out.append(Filter("date_start", "lte", until))
+            out.append(Filter("date", "lte", until))
         return out
 
 
@@ -274,6 +275,15 @@ def _condition(table: str, f: Filter) -> list[ColumnElement[bool]]:
     return [col >= value if f.op == "gte" else col <= value]
 
 
+def _unindexed(expr: Any) -> Any:
+    """`col + 0` (or `col || ''`): the same value, but SQLite will not pick an index for it."""
+    from sqlalchemy import String, type_coerce
+
+    if isinstance(expr.type, String):
+        return type_coerce(expr.op("||")(""), String)
+    return expr + 0
+
+
 def _base(table: str) -> Select[Any]:
     if table == "claims":
         c, d = ClaimRow, DocumentRow
@@ -293,9 +303,24 @@ def _base(table: str) -> Select[Any]:
     return select(_SOURCES)
 
 
-def _where(table: str, filters: Sequence[Filter]) -> list[ColumnElement[bool]]:
+def _where(table: str, filters: Sequence[Filter], dialect: str = "", order_field: str | None = None,
+           ) -> list[ColumnElement[bool]]:
     conds: list[ColumnElement[bool]] = []
     for f in filters:
+        if dialect == "sqlite" and f.op in ("gte", "lte") and f.field != order_field and table == "claims":
+            # SQLite's planner would rather range-scan lat/quantity and sort every match than walk
+            # the ORDER BY index and stop at the page size; hide the range term from it.
+            spec = _fields(table).get(f.field)
+            if spec is not None:
+                value = _coerce(spec, f.field, f.value)
+                col = _unindexed(spec.column)
+                conds.append(col >= value if f.op == "gte" else col <= value)
+                continue
+        if f.field == "bbox" and dialect == "sqlite" and table == "claims":
+            _condition(table, f)  # validates (raises QueryError)
+            w, so, e, n = (float(v) for v in _as_list(f.value))
+            conds.extend(_where(table, Filter.bbox(w, so, e, n), dialect, order_field))
+            continue
         conds.extend(_condition(table, f))
     if table == "claims" and not any(f.field == "current" for f in filters):
         conds.append(ClaimRow.current.is_(True))
@@ -404,7 +429,7 @@ def query(db: Database, table: str, filters: Sequence[Filter] = (), order: str |
     name, spec, desc = _order(table, order)
     order_key = ("-" if desc else "") + name
     key_col = _KEY[table]
-    conds = _where(table, filters)
+    conds = _where(table, filters, db.dialect, name)
     stmt = _base(table).add_columns(spec.column.label("_sort")).where(*conds)
     if cursor:
         value, key = _decode_cursor(cursor, order_key)
@@ -487,7 +512,7 @@ def iter_rows(db: Database, table: str, filters: Sequence[Filter] = (), order: s
     """Every matching row, streamed with a server-side cursor (memory stays flat)."""
     name, spec, desc = _order(table, order)
     key_col = _KEY[table]
-    stmt = _base(table).where(*_where(table, filters)).order_by(*_order_by(spec, key_col, desc))
+    stmt = _base(table).where(*_where(table, filters, db.dialect, name)).order_by(*_order_by(spec, key_col, desc))
     with db.reading() as s:
         result = s.execute(stmt, execution_options={"stream_results": True, "yield_per": batch})
         for r in result:
