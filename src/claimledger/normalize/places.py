@@ -532,9 +532,9 @@ class DefaultGazetteer(Gazetteer):
     def ruler_patterns(self) -> list[dict[str, object]]:
         """Patterns for spaCy's EntityRuler: GPE for settlements, provinces and countries, LOC for regions.
 
-        Settlements: every Ukrainian and Russian place (main name; Latin alternate names such as
-        Kharkov, Artemovsk, Gorlovka for places of 1,000+ people) and elsewhere places of 15,000+
-        (main name only). Skipped: names in ``data/stopnames.txt`` or spaCy's stop words; English
+        Settlements: every Ukrainian and Russian place (main name; ASCII alternate names such as
+        Kharkov, Artemovsk, Gorlovka for places of 1,000+ people) and elsewhere places of 100,000+
+        (main name only; spaCy's NER knows the world's towns, the ruler is for the theatre's). Skipped: names in ``data/stopnames.txt`` or spaCy's stop words; English
         words (WordNet, see :func:`_english_words`) unless they are the main name of a Ukrainian or
         Russian town of 15,000+ (Kursk, Moscow, Engels stay; "Police", "Reading", alternate names
         such as "Luck" for Lutsk or "Stalin" for Donetsk go); names under 4 characters, with digits
@@ -574,7 +574,7 @@ class DefaultGazetteer(Gazetteer):
             return None
         parts = [SCHEMA_VERSION, get_settings().spacy_model]
         try:
-            for p in [*self._db_paths, *sorted(DATA.glob("*"))]:
+            for p in [*self._db_paths, *sorted(DATA.glob("*")), Path(__file__)]:
                 assert p is not None
                 st = p.stat()
                 parts.append(f"{p}:{st.st_size}:{st.st_mtime_ns}")
@@ -591,8 +591,9 @@ class DefaultGazetteer(Gazetteer):
         out: list[dict[str, object]] = []
 
         def add(label: str, pattern: str) -> None:
-            if (label, pattern) not in seen:
-                seen.add((label, pattern))
+            key = (label, pattern.casefold())  # matched case-insensitively: one pattern per spelling
+            if key not in seen:
+                seen.add(key)
                 out.append({"label": label, "pattern": pattern})
 
         for p in self._static_patterns:
@@ -606,8 +607,10 @@ class DefaultGazetteer(Gazetteer):
                     "SELECT n.orig, n.main, p.country, p.population, p.fclass FROM names n "
                     "JOIN places p ON p.geonameid = n.geonameid "
                     "WHERE p.fclass = 'P' AND ((p.country IN ('UA', 'RU') AND (n.main = 1 OR p.population >= 1000)) "
-                    "OR (p.population >= 15000 AND n.main = 1))").fetchall()
+                    "OR (p.population >= 100000 AND n.main = 1))").fetchall()
                 for orig, main, cc, pop, _fclass in rows:
+                    if not main and not _english_transliteration(orig):
+                        continue  # "Charków", "Petrowskoje", "Jerson": other languages' spellings
                     if not _ruler_ok(orig, stop):
                         continue
                     low = orig.casefold()
@@ -618,6 +621,18 @@ class DefaultGazetteer(Gazetteer):
                     if main and cc in THEATRE and (pop or 0) >= 10000:
                         add("LOC", f"{orig} direction")
         return out
+
+
+_FOREIGN_SPELLING = re.compile(r"[wjqx]|sz|cz|sch|dsch|tsch|ae|oe|ue|c(?![hk])|ou(?!r)|kh$")
+
+
+def _english_transliteration(name: str) -> bool:
+    """Could this alternate name be an English-language spelling (Kharkov, Gorlovka, Zaporozhye)?
+
+    English transliterations of Ukrainian and Russian names use kh/zh/ch/sh/ts/y; German, Polish,
+    Czech, Hungarian, French or Spanish forms (Charkiw, Petrowskoje, Nyizsnyeangarszk, Jerson) do not.
+    """
+    return name.isascii() and not _FOREIGN_SPELLING.search(name.casefold().replace("'", ""))
 
 
 def _is_english(low: str, english: frozenset[str]) -> bool:
