@@ -151,19 +151,34 @@ def _coordinated_triggers(sent: Any, triggers: list[Trigger]) -> dict[int, Trigg
     return pairs
 
 
+def _agent_like(sent: Any, m: Mention) -> bool:
+    """'by the Armed Forces of Ukraine', 'the Russians killed': doers are not where a bare number's victims are."""
+    if m.head is None:
+        return False
+    head = sent[m.head]
+    if head.lemma_.lower() in ("force", "forces", "army", "military", "aviation", "navy") and m.quantity.qualifier == "unspecified":
+        return True
+    return head.dep_ == "pobj" and head.head.lower_ == "by" or head.dep_ == "nsubj" and head.head.pos_ == "VERB" \
+        and any(c.dep_ in ("dobj", "obj") for c in head.head.children)
+
+
 def _resolve_bare(sent: Any, mentions: list[Mention]) -> None:
     """A bare number takes its victim from the nearest headed mention (previous first, else next)."""
     for k, m in enumerate(mentions):
         if not m.bare:
             continue
-        prev = next((x for x in reversed(mentions[:k]) if not x.bare or x.vtype != "unknown" or x.party), None)
-        nxt = next((x for x in mentions[k + 1:] if not x.bare), None)
+        usable = [x for x in mentions if not _agent_like(sent, x)]
+        before = [x for x in usable if x.end <= m.start]
+        after = [x for x in usable if x.start >= m.end]
+        prev = next((x for x in reversed(before) if not x.bare or x.vtype != "unknown" or x.party), None)
+        nxt = next((x for x in after if not x.bare), None)
         src = prev
         if nxt is not None and (prev is None or (nxt.start - m.end) < (m.start - prev.end) and nxt.start - m.end <= 4):
             src = nxt
         if src is not None:
             m.vtype, m.item, m.party, m.hostile = src.vtype, src.item, src.party, src.hostile
             m.text = src.text
+            m.source = src
         else:
             m.vtype = "unknown"
 
@@ -174,6 +189,8 @@ def _arguments(lex: Lexicon, sent: Any, trig: Trigger, mentions: list[Mention], 
     for m in mentions:
         if m.head is not None and m.start <= trig.i < m.head and tok.head.i == m.head and tok.dep_ in ("amod", "compound", "acl"):
             return [m]
+    if tok.dep_ == "amod" and tok.tag_ in ("VBN", "VBD") and tok.head.i > trig.i and all(m.head != tok.head.i for m in mentions):
+        return []  # "the destroyed high-rise buildings": a participle on a non-victim noun
     if tok.dep_ in ("acl", "amod") and tok.head.i < trig.i:
         # "a house destroyed by the enemy": the participle belongs to the noun it follows
         own = [m for m in mentions if m.head == tok.head.i or m.head is None and m.start <= tok.head.i < m.end]
@@ -232,8 +249,10 @@ def _arguments(lex: Lexicon, sent: Any, trig: Trigger, mentions: list[Mention], 
         return [among]
     if tok.head.lemma_.lower() in ("suffer", "sustain", "incur", "bear", "have") and tok.dep_ in ("dobj", "obj"):
         subj = next((c for c in tok.head.children if c.dep_ in ("nsubj", "nsubjpass")), None)
-        if subj is not None and subj.lemma_.lower() in lex.not_victims:
-            return []  # "a unit … suffered losses": whole units are not counts
+        if subj is not None and (subj.lemma_.lower() in lex.not_victims or victim_class_safe(lex, sent, subj) is None
+                                 and not parties.party_of(subj.text) and not parties.hostile_usage(subj.text)
+                                 and subj.lower_ not in ("they", "we", "he", "she")):
+            return []  # "a unit … suffered losses": whole units are not counts; nor are misparsed subjects
         if subj is not None:
             m = next((x for x in mentions if x.head == subj.i), None)
             if m is not None:
@@ -247,6 +266,12 @@ def _arguments(lex: Lexicon, sent: Any, trig: Trigger, mentions: list[Mention], 
         return [Mention(start=trig.i, end=trig.i + 1, head=None, quantity=unspecified(""), vtype="military", party=owner,
                         text=tok.text)]
     return []
+
+
+def victim_class_safe(lex: Lexicon, sent: Any, tok: Any) -> Any:
+    from claimledger.extract.mentions import victim_class
+
+    return victim_class(lex, sent, tok)
 
 
 def victim_head_missing(mentions: list[Mention], head_i: int) -> bool:

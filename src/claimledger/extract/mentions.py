@@ -38,6 +38,7 @@ class Mention:
     by_participle: bool = False     # taken only by a participle ("a woman, wounded …, dies")
     hostile: str | None = None      # invaders/occupiers/enemy usage
     subset: bool = False            # "including two children": part of a preceding total
+    source: "Mention | None" = None  # the neighbour a bare number took its victims from
 
 
 @dataclass
@@ -94,6 +95,14 @@ def victim_class(lex: Lexicon, sent: Any, tok: Any) -> tuple[str, str | None] | 
     if tok.pos_ == "ADJ" and tok.dep_ == "amod":
         return None  # "their military potential"
     item = equipment_item(lex, sent, tok)
+    if item in (None, "other") and tok.pos_ == "NOUN" and lem in ("installation", "system", "complex", "launcher",
+                                                                  "station", "carrier", "mount", "unit"):
+        mods = [c for c in tok.children if c.dep_ == "compound" and c.i < tok.i]
+        for c in mods:
+            sub = equipment_item(lex, sent, c)
+            if sub is not None:
+                item = sub
+                break
     if item is None and (lem in lex.not_victims or low in lex.not_victims):
         return None
     if item is not None and tok.pos_ != "VERB":
@@ -184,6 +193,8 @@ def trigger_of(lex: Lexicon, sent: Any, tok: Any) -> Trigger | None:
             return None
         if lem in ("strike", "hit") and nxt in ("on", "at", "against"):
             return Trigger(tok.i, "hit", "right", end=tok.i + 2)
+        if low == "death" and nxt == "toll":
+            return None
         if low == "toll" and prev == "death":
             return Trigger(tok.i, "killed", "noun", end=tok.i + 1)
         fam = lex.trigger_nouns.get(low) or lex.trigger_nouns.get(lem)
@@ -236,8 +247,8 @@ def find_mentions(lex: Lexicon, sent: Any, triggers: list[Trigger]) -> list[Ment
                 and (sent[tok.i + 1].pos_ in ("NOUN", "PROPN", "X") or equipment_item(lex, sent, sent[tok.i + 1]))\
                 and sent[tok.i + 1].text.lower() not in ("'s", "’s"):
             continue  # "an enemy bomber", "enemy vehicles": a modifier, not people
-        if vc[0] == "equipment" and tok.dep_ == "compound":
-            continue
+        if vc[0] == "equipment" and tok.dep_ == "compound" and tok.head.i > tok.i:
+            continue  # "HIMARS installation": the head noun carries the mention
         heads.append((tok, vc))
     mentions: list[Mention] = []
     used_q: set[int] = set()

@@ -63,6 +63,10 @@ class Extractor:
     def __init__(self) -> None:
         self.lex: Lexicon = get_lexicon()
         self.nlp = get_nlp()
+        nat = sorted((re.escape(k) for k in parties.tables()["nationality"]), key=len, reverse=True)
+        people = sorted((re.escape(k) for k in self.lex.military | self.lex.civilian), key=len, reverse=True)
+        self._people_party_re = re.compile(r"(?i)\b(" + "|".join(nat) + r")(?:\s+[\w-]+){0,2}?\s+(?:" + "|".join(people)
+                                           + r")s?\b")
         self._report_re = re.compile(r"(?i)\b(" + cl._REPORT_WORDS + r"|according to)\b")
         try:
             from claimledger.normalize import places as _places
@@ -128,7 +132,7 @@ class Extractor:
             parsed = s.parse
             paragraph = doc.text.count("\n", 0, s.start)
             s.antecedent = last_party
-            last_party = parties.party_of(s.text) or last_party
+            last_party = self._people_party(s.text) or last_party
             if parsed is not None:
                 s.places = self._places_in(parsed, s.start, paragraph)
                 rep = cl.reported_speech(self.lex, parsed)
@@ -141,12 +145,12 @@ class Extractor:
                     key = (claim.claimant.side, claim.kind, claim.victim.party, claim.quantity.low,
                            claim.quantity.high, claim.quantity.qualifier if claim.quantity.low is None
                            and claim.quantity.high is None else None)
-                    if key in seen:
+                    if key in seen and seen[key].evidence.start != claim.evidence.start:
                         prev = seen[key]
                         if claim.evidence.start != prev.evidence.start:
                             prev.evidence_more.append(claim.evidence)
                         continue
-                    seen[key] = claim
+                    seen.setdefault(key, claim)
                     claims.append(claim)
             if parsed is None:
                 s.places = self._cheap_places(s, paragraph)
@@ -155,6 +159,11 @@ class Extractor:
                 if locative:
                     doc_places[name] = doc_places.get(name, 0) + 1
         return claims
+
+    def _people_party(self, text: str) -> str | None:
+        """The party of the last people named with a nationality ('North Korean soldiers'), for 'they'/'them'."""
+        m = self._people_party_re.search(text)
+        return parties.party_of(m.group(1)) if m else None
 
     # -- attribution --------------------------------------------------------------------------------
     def default_attribution(self, doc: Document) -> cl.Attribution | None:
@@ -389,20 +398,29 @@ class Extractor:
         mentions = find_mentions(lex, parsed, triggers)
         cands = link(lex, parsed, triggers, mentions)
         out: list[Claim] = []
-        for c in cands:
+        resolved: dict[int, str | None] = {}
+        order = {id(c): k for k, c in enumerate(cands)}
+        ranked: list[tuple[int, Claim]] = []
+        for c in sorted(cands, key=lambda c: c.mention.source is not None):
             trig_char = s.start + parsed[c.trigger.i].idx
             att = self._attribution_for(s, parsed, c.trigger.i, trig_char, quotes, default, last_named)
             loc = self._location(s, parsed, self._mention_span(parsed, c), place_history, doc_ctx, c.trigger.i,
                                  paragraph, doc_places)
-            out.append(self._claim(doc, s, parsed, c, att, published, loc))
+            claim = self._claim(doc, s, parsed, c, att, published, loc, resolved)
+            resolved[id(c.mention)] = claim.victim.party
+            ranked.append((order[id(c)], claim))
+        out = [claim for _, claim in sorted(ranked, key=lambda r: r[0])]
         return out
 
     def _claim(self, doc: Document, s: Sentence, parsed: Any, c: Candidate, att: cl.Attribution | None,
-               published: dt.date | None, location: Location | None) -> Claim:
+               published: dt.date | None, location: Location | None,
+               resolved: dict[int, str | None] | None = None) -> Claim:
         m = c.mention
         perspective = (att.side if att else None) or parties.outlet_side(doc.source)
         party = m.party
-        if party is None and (m.head is None or m.text.lower() in ("they", "them", "these", "those")) and s.antecedent \
+        if party is None and m.source is not None and resolved and id(m.source) in resolved:
+            party = resolved[id(m.source)]  # "eight … and five": the five share the eight's party
+        if party is None and m.source is None and (m.head is None or m.text.lower() in ("they", "them", "these", "those")) and s.antecedent \
                 and m.vtype in ("military", "unknown"):
             party = s.antecedent  # "over 4,000 of them", "they have suffered casualties"
         if party is None and m.vtype == "military" and _OWN_SIDE_RE.search(m.text):
