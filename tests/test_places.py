@@ -320,3 +320,13 @@ def test_ruler_patterns_cached_on_disk(tmp_path: Path, monkeypatch: pytest.Monke
     again = gaz.ruler_patterns()
     print(f"\nruler_patterns() from the disk cache: {time.perf_counter() - t0:.2f} s")
     assert again == first
+
+
+def test_add_entity_ruler() -> None:
+    spacy = pytest.importorskip("spacy")
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    places.add_entity_ruler(nlp, [{"label": "GPE", "pattern": "Sudzha"}, {"label": "LOC", "pattern": "Donbas"}])
+    assert nlp.pipe_names == ["sentencizer", "entity_ruler"]
+    ents = [(e.text, e.label_) for e in nlp("Shelling near SUDZHA and in the donbas went on.").ents]
+    assert ents == [("SUDZHA", "GPE"), ("donbas", "LOC")]

@@ -419,6 +419,7 @@ class DefaultGazetteer(Gazetteer):
         self._static_patterns: list[dict[str, object]] = []
         self._build_static()
         self._cache: dict[str, list[Place]] = {}
+        self._adm_cache: dict[tuple[int, str, str], str | None] = {}
 
     # -- static tables ---------------------------------------------------------------------------
     def _add_static(self, alias: str, place: Place, label: str) -> None:
@@ -498,9 +499,12 @@ class DefaultGazetteer(Gazetteer):
         name = admin1_name(country, code)
         if name:
             return name
-        row = con.execute("SELECT name FROM places WHERE country=? AND admin1=? AND fcode='ADM1' LIMIT 1",
-                          (country, code)).fetchone()
-        return str(row[0]) if row else None
+        key = (id(con), country, code)
+        if key not in self._adm_cache:  # ADM1 rows of an imported dump name other countries' provinces
+            row = con.execute("SELECT name FROM places WHERE country=? AND admin1=? AND fcode='ADM1' LIMIT 1",
+                              (country, code)).fetchone()
+            self._adm_cache[key] = str(row[0]) if row else None
+        return self._adm_cache[key]
 
     def candidates(self, name: str) -> list[Place]:
         k = _key(name)
