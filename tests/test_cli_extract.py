@@ -3,7 +3,7 @@ the exit-code rule (non-zero only when nothing could be read).
 
 Most tests replace the extraction core with a small fake that builds `Claim`s by hand, so they
 test the CLI and the readers, not the NLP. The end-to-end tests at the bottom run the real
-pipeline and are skipped until `claimledger.extract.pipeline` exists.
+pipeline and are skipped until `claimledger.extraction.pipeline` exists.
 """
 
 from __future__ import annotations
@@ -275,9 +275,9 @@ def test_empty_folder(tmp_path: Path, fake: FakeCore) -> None:
 
 def _pipeline_missing() -> str | None:
     try:
-        importlib.import_module("claimledger.extract.pipeline")
+        importlib.import_module("claimledger.extraction.pipeline")
     except Exception as e:  # noqa: BLE001
-        return f"claimledger.extract.pipeline not importable yet ({type(e).__name__}: {e})"
+        return f"claimledger.extraction.pipeline not importable yet ({type(e).__name__}: {e})"
     return None
 
 
@@ -318,7 +318,9 @@ def test_e2e_bad_input_with_the_real_pipeline(tmp_path: Path, case: str, name: s
 @pytest.mark.parametrize("text, reason", [("", "empty text"), (FRENCH, "not English"),
                                           ("a\x00b\x00c", "binary data")])
 def test_e2e_python_api_validates_too(text: str, reason: str) -> None:
+    """The public `claimledger.extract` validates its input like the CLI does."""
     import claimledger
 
+    claimledger.extract(published="2024-03-05", text="Two soldiers were wounded.")  # loads the pipeline
     with pytest.raises(InputError, match=reason):
         claimledger.extract(text, published="2024-03-05")

@@ -60,7 +60,7 @@ def extract_many(docs: Iterable[Document | Mapping[str, Any]]) -> Iterator[Claim
 def extract_documents(docs: Iterable[Document | Mapping[str, Any] | InputError],
                       batch_size: int = 64) -> Iterator[DocResult]:
     """One DocResult per input, in input order, memory flat (batches of `batch_size` docs)."""
-    from claimledger.extract.pipeline import get_extractor
+    from claimledger.extraction.pipeline import get_extractor
 
     extractor = get_extractor()
     batch: list[Document] = []

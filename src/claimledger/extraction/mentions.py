@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from claimledger.extract.lexicon import Lexicon, get_lexicon
+from claimledger.extraction.lexicon import Lexicon, get_lexicon
 from claimledger.model import Quantity
 from claimledger.normalize import parties
 from claimledger.normalize.quantities import QuantityMatch, find_quantities, single, unspecified, zero

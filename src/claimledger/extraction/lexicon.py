@@ -46,7 +46,7 @@ def _merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
 
 @lru_cache(maxsize=1)
 def get_lexicon() -> Lexicon:
-    raw: dict[str, Any] = json.loads(resources.files("claimledger.extract").joinpath("data/lexicon.json").read_text())
+    raw: dict[str, Any] = json.loads(resources.files("claimledger.extraction").joinpath("data/lexicon.json").read_text())
     extra = os.environ.get("CLAIMLEDGER_LEXICON")
     if extra:
         try:

@@ -17,10 +17,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from claimledger.errors import InputError
-from claimledger.extract import claimants as cl
-from claimledger.extract.lexicon import Lexicon, get_lexicon
-from claimledger.extract.linking import link
-from claimledger.extract.mentions import Candidate, find_mentions, trigger_of, _hypothetical, _negated
+from claimledger.extraction import claimants as cl
+from claimledger.extraction.lexicon import Lexicon, get_lexicon
+from claimledger.extraction.linking import link
+from claimledger.extraction.mentions import Candidate, find_mentions, trigger_of, _hypothetical, _negated
 from claimledger.model import Claim, Claimant, Document, EventTime, Evidence, Location, Victim
 from claimledger.nlp import get_nlp
 from claimledger.nlp.sentences import split_sentences

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from claimledger.extract.lexicon import Lexicon
+from claimledger.extraction.lexicon import Lexicon
 from claimledger.normalize import parties
 
 _REPORT_WORDS = (r"said|says|say|stated|states|announced|announces|reported|reports|noted|notes|claimed|claims|told|"

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from claimledger.extract.lexicon import Lexicon
-from claimledger.extract.mentions import Candidate, Mention, Trigger
+from claimledger.extraction.lexicon import Lexicon
+from claimledger.extraction.mentions import Candidate, Mention, Trigger
 from claimledger.normalize import parties
 from claimledger.normalize.quantities import unspecified
 
@@ -269,7 +269,7 @@ def _arguments(lex: Lexicon, sent: Any, trig: Trigger, mentions: list[Mention], 
 
 
 def victim_class_safe(lex: Lexicon, sent: Any, tok: Any) -> Any:
-    from claimledger.extract.mentions import victim_class
+    from claimledger.extraction.mentions import victim_class
 
     return victim_class(lex, sent, tok)
 
