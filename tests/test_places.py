@@ -86,6 +86,8 @@ GEOCODE_ROWS: list[tuple[str, PlaceContext | None, tuple[str | None, str | None,
     ("Krasnodar Krai", None, ("RU", "Krasnodar Krai", "admin1", False)),
     ("Crimea", None, ("UA", "Crimea", "admin1", False)),
     ("Dagestan", None, ("RU", "Dagestan", "admin1", False)),
+    ("Zakarpattia", None, ("UA", "Zakarpattia Oblast", "admin1", False)),
+    ("Kuban", None, ("RU", "Krasnodar Krai", "admin1", False)),
     ("northern Kharkiv region", None, ("UA", "Kharkiv Oblast", "admin1", False)),
     # countries
     ("Russia", None, ("RU", None, "country", False)),
@@ -105,6 +107,16 @@ GEOCODE_ROWS: list[tuple[str, PlaceContext | None, tuple[str | None, str | None,
     ("the Pokrovsk direction", None, ("UA", "Donetsk Oblast", "region", False)),
     ("Kupiansk axis", None, ("UA", "Kharkiv Oblast", "region", False)),
     ("western Russia", None, ("RU", None, "region", False)),
+    ("Europe", None, (None, None, "region", False)),
+    ("the Middle East", None, (None, None, "region", False)),
+    # famous places elsewhere beat small theatre villages of the same name; countries beat villages
+    ("New York", None, ("US", None, "point", True)),
+    ("Paris", None, ("FR", None, "point", True)),
+    ("Berlin", None, ("DE", None, "point", True)),
+    ("Moldova", None, ("MD", None, "country", False)),
+    ("UK", None, ("GB", None, "country", False)),
+    ("Vladimir", None, ("RU", "Vladimir Oblast", "point", True)),
+    ("Pokrovsk", ctx(countries=("Russia",)), ("UA", "Donetsk Oblast", "point", True)),
     # near / outskirts keep the point
     ("the outskirts of Bakhmut", None, ("UA", "Donetsk Oblast", "point", True)),
     # unknown names: a point without coordinates, context fills what it can
@@ -212,7 +224,7 @@ def test_ruler_patterns_present(patterns: set[tuple[str, str]], label: str, patt
 @pytest.mark.parametrize("word", ["Mobile", "Of", "Independence", "Peace", "Victory", "Pearl", "Hope", "Progress",
                                   "Union", "March", "May", "Bar", "The", "Liberty", "Friendship", "Center",
                                   "Police", "Reading", "Nice", "Split", "Luck", "Human", "Stalin", "Goes", "battlefield",
-                                  "border", "the border"])
+                                  "border", "the border", "Volodymyr", "Vladimir", "Bohdan", "Maidan"])
 def test_ruler_patterns_skip_common_words(patterns: set[tuple[str, str]], word: str) -> None:
     assert ("GPE", word) not in patterns and ("LOC", word) not in patterns
 
