@@ -299,6 +299,12 @@ TODAY = D(2026, 6, 1)
     ("On Tuesday, January 7, the governor said three people died.", D(2025, 1, 7)),
     ("The ministry said on Friday, March 4, that a convoy was destroyed in 2022.", D(2022, 3, 4)),
     ("Officials reported on Monday, 6 January 2025, that two drones were shot down.", D(2025, 1, 6)),
+    # the text looks back at last year: the year after the latest one named is allowed
+    ("The offensive began in August 2024. The brigade announced on Tuesday that 40 soldiers died. "
+     "The brigade announced on January 7 a new count.", D(2025, 1, 7)),
+    # same verb pairs even when other weekdays are mentioned with other verbs
+    ("The mayor said on Saturday that the shelling stopped. Officials reported on Monday that a depot burned. "
+     "The mayor said on March 8 that 3 people died.", D(2025, 3, 8)),
 ])
 def test_infer_published(text: str, expected: dt.date) -> None:
     got = infer_published(text, today=TODAY)
@@ -312,6 +318,11 @@ def test_infer_published(text: str, expected: dt.date) -> None:
     "The governor said on Tuesday that three people died.",  # a weekday alone
     "The report of January 7 counted 13 dead.",  # a date alone
     "On Wednesday, January 7, 2025, officials spoke.",  # the explicit date is a Tuesday: disagreement
+    "The summit will be held on Thursday, March 24, leaders said.",  # a future event
+    # two weekdays with one verb: which one goes with the date?
+    "He said on Monday that it was calm. He said on Friday that 5 died. He said on March 8 that more died.",
+    # the text names years that do not fit any Tuesday, January 7
+    "In 2019 and 2021 the unit announced on Tuesday that 13 died; it announced on January 7 more losses.",
 ])
 def test_infer_published_is_conservative(text: str) -> None:
     assert infer_published(text, today=TODAY) is None

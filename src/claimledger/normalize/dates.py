@@ -636,73 +636,114 @@ def _year_part(part: str, y: int) -> tuple[dt.date, dt.date]:
 # --------------------------------------------------------------------------------------------------
 # publication date inference
 
-_INFER_DATE = re.compile(
-    rf"\b(?:(?P<wd0>{_WEEKDAY_RE})\.?,?\s+(?:the\s+)?)?(?:(?P<m1>{_MONTH_RE})\.?\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\b|"
-    rf"(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m2>{_MONTH_RE})\b)(?:,?\s+(?P<y>(?:19|20)\d{{2}})\b)?",
-    re.IGNORECASE)
-_INFER_WEEKDAY = re.compile(
-    r"\b(?:on|late on|early on|last|this|since|until|by)\s+(?P<wd>monday|tuesday|wednesday|"
-    r"thursday|friday|saturday|sunday)\b", re.IGNORECASE)
+_REPORT_VERBS = (r"announced|said|says|reported|reports|stated|told|claimed|wrote|posted|confirmed|declared|"
+                 r"added|noted|published|released|revealed|tweeted|warned|explained|insisted|acknowledged")
+_DATE_CORE = (rf"(?:(?P<m1>{_MONTH_RE})\.?\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\b|(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\s+"
+              rf"(?:of\s+)?(?P<m2>{_MONTH_RE})\b)(?:,?\s+(?P<y>(?:19|20)\d{{2}})\b)?")
+# "announced on January 7" / "said on 7 January 2025"
+_VERB_DATE = re.compile(rf"\b(?P<verb>{_REPORT_VERBS})\s+(?:late\s+|early\s+)?on\s+{_DATE_CORE}", re.IGNORECASE)
+# "announced on Tuesday" / "said late on Monday"
+_VERB_WEEKDAY = re.compile(rf"\b(?P<verb>{_REPORT_VERBS})\s+(?:late\s+|early\s+)?on\s+(?P<wd>monday|tuesday|wednesday|"
+                           rf"thursday|friday|saturday|sunday)\b(?!,?\s+(?:{_MONTH_RE}|\d))", re.IGNORECASE)
+# "on Tuesday, January 7": the weekday and the date name the same day
+_WEEKDAY_DATE = re.compile(rf"\b(?P<wd>monday|tuesday|wednesday|thursday|friday|saturday|sunday),?\s+(?:the\s+)?{_DATE_CORE}",
+                           re.IGNORECASE)
+
+
+def _date_of(m: re.Match[str]) -> tuple[int, int, int | None] | None:
+    month = MONTHS[(m["m1"] or m["m2"]).lower().rstrip(".")]
+    day = int(m["d1"] or m["d2"])
+    if not 1 <= day <= 31:
+        return None
+    return month, day, int(m["y"]) if m["y"] else None
+
+
+def _consistent_years(month: int, day: int, weekday: int, today: dt.date, span: int = 12) -> list[dt.date]:
+    out = []
+    for y in range(today.year, today.year - span, -1):
+        try:
+            d = dt.date(y, month, day)
+        except ValueError:
+            continue
+        if d <= today and d.weekday() == weekday:
+            out.append(d)
+    return out
 
 
 def infer_published(text: str, today: dt.date | None = None) -> tuple[dt.date, str] | None:
-    """Guess a publication date for a document that has none, conservatively.
+    """Guess the publication date of a document that has none, conservatively.
 
-    Evidence needed: an explicit day ("on January 7", "Tuesday, January 7") and a weekday the text
-    names with a preposition ("on Tuesday") that agree in some year. The year is the most recent one
-    (not after ``today``) in which that day falls on that weekday, preferring a year the text names.
-    The latest consistent date is returned with a reason; ``None`` when there is no such pair or
-    when the candidates disagree (two different inferred years).
+    Two kinds of evidence, both tying one weekday to one calendar day:
+
+    * the same reporting verb with both: "X announced on Tuesday…" and "…announced on January 7";
+    * a weekday written with its date: "on Tuesday, January 7".
+
+    The year is the one the text gives, else the most recent year (not after ``today``) in which that
+    day fell on that weekday, provided the text names no other year or names that one. The latest
+    date so found is returned with the reason; ``None`` when there is no such evidence or when the
+    pieces of evidence disagree on the year. Dates written with a year and a weekday that does not
+    match count against (a typo or a different event: no guess).
     """
     if not text:
         return None
     today = today or dt.date.today()
-    head = text[:20000]
+    head = text[:50000]
     years_named = {int(y) for y in re.findall(r"\b((?:19|20)\d{2})\b", head)}
-    weekdays: set[int] = set()
-    for m in _INFER_WEEKDAY.finditer(head):
-        weekdays.add(WEEKDAYS[m["wd"].lower()])
     found: list[tuple[dt.date, str]] = []
-    for m in _INFER_DATE.finditer(head):
-        month = MONTHS[(m["m1"] or m["m2"]).lower()]
-        day = int(m["d1"] or m["d2"])
-        if not 1 <= day <= 31:
-            continue
-        wd_attached = WEEKDAYS[m["wd0"].lower()] if m["wd0"] else None
-        wanted = {wd_attached} if wd_attached is not None else weekdays
-        if not wanted:
-            continue
-        if m["y"]:
+
+    def settle(month: int, day: int, year: int | None, weekday: int, why: str) -> bool:
+        if year is not None:
             try:
-                d = dt.date(int(m["y"]), month, day)
+                d = dt.date(year, month, day)
             except ValueError:
-                continue
-            if d.weekday() in wanted and d <= today:
-                found.append((d, f"'{m.group(0).strip()}' is a {calendar.day_name[d.weekday()]}"))
-            continue
-        cands: list[dt.date] = []
-        for y in range(today.year, today.year - 15, -1):
-            try:
-                d = dt.date(y, month, day)
-            except ValueError:
-                continue
-            if d <= today and d.weekday() in wanted:
-                cands.append(d)
+                return False
+            if d.weekday() != weekday or d > today:
+                return False
+            found.append((d, f"{why}: {d.isoformat()} is a {calendar.day_name[weekday]}"))
+            return True
+        cands = _consistent_years(month, day, weekday, today)
         if not cands:
-            continue
-        named = [d for d in cands if d.year in years_named]
-        if named:
+            return False
+        if years_named:
+            # a year the text names, or the year after the latest one (a report looking back)
+            allowed = years_named | {max(years_named) + 1}
+            named = [c for c in cands if c.year in allowed]
+            if not named:
+                return False  # the text speaks of other years: no confident guess
             d = named[0]
-            why = f"year {d.year} named in the text"
-        elif len(years_named) > 0 and any(abs(y - cands[0].year) <= 1 for y in years_named) is False:
-            continue  # the text names years that do not fit: not confident
         else:
             d = cands[0]
-            why = "most recent such year"
-        found.append((d, f"'{m.group(0).strip()}' matches {calendar.day_name[d.weekday()]} in {d.year} ({why})"))
+        found.append((d, f"{why}: {calendar.day_name[weekday]} falls on {d.strftime('%B')} {d.day} in {d.year}"))
+        return True
+
+    for m in _WEEKDAY_DATE.finditer(head):
+        got = _date_of(m)
+        if got is None:
+            continue
+        if re.search(r"\b(?:will|next|upcoming|scheduled|planned|plans?|to be held|due|expected)\b",
+                     head[max(0, m.start() - 60):m.start()], re.IGNORECASE):
+            continue  # an announced future event, not the day of the report
+        if not settle(got[0], got[1], got[2], WEEKDAYS[m["wd"].lower()], f"'{m.group(0)}'") and got[2] is not None:
+            return None  # an explicit year that contradicts its weekday
+    verb_weekdays: dict[str, set[int]] = {}
+    for m in _VERB_WEEKDAY.finditer(head):
+        verb_weekdays.setdefault(m["verb"].lower(), set()).add(WEEKDAYS[m["wd"].lower()])
+    verb_dates = [(m, got) for m in _VERB_DATE.finditer(head) if (got := _date_of(m)) is not None]
+    paired = False
+    for m, got in verb_dates:
+        wds = verb_weekdays.get(m["verb"].lower(), set())
+        if len(wds) != 1:
+            continue  # no weekday with this verb, or several: which one?
+        wd = next(iter(wds))
+        paired |= settle(got[0], got[1], got[2], wd, f"'{m.group(0)}' and '{m['verb']} on {calendar.day_name[wd]}'")
+    # different verbs ("announced on January 7" … "said on Tuesday"): only when the text has one of each
+    all_wds = set().union(*verb_weekdays.values()) if verb_weekdays else set()
+    days = {(g[0], g[1], g[2]) for _, g in verb_dates}
+    if not paired and len(all_wds) == 1 and len(days) == 1:
+        (month, day, year), wd = next(iter(days)), next(iter(all_wds))
+        settle(month, day, year, wd, f"'{verb_dates[0][0].group(0)}' and a statement on {calendar.day_name[wd]}")
     if not found:
         return None
-    years = {d.year for d, _ in found}
-    if len(years) > 1 and max(years) - min(years) > 1:
+    if len({d.year for d, _ in found}) > 1:
         return None
     return max(found, key=lambda t: t[0])
