@@ -132,3 +132,13 @@ def test_open_twice_migrates_once(ledger_target: tuple[str, str | None]) -> None
     assert a.query("claims").total == 0 and b.query("claims").total == 0
     a.close()
     b.close()
+
+
+def test_count_cap(ledger: Ledger) -> None:
+    for i in range(3):
+        store_document(ledger.db, doc(40 + i), [make_claim() for _ in range(4)])
+    assert ledger.query("claims", limit=5).total == 12
+    capped = ledger.query("claims", limit=5, count_cap=10)
+    assert (capped.total, capped.total_capped) == (10, True)
+    exact = ledger.query("claims", limit=5, count_cap=12)
+    assert (exact.total, exact.total_capped) == (12, False)

@@ -44,8 +44,9 @@ class Ledger:
 
     # read API -----------------------------------------------------------------------------
     def query(self, table: str, filters: Sequence[Filter] = (), order: str | None = None,
-              cursor: str | None = None, limit: int = 50, with_total: bool = True) -> Page:
-        return _q.query(self.db, table, filters, order, cursor, limit, with_total)
+              cursor: str | None = None, limit: int = 50, with_total: bool = True,
+              count_cap: int | None = None) -> Page:
+        return _q.query(self.db, table, filters, order, cursor, limit, with_total, count_cap)
 
     def facet_counts(self, table: str, field: str, filters: Sequence[Filter] = (),
                      limit: int = 50) -> list[tuple[Any, int]]:

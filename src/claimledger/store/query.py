@@ -61,6 +61,7 @@ class Page:
     rows: list[dict[str, Any]]
     next_cursor: str | None
     total: int | None
+    total_capped: bool = False  # true: there are more than `total` rows (count stopped at count_cap)
 
 
 @dataclass(frozen=True, slots=True)
@@ -422,8 +423,13 @@ def group_row(g: ClaimGroup) -> dict[str, Any]:
 
 
 def query(db: Database, table: str, filters: Sequence[Filter] = (), order: str | None = None,
-          cursor: str | None = None, limit: int = 50, with_total: bool = True) -> Page:
-    """One page of `table` rows matching every filter (AND), in `order` ("-field" descending)."""
+          cursor: str | None = None, limit: int = 50, with_total: bool = True,
+          count_cap: int | None = None) -> Page:
+    """One page of `table` rows matching every filter (AND), in `order` ("-field" descending).
+
+    `with_total` counts all matching rows (exact); `count_cap` stops counting after that many
+    (then `total` = count_cap and `total_capped` is true), which keeps pages fast on millions.
+    """
     if not 1 <= limit <= MAX_LIMIT:
         raise QueryError(f"limit must be between 1 and {MAX_LIMIT}")
     name, spec, desc = _order(table, order)
@@ -446,21 +452,27 @@ def query(db: Database, table: str, filters: Sequence[Filter] = (), order: str |
             last_raw, last = raw[limit - 1], rows[-1]
             key = last.get("outlet") if key_col is None else last["id"]
             next_cursor = _encode_cursor(order_key, last_raw._mapping["_sort"], key)
-        total = _count(s, table, conds) if with_total else None
-    return Page(rows=rows, next_cursor=next_cursor, total=total)
+        total = _count(s, table, conds, count_cap) if with_total else None
+    capped = total is not None and count_cap is not None and total > count_cap
+    return Page(rows=rows, next_cursor=next_cursor, total=count_cap if capped else total, total_capped=capped)
 
 
-def _count(s: Session, table: str, conds: list[ColumnElement[bool]]) -> int:
+def _count(s: Session, table: str, conds: list[ColumnElement[bool]], cap: int | None = None) -> int:
+    """Rows matching `conds`; with `cap`, stop counting after cap+1 rows (cheap on huge results)."""
+    inner: Any
     if table == "claims":
-        needs_doc = any(_mentions_document(c) for c in conds)
-        stmt = select(func.count()).select_from(ClaimRow)
-        if needs_doc:
-            stmt = stmt.join(DocumentRow, DocumentRow.id == ClaimRow.document_id)
-        return int(s.execute(stmt.where(*conds)).scalar_one())
-    if table == "sources":
-        return int(s.execute(select(func.count()).select_from(_SOURCES).where(*conds)).scalar_one())
-    entity = {"events": Event, "claim_groups": ClaimGroup, "documents": DocumentRow}[table]
-    return int(s.execute(select(func.count()).select_from(entity).where(*conds)).scalar_one())
+        inner = select(ClaimRow.id)
+        if any(_mentions_document(c) for c in conds):
+            inner = inner.join(DocumentRow, DocumentRow.id == ClaimRow.document_id)
+    elif table == "sources":
+        inner = select(_SOURCES.c.outlet)
+    else:
+        entity: Any = {"events": Event, "claim_groups": ClaimGroup, "documents": DocumentRow}[table]
+        inner = select(entity.id)
+    inner = inner.where(*conds)
+    if cap is not None:
+        inner = inner.limit(cap + 1)
+    return int(s.execute(select(func.count()).select_from(inner.subquery())).scalar_one())
 
 
 def _mentions_document(cond: ColumnElement[Any]) -> bool:
