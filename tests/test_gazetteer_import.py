@@ -98,6 +98,24 @@ def test_import_and_lookalikes(tmp_path: Path, db: Path) -> None:
     assert g.candidates("Bila Richka") == []
 
 
+def test_lookalike_spelling_outside_the_named_province(tmp_path: Path, db: Path) -> None:
+    """Only the Ukrainian village is known, under its Russian-style spelling too; a sentence naming
+    Kursk region means a Russian village of that name the gazetteer lacks: keep the sentence's
+    province, no coordinates."""
+    import_geonames(write(tmp_path / "UA.txt", UA_ROWS), db)
+    g = gazetteer(db)
+    loc = geocode("Zoryanovka", PlaceContext(admin1={"Kursk region"}, countries={"RU"}), gazetteer=g)
+    assert loc is not None
+    assert (loc.name, loc.lat, loc.lon, loc.country, loc.admin1, loc.precision) == (
+        "Zoryanovka", None, None, "RU", "Kursk Oblast", "point")
+    # its own spelling is no look-alike: the village it names, whatever the sentence says
+    loc = geocode("Zorianivka", PlaceContext(admin1={"Kursk region"}), gazetteer=g)
+    assert loc is not None and loc.admin1 == "Zhytomyr Oblast" and loc.lat is not None
+    # without a province in the sentence the known village is the best guess
+    loc = geocode("Zoryanovka", gazetteer=g)
+    assert loc is not None and loc.admin1 == "Zhytomyr Oblast"
+
+
 def test_ruler_patterns_include_imported_villages(tmp_path: Path, db: Path) -> None:
     import_geonames(write(tmp_path / "RU.txt", RU_ROWS), db)
     pats = {(p["label"], p["pattern"]) for p in gazetteer(db).ruler_patterns()}

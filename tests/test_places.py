@@ -119,6 +119,28 @@ GEOCODE_ROWS: list[tuple[str, PlaceContext | None, tuple[str | None, str | None,
     ("Pokrovsk", ctx(countries=("Russia",)), ("UA", "Donetsk Oblast", "point", True)),
     # near / outskirts keep the point
     ("the outskirts of Bakhmut", None, ("UA", "Donetsk Oblast", "point", True)),
+    # phrases: the province after a comma or "in" is context; "of"/"near"/compass/site words name a place
+    ("Bakhmut, Donetsk region", None, ("UA", "Donetsk Oblast", "point", True)),
+    ("Zolochiv, Kharkiv region", None, ("UA", "Kharkiv Oblast", "point", True)),  # not the Lviv Oblast town
+    ("Zolochiv", None, ("UA", "Lviv Oblast", "point", True)),
+    ("Zolochiv", ctx(admin1=("Kharkiv region",)), ("UA", "Kharkiv Oblast", "point", True)),
+    ("Zzyzxivka, Sumy region", None, ("UA", "Sumy Oblast", "point", False)),
+    ("the centre of Kharkiv", None, ("UA", "Kharkiv Oblast", "point", True)),
+    ("south of Bakhmut", None, ("UA", "Donetsk Oblast", "point", True)),
+    ("outside of Kupiansk", None, ("UA", "Kharkiv Oblast", "point", True)),
+    ("Sumy airport", None, ("UA", "Sumy Oblast", "point", True)),
+    ("a market in Kherson", None, ("UA", "Kherson Oblast", "point", True)),
+    ("the Central district of Mariupol", None, ("UA", "Donetsk Oblast", "point", True)),
+    ("the road between Kramatorsk and Sloviansk in the Donetsk region", None, ("UA", "Donetsk Oblast", "point", False)),
+    ("Avdiivka and Pokrovsk", None, ("UA", "Donetsk Oblast", "point", False)),
+    ("Kupiansk-Lyman direction", None, ("UA", "Kharkiv Oblast", "region", False)),
+    ("the Slobozhansky direction", None, ("UA", "Kharkiv Oblast", "region", False)),
+    ("DPR", None, ("UA", "Donetsk Oblast", "region", False)),
+    ("the Luhansk People's Republic", None, ("UA", "Luhansk Oblast", "region", False)),
+    # sites of the war: points with coordinates
+    ("the Kursk NPP", None, ("RU", "Kursk Oblast", "point", True)),
+    ("the Crimean Bridge", None, ("UA", "Crimea", "point", True)),
+    ("the Zaporizhzhia nuclear power plant", None, ("UA", "Zaporizhzhia Oblast", "point", True)),
     # unknown names: a point without coordinates, context fills what it can
     ("Zzyzxivka", None, (None, None, "point", False)),
     ("Zzyzxivka", ctx(admin1=("Kursk region",), countries=("Russia",)), ("RU", "Kursk Oblast", "point", False)),
@@ -153,6 +175,12 @@ def test_coordinates(gaz: DefaultGazetteer, name: str, lat: float, lon: float) -
 @pytest.mark.parametrize("name", ["", "   ", ",", None])
 def test_geocode_empty(gaz: DefaultGazetteer, name: str | None) -> None:
     assert geocode(name, gazetteer=gaz) is None  # type: ignore[arg-type]
+
+
+def test_big_place_by_alternate_spelling_keeps_coordinates(gaz: DefaultGazetteer) -> None:
+    assert not [c for c in gaz.candidates("Kharkov") if c.population > 1_000_000][0].main  # an alternate spelling
+    loc = geocode("Kharkov", ctx(admin1=("Belgorod region",)), gazetteer=gaz)
+    assert loc is not None and loc.admin1 == "Kharkiv Oblast" and loc.lat is not None
 
 
 def test_context_beats_population(gaz: DefaultGazetteer) -> None:

@@ -445,6 +445,12 @@ class DefaultGazetteer(Gazetteer):
                 self._add_static(alias, place, "GPE")
                 self._country_by_key[_key(alias)] = cc
             self._country_by_key[cc.casefold()] = cc
+        for row in _read_tsv(DATA / "sites.tsv"):
+            row += [""] * (6 - len(row))
+            name, lat, lon, cc, adm, aliases = row[:6]
+            place = Place(name, float(lat), float(lon), cc or None, adm or None, "point", 0, "SITE")
+            for alias in (name, *[x for x in aliases.split("|") if x]):
+                self._add_static(alias, place, "FAC")
         for row in _read_tsv(DATA / "regions.tsv"):
             row += [""] * (4 - len(row))
             name, cc, adm, aliases = row[:4]
@@ -765,7 +771,7 @@ def _score(p: Place, ctx_admin1: set[str], doc_admin1: set[str], ctx_cc: set[str
         s += 1.5
     if p.main:
         s += 1.5
-    if p.geonameid == 0 and p.precision in ("country", "admin1", "region"):
+    if p.geonameid == 0:  # countries, provinces, regions and sites of the hand-written tables
         s += 4
     s += math.log10(max(p.population, 300))
     return s
@@ -776,62 +782,144 @@ def _front_admin1_names() -> frozenset[str]:
     return frozenset(n for code in FRONT_RU_ADMIN1 if (n := admin1_name("RU", code)))
 
 
+_SITE_SUFFIX = re.compile(r"^(?P<x>.+?)\s+(?:international\s+)?(?:airport|airfield|air base|airbase|nuclear power plant|"
+                          r"power plant|thermal power plant|npp|tpp|chpp|hpp|plant|factory|refinery|oil depot|depot|"
+                          r"railway station|station|port|seaport|bridge|dam|reservoir|district|raion|city|town|"
+                          r"village|community|hromada|area|outskirts|suburbs|region's|oblast's)$", re.IGNORECASE)
+_OF_PLACE = re.compile(r"^(?:.+?\s)?(?:of|in|near|outside|outside of|around|at)\s+(?P<x>(?:the\s+)?[A-Z\u0400-\u04ff][^,]*)$")
+_COMPASS_OF = re.compile(r"^(?:(?:to the\s+)?(?:north|south|east|west|north-?east|north-?west|south-?east|south-?west)"
+                         r"(?:ern)?(?:\s+outskirts)?\s+of|outside of|outside|near|around|close to)\s+(?P<x>.+)$",
+                         re.IGNORECASE)
+_LIST_SPLIT = re.compile(r"\s*(?:,\s*(?:and\s+)?|\s+and\s+|\s+or\s+|\s*&\s*)")
+_BETWEEN = re.compile(r"^(?:.*\s)?between\s+(?P<a>.+?)\s+and\s+(?P<b>.+)$", re.IGNORECASE)
+
+
 def geocode(name: str, context: PlaceContext | None = None, gazetteer: Gazetteer | None = None) -> Location | None:
     """Location of a surface form the caller takes to be a place; None only for empty input.
 
     Settlements and sites get coordinates (``point``); provinces (``admin1``), countries and
     regions/directions get none but keep ``country``/``admin1``. A bare name that is both a city and
-    a province ("Kursk") is the city. A name the gazetteer lacks gives a ``point`` without
-    coordinates and the country/province the context names (when it names exactly one).
+    a province ("Kursk") is the city. Phrases are taken apart: "Volnovakha, Donetsk region" (the
+    province is context), "the centre of Donetsk", "north of Horlivka", "Kyiv airport" (the place
+    they name), "the Pokrovsk direction" (a region), "Perevalsk and Lysychansk" (two places: the
+    first place's province, no coordinates). A name the gazetteer lacks gives a ``point`` without
+    coordinates and the country/province the context names (when it names exactly one); so does a
+    small place matched only through another spelling when the sentence names a different province
+    (a look-alike: "Makhnovka, in Kursk region" is not Makhnivka in Vinnytsia Oblast).
     """
     surface = (name or "").strip().strip(",.;:")
     if not surface:
         return None
     gaz = gazetteer or get_gazetteer()
-    ctx = context or PlaceContext()
-    canon = getattr(gaz, "canonical_admin1", lambda x: x)
-    cc_of = getattr(gaz, "country_code", lambda x: x if len(x) == 2 else None)
-    ctx_admin1 = {canon(a) for a in ctx.admin1}
-    doc_admin1 = {canon(a) for a in ctx.doc_admin1}
-    ctx_cc = {c for c in (cc_of(x) for x in ctx.countries) if c}
-    doc_cc = {c for c in (cc_of(x) for x in ctx.doc_countries) if c}
+    return _Geocoder(gaz, context or PlaceContext(), surface).run()
 
-    def best(cands: list[Place]) -> Place | None:
+
+class _Geocoder:
+    """One geocoding request: the context, normalised once, and the phrase strategies."""
+
+    def __init__(self, gaz: Gazetteer, ctx: PlaceContext, surface: str) -> None:
+        self.gaz = gaz
+        self.surface = surface
+        canon = getattr(gaz, "canonical_admin1", lambda x: x)
+        cc_of = getattr(gaz, "country_code", lambda x: x if len(x) == 2 else None)
+        self.ctx_admin1 = {canon(a) for a in ctx.admin1}
+        self.doc_admin1 = {canon(a) for a in ctx.doc_admin1}
+        self.ctx_cc = {c for c in (cc_of(x) for x in ctx.countries) if c}
+        self.doc_cc = {c for c in (cc_of(x) for x in ctx.doc_countries) if c}
+
+    def best(self, name: str) -> Place | None:
+        cands = self.gaz.candidates(name)
         if not cands:
             return None
         front = _front_admin1_names()
-        return max(cands, key=lambda p: (_score(p, ctx_admin1, doc_admin1, ctx_cc, doc_cc, front), -p.geonameid))
+        p = max(cands, key=lambda c: (_score(c, self.ctx_admin1, self.doc_admin1, self.ctx_cc, self.doc_cc, front),
+                                      -c.geonameid))
+        if (self.ctx_admin1 and p.precision == "point" and not p.main and p.population < 100_000
+                and p.admin1 not in self.ctx_admin1):
+            return None  # a look-alike spelling of a place in another province than the sentence names
+        return p
 
-    def loc(p: Place, precision: str | None = None) -> Location:
+    def loc(self, p: Place, precision: str | None = None, coords: bool = True) -> Location:
         prec = precision or p.precision
-        if prec == "point":
-            lat = round(p.lat, 5) if p.lat is not None else None
-            lon = round(p.lon, 5) if p.lon is not None else None
-            return Location(surface, lat, lon, p.country, p.admin1, "point")
-        return Location(surface, None, None, p.country, p.admin1, prec)
+        if prec == "point" and coords and p.lat is not None and p.lon is not None:
+            return Location(self.surface, round(p.lat, 5), round(p.lon, 5), p.country, p.admin1, "point")
+        return Location(self.surface, None, None, p.country, p.admin1, prec)
 
-    p = best(gaz.candidates(surface))
-    if p is not None:
-        return loc(p)
-    # "the Pokrovsk direction", "Kupiansk axis" → a region around that place
-    m = _DIRECTION.match(_LEAD_THE.sub("", surface))
-    if m:
-        inner = best(gaz.candidates(m["x"]))
-        if inner is not None:
-            return loc(inner, "region")
-        return Location(surface, None, None, _only(ctx_cc), _only(ctx_admin1), "region")
-    # "southern Kherson region" → the province; "northern Kharkiv" → the city; "eastern Russia" → region
-    m = _COMPASS.match(_LEAD_THE.sub("", surface))
-    if m:
-        inner = best(gaz.candidates(m["x"]))
-        if inner is not None:
-            return loc(inner, "region" if inner.precision == "country" else None)
-    m = _NEAR.match(surface)
-    if m:
-        inner = best(gaz.candidates(m["x"] or m["y"]))
-        if inner is not None:
-            return loc(inner)
-    return Location(surface, None, None, _only(ctx_cc), _only(ctx_admin1), "point")
+    def fallback(self, precision: str = "point") -> Location:
+        return Location(self.surface, None, None, _only(self.ctx_cc), _only(self.ctx_admin1), precision)
+
+    def run(self) -> Location:
+        got = self.resolve(self.surface, depth=0)
+        return got if got is not None else self.fallback()
+
+    def resolve(self, text: str, depth: int) -> Location | None:
+        """The strategies in order; each returns a Location or passes."""
+        text = text.strip().strip(",.;:")
+        if not text or depth > 3:
+            return None
+        p = self.best(text)
+        if p is not None:
+            return self.loc(p)
+        bare = _LEAD_THE.sub("", text)
+        # "the Pokrovsk direction", "Kupiansk axis", "the Mykolaiv-Kryvyi Rih direction" → a region
+        m = _DIRECTION.match(bare)
+        if m:
+            inner = self.resolve(re.split(r"\s*[-\u2013/]\s*", m["x"])[0], depth + 1)
+            if inner is not None and inner.precision != "region":
+                return Location(self.surface, None, None, inner.country, inner.admin1, "region")
+            return self.fallback("region")
+        # "Volnovakha, Donetsk region": the province (or country) after the comma is context
+        if "," in text:
+            head, _, tail = text.partition(",")
+            t = self.best(tail)
+            if t is not None and t.precision in ("admin1", "country", "admin2"):
+                if t.admin1:
+                    self.ctx_admin1.add(t.admin1)
+                if t.country:
+                    self.ctx_cc.add(t.country)
+                inner = self.resolve(head, depth + 1)
+                if inner is not None:
+                    return inner
+                return Location(self.surface, None, None, t.country, t.admin1, "point")
+        # "X in the Y region": the province is context, X is the place
+        m = re.match(r"^(?P<x>.+?)\s+in\s+(?P<y>(?:the\s+)?[A-Z].+)$", text)
+        if m:
+            y = self.best(m["y"])
+            if y is not None and y.precision in ("admin1", "country"):
+                if y.admin1:
+                    self.ctx_admin1.add(y.admin1)
+                if y.country:
+                    self.ctx_cc.add(y.country)
+                inner = self.resolve(m["x"], depth + 1)
+                if inner is not None:
+                    return inner
+                return Location(self.surface, None, None, y.country, y.admin1, "point")
+        # "the road between Vasylivka and Kamianske", "Perevalsk and Lysychansk": two places → the first's
+        # province, no coordinates (the contract's rule for claims naming two places)
+        m = _BETWEEN.match(text)
+        parts = [m["a"], m["b"]] if m else [x for x in _LIST_SPLIT.split(text) if x]
+        if len(parts) > 1:
+            first = self.resolve(parts[0], depth + 1)
+            if first is not None and (first.country or first.admin1):
+                prec = "region" if first.precision == "country" else first.precision
+                return Location(self.surface, None, None, first.country, first.admin1, prec)
+        # "southern Kherson region" → the province; "northern Kharkiv" → the city; "eastern Russia" → region
+        m = _COMPASS.match(bare)
+        if m:
+            inner_p = self.best(m["x"])
+            if inner_p is not None:
+                return self.loc(inner_p, "region" if inner_p.precision == "country" else None)
+        # "north of Horlivka", "outside of Chuhuiv", "the centre of Donetsk", "Kyiv airport" → that place
+        for rx in (_COMPASS_OF, _NEAR, _SITE_SUFFIX, _OF_PLACE):
+            m = rx.match(text)
+            if m:
+                x = m.groupdict().get("x") or m.groupdict().get("y")
+                if x and x != text:
+                    inner = self.resolve(x, depth + 1)
+                    if inner is not None:
+                        return Location(self.surface, inner.lat, inner.lon, inner.country, inner.admin1,
+                                        inner.precision if inner.precision != "region" else "point")
+        return None
 
 
 def _only(values: set[str]) -> str | None:
