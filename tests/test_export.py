@@ -111,3 +111,34 @@ def test_cli_export(tmp_path: Path, style: str) -> None:
     assert lines[1].split(",")[0] == ("event_id_cnty" if style == "acled" else "id")
     assert len(lines) == 2 + filled.query("events").total  # type: ignore[operator]
     assert provenance(filled)["config_hash"] in lines[0]
+
+
+@pytest.mark.parametrize(("args", "expected"), [
+    (["claims", "--format", "jsonl", "--party", "Ukraine"], N_DOCS),
+    (["claims", "--format", "jsonl", "--bbox", "37,48,37.5,48.5", "--min-quantity", "30"], N_DOCS - 20),
+    (["claims", "--format", "jsonl", "--since", "2025-01-27", "--kind", "killed"], 2 * 2),
+    (["claims", "--format", "jsonl", "--admin1", "Kharkiv Oblast", "--side", "Russia"], N_DOCS),
+    (["claims", "--format", "jsonl", "--place", "kupiansk", "--precision", "point"], N_DOCS),
+    (["events", "--format", "jsonl", "--party", "Russia"], None),
+])
+def test_cli_query_flags(tmp_path: Path, args: list[str], expected: int | None) -> None:
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    led = Ledger.open(url)
+    fill(led)
+    res = CliRunner().invoke(main, [*args, "--db", url])
+    assert res.exit_code == 0, res.output
+    rows = [json.loads(x) for x in res.stdout.splitlines() if x.startswith("{")]
+    if expected is None:
+        expected = led.query("events", build_filters(party=["Russia"], table="events")).total
+        assert expected
+    assert len(rows) == expected
+
+
+def test_cli_geojson_and_parquet_files(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    fill(Ledger.open(url))
+    for fmt in ("geojson", "parquet", "csv"):
+        out = tmp_path / f"events.{fmt}"
+        res = CliRunner().invoke(main, ["events", "--db", url, "--format", fmt, "-o", str(out)])
+        assert res.exit_code == 0, res.output
+        assert json.loads(Path(f"{out}.meta.json").read_text())["rows"] >= 2
