@@ -142,3 +142,11 @@ def test_count_cap(ledger: Ledger) -> None:
     assert (capped.total, capped.total_capped) == (10, True)
     exact = ledger.query("claims", limit=5, count_cap=12)
     assert (exact.total, exact.total_capped) == (12, False)
+
+
+@pytest.mark.parametrize("url", ["postgresql+psycopg://nobody@127.0.0.1:1/none", "sqlite:////proc/no/such/dir/x.db"])
+def test_unopenable_ledger_is_a_store_error(url: str) -> None:
+    from claimledger.errors import StoreError
+
+    with pytest.raises(StoreError):
+        Ledger.open(url)

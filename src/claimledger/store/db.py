@@ -129,6 +129,8 @@ class Database:
                 migrate(self.write_engine)
         except (OperationalError, DBAPIError) as exc:
             raise StoreError(f"cannot open ledger {self.redacted_url}: {exc.orig or exc}") from exc
+        except OSError as exc:
+            raise StoreError(f"cannot open ledger {self.redacted_url}: {exc.strerror or exc}") from exc
         self._reader = sessionmaker(self.read_engine, expire_on_commit=False)
         self._writer = sessionmaker(self.write_engine, expire_on_commit=False)
 
