@@ -326,3 +326,33 @@ def test_infer_published(text: str, expected: dt.date) -> None:
 ])
 def test_infer_published_is_conservative(text: str) -> None:
     assert infer_published(text, today=TODAY) is None
+
+
+# -- phrases the small spaCy model misses ---------------------------------------------------------------
+
+SEP10 = D(2022, 9, 10)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Enemy losses per day amounted to 50 people, the militia reported.", [("per day", (D(2022, 9, 9), SEP10, "day"))]),
+    ("Night shelling of Mykolaiv: two dead, three wounded", [("Night", (D(2022, 9, 9), SEP10, "day"))]),
+    ("The enemy killed nine civilians in the region in a day", [("in a day", (D(2022, 9, 9), SEP10, "day"))]),
+    ("Since the beginning of the day, 20 servicemen died in battles",
+     [("Since the beginning of the day", (SEP10, SEP10, "day"))]),
+    ("Over the current day, seven servicemen died", [("Over the current day", (SEP10, SEP10, "day"))]),
+    ("As of today, we know of 430 children killed.", [("As of today", (WAR_START, SEP10, "period"))]),
+    ("Strikes have killed 43 people since September 3 this week.", [("since September 3", (D(2022, 9, 3), SEP10, "period"))]),
+    ("Since the start of the full-scale invasion, 9,000 defenders died.",
+     [("Since the start of the full-scale invasion", (WAR_START, SEP10, "period"))]),
+    ("A resident wounded in the morning during shelling dies", [("in the morning", (SEP10, SEP10, "day"))]),
+    ("The governor said late on Monday that two drones were downed overnight.",
+     [("late on Monday", (D(2022, 9, 5), D(2022, 9, 5), "day")), ("overnight", (D(2022, 9, 9), SEP10, "day"))]),
+    ("Over the past 24 hours, 12 attacks were repelled.", [("Over the past 24 hours", (D(2022, 9, 9), SEP10, "day"))]),
+    # nothing to find: a night club, a daylong meeting, "a day of mourning", "nightingale"
+    ("A day of mourning was declared after the nightclub fire; the daylong meeting ended.", []),
+])
+def test_resolve_in_text(text: str, expected: list[tuple[str, tuple[dt.date, dt.date, str]]]) -> None:
+    from claimledger.normalize.dates import resolve_in_text
+
+    got = resolve_in_text(text, SEP10)
+    assert [(text[a:b], (r.start, r.end, r.precision)) for a, b, r in got] == expected

@@ -44,6 +44,7 @@ from claimledger.model import EventTime
 
 __all__ = [
     "WAR_START", "ResolvedDate", "parse_published", "resolve", "resolve_cumulative", "infer_published",
+    "find_date_phrases", "resolve_in_text",
 ]
 
 #: Start of Russia's full-scale invasion of Ukraine: the anchor of every running total.
@@ -136,10 +137,16 @@ _DAY_WORDS = {
     "earlier today": 0, "later today": 0, "today's": 0, "this night": -1,
     "yesterday": -1, "yesterday morning": -1, "yesterday afternoon": -1, "yesterday evening": -1,
     "late yesterday": -1, "early yesterday": -1, "the day before yesterday": -2, "yesterday's": -1,
+    # news of the day: "wounded in the morning … dies" is the report's own day
+    "in the morning": 0, "in the afternoon": 0, "in the evening": 0, "morning": 0, "afternoon": 0, "evening": 0,
+    "this very day": 0, "the current day": 0, "over the current day": 0, "during the current day": 0,
+    "since the beginning of the day": 0, "since the start of the day": 0, "since the morning": 0,
+    "since this morning": 0, "from the morning": 0, "since early morning": 0, "since midnight": 0,
+    "as of this morning": 0, "during today": 0, "so far today": 0, "today alone": 0,
 }
 # the 24 hours before the report: start = publication − 1, end = publication
 _LAST_DAY = re.compile(
-    r"^(?:last night|overnight|over night|this night|tonight's|at night|during the night|"
+    r"^(?:last night|overnight|over night|this night|tonight's|at night|during the night|night|nightly attack|"
     r"(?:in|per|a|over|within|during)\s+(?:the\s+)?(?:past\s+|last\s+)?(?:a\s+|one\s+)?"
     r"(?:day|24 hours|twenty-four hours|24-hour period|night)|"
     r"(?:over|in|during|within|for)\s+(?:the\s+)?(?:past|last|previous)\s+(?:day|24 hours|twenty-four hours|night)|"
@@ -303,6 +310,13 @@ def _resolve(s: str, text: str, pub: dt.date | None) -> ResolvedDate | None:
     def rd(start: dt.date, end: dt.date, precision: str) -> ResolvedDate:
         return ResolvedDate(start, end, precision, text)
 
+    # the report's own day, including "since the beginning of the day"
+    if s in _DAY_WORDS and s != "this night":
+        if pub is None:
+            return None
+        d = pub + dt.timedelta(days=_DAY_WORDS[s])
+        return rd(d, d, "day")
+
     # running totals and the war's start
     if _CUMULATIVE.match(s) or _WAR_START_PHRASE.match(s):
         return resolve_cumulative(pub, text)
@@ -310,7 +324,7 @@ def _resolve(s: str, text: str, pub: dt.date | None) -> ResolvedDate | None:
     # "since X" / "from X to Y" / "between X and Y"
     m = re.match(r"^(?:ever\s+)?(?:since|starting from|beginning from|from|after)\s+(?P<x>.+)$", s)
     if m and not re.search(r"\b(?:to|until|till|through)\b", m["x"]):
-        x = m["x"]
+        x = re.sub(r",?\s+(?:this|last|earlier this|late last)\s+(?:week|month)$", "", m["x"])
         if pub is None:
             return None
         if re.fullmatch(r"(?:the\s+)?(?:24(?:th)?\s+(?:of\s+)?february|feb(?:ruary)?\.?\s+24(?:th)?)", x):
@@ -400,6 +414,10 @@ def _resolve(s: str, text: str, pub: dt.date | None) -> ResolvedDate | None:
         return rd(d, d, "day")
     if _LAST_DAY.match(s) or _LAST_DAY.match(s2):
         return rd(pub - dt.timedelta(days=1), pub, "day")
+    # "during one day yesterday", "only yesterday alone": the day word decides
+    m = re.fullmatch(r"(?:[a-z ]+\s)?(?P<w>yesterday|today|last night|overnight)(?:\s[a-z ]+)?", s2)
+    if m and not re.search(rf"\b(?:{_MONTH_RE}|{_WEEKDAY_RE}|week|month|year)s?\b", s2):
+        return _resolve(m["w"], text, pub)
     m = re.fullmatch(r"(?:early|late|earlier|later)?\s*(?:today|yesterday)\s*(?:morning|afternoon|evening|night)?", s2)
     if m:
         if "yesterday" in s2:
@@ -747,3 +765,50 @@ def infer_published(text: str, today: dt.date | None = None) -> tuple[dt.date, s
     if len({d.year for d, _ in found}) > 1:
         return None
     return max(found, key=lambda t: t[0])
+
+
+# --------------------------------------------------------------------------------------------------
+# date phrases spaCy's small model does not tag as DATE
+
+_FIND_PATTERNS = [
+    # the 24 hours before the report
+    r"(?:per|in\s+a|in\s+one|during\s+one|within\s+one|over\s+one)\s+day",
+    r"(?:over|in|during|within|for)\s+the\s+(?:past|last|previous)\s+(?:day|24\s+hours|twenty-four\s+hours|night)",
+    r"(?:in|within|per)\s+24\s+hours", r"during\s+the\s+(?:day|night)", r"in\s+the\s+night",
+    r"last\s+night", r"this\s+night", r"overnight", r"at\s+night", r"tonight",
+    r"night(?=[\s-](?:time\s+)?(?:shelling|attack|strike|raid|bombardment|assault|drone|missile|shell)s?\b)",
+    # the report's day
+    r"today", r"yesterday", r"this\s+(?:morning|afternoon|evening)",
+    r"in\s+the\s+(?:morning|afternoon|evening)",
+    r"(?:since|from)\s+the\s+(?:beginning|start)\s+of\s+the\s+day", r"(?:over|during)\s+the\s+current\s+day",
+    # running totals
+    r"as\s+of\s+(?:today|now|this\s+morning)", r"to\s+date", r"so\s+far", r"thus\s+far",
+    r"since\s+the\s+(?:very\s+)?(?:start|beginning|outbreak|first\s+days?)\s+of\s+(?:the\s+|russia'?s\s+|this\s+)?"
+    r"(?:full[- ]scale\s+|large[- ]scale\s+|russian\s+|special\s+)*(?:war|invasion|aggression|military\s+operation|"
+    r"operation|hostilities)",
+    r"during\s+the\s+(?:whole\s+|entire\s+)?(?:full[- ]scale\s+|special\s+)*(?:war|invasion|military\s+operation)",
+    # since a named day or month
+    rf"since\s+(?:the\s+)?(?:\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?)?(?:{_MONTH_RE})\.?(?:\s+\d{{1,2}}(?:st|nd|rd|th)?)?"
+    r"(?:,?\s+(?:19|20)\d{2})?",
+    # weekdays
+    rf"(?:late\s+|early\s+)?on\s+(?:{_WEEKDAY_RE})(?:\s+(?:morning|afternoon|evening|night))?",
+]
+_FIND_RE = re.compile(r"(?<![\w-])(?:" + "|".join(f"(?:{p})" for p in _FIND_PATTERNS) + r")(?![\w-])", re.IGNORECASE)
+
+
+def find_date_phrases(text: str) -> list[tuple[int, int, str]]:
+    """Date phrases of a sentence that the small spaCy model misses ("per day", "in a day", "night
+    shelling", "since the beginning of the day", "as of today"), as (start, end, text) with character
+    offsets, left to right, not overlapping. Pass each text to :func:`resolve`.
+    """
+    return [(m.start(), m.end(), m.group(0)) for m in _FIND_RE.finditer(text or "")]
+
+
+def resolve_in_text(text: str, published: dt.date | None) -> list[tuple[int, int, ResolvedDate]]:
+    """:func:`find_date_phrases` and :func:`resolve` together: the resolvable date phrases of a text."""
+    out = []
+    for start, end, phrase in find_date_phrases(text):
+        r = resolve(phrase, published)
+        if r is not None:
+            out.append((start, end, r))
+    return out
