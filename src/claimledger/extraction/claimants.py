@@ -56,7 +56,7 @@ def according_to(sentence: str) -> Attribution | None:
     m = _ACCORDING_RE.search(sentence)
     if not m:
         return None
-    who = m.group("who").strip().rstrip(",")
+    who = m.group("who").strip().rstrip(",.;:")
     if who.lower() in _GENERIC or who.lower().startswith(("preliminary", "the data", "data", "information", "estimates")):
         return None
     return Attribution(name=who, side=side_for(who, sentence), origin="according")

@@ -232,16 +232,19 @@ def _arguments(lex: Lexicon, sent: Any, trig: Trigger, mentions: list[Mention], 
             return [Mention(start=among.start, end=among.end, head=among.head, quantity=unspecified(""),
                             vtype=among.vtype, party=among.party, text=among.text)]
         art = sent[trig.i - 1].lower_ if trig.i > 0 else ""
-        from claimledger.normalize.quantities import single
-        q = single(art) if art in ("a", "one") else unspecified("")
+        from claimledger.normalize.quantities import single, zero
+        q = single(art) if art in ("a", "one") else zero(f"no {tok.text}") if art == "no" else unspecified("")
         return [Mention(start=trig.i, end=trig.i + 1, head=None, quantity=q, vtype="unknown", text="")]
     # "losses of the AFU … amounted to 50 people"
     for m in mentions:
         if m.start > trig.i and any(t.lemma_.lower() in _RESULT_WORDS or t.text.lower() in _RESULT_WORDS
                                     for t in sent[max(trig.i, m.start - 3): m.start]):
-            if _owner_from_of(sent, tok) and m.party is None:
-                m.party = _owner_from_of(sent, tok)
-            return [m]
+            owner = _owner_from_of(sent, tok)
+            got = [m] + _continue_list(sent, m, mentions, by_i)
+            for x in got:
+                if owner and x.party is None:
+                    x.party = owner
+            return got
     # "suffered casualties", "casualties among the civilian population", "losses of the enemy"
     owner = _owner_from_of(sent, tok)
     among = _among(lex, sent, tok, mentions)
@@ -327,6 +330,22 @@ def _right_list(sent: Any, trig: Trigger, mentions: list[Mention], by_i: dict[in
     return got
 
 
+def _continue_list(sent: Any, first: Mention, mentions: list[Mention], by_i: dict[int, Trigger]) -> list[Mention]:
+    """Mentions listed after `first` ('640 personnel and 12 artillery systems')."""
+    got: list[Mention] = []
+    cursor = first.end
+    for m in mentions:
+        if m.start < cursor:
+            continue
+        gap = sent[cursor:m.start]
+        words = [t.lower_ for t in gap]
+        if len(gap) > 3 or not set(words) <= {",", "and", "as", "well"} or not words:
+            break
+        got.append(m)
+        cursor = m.end
+    return got
+
+
 def _nearest_left(sent: Any, trig: Trigger, mentions: list[Mention], by_i: dict[int, Trigger]) -> Mention | None:
     best = None
     for m in mentions:
@@ -388,6 +407,8 @@ def _subject_party(sent: Any, trig: Trigger) -> str | None:
         subj = next((c for c in tok.head.children if c.dep_ in ("nsubj",)), None)
     if subj is None:
         return None
+    if subj.lower_ in ("we", "us"):
+        return "self"
     txt = " ".join(t.text for t in subj.subtree)
     party = parties.party_of(txt)
     if party:

@@ -18,6 +18,8 @@ from claimledger.normalize.quantities import QuantityMatch, find_quantities, sin
 
 PEOPLE_TYPES = ("military", "civilian", "unknown", "mixed")
 _FILLER_POS = {"ADJ", "PROPN", "DET", "NOUN", "PUNCT", "PART", "NUM", "ADP", "CCONJ", "ADV", "VERB", "X", "SYM"}
+_INSTITUTION_HEADS = {"staff", "command", "office", "ministry", "service", "headquarters", "council", "directorate",
+                      "administration", "committee", "prosecutor", "court", "department", "agency", "academy"}
 _AGE_RE = re.compile(r"^\s*(?:-|\s)?(?:year|month|day|week|hour|minute|km|kilomet|met|percent|%|times|st\b|nd\b|rd\b|th\b)", re.I)
 
 
@@ -202,6 +204,8 @@ def trigger_of(lex: Lexicon, sent: Any, tok: Any) -> Trigger | None:
             fam = lex.trigger_adjectives.get(low) or fam
         if fam is None:
             return None
+        if low == "missing" and prev in ("went", "gone", "go", "goes", "going"):
+            return None
         if lem == "victim" and prev != "fallen":
             return None
         if lem in ("body", "corpse") and not re.search(r"found|recovered|pulled|exhumed|buried|lying|discovered|bodies of|taken out|retrieved|identified", sent.text.lower()):
@@ -239,6 +243,10 @@ def find_mentions(lex: Lexicon, sent: Any, triggers: list[Trigger]) -> list[Ment
         if tok.i in trigger_idx and vc[0] != "equipment":
             # "dead"/"wounded" as nouns are triggers; but "the wounded" can also be victims: keep as trigger
             continue
+        if tok.ent_type_ in ("ORG", "PERSON", "FAC", "WORK_OF_ART", "LAW", "EVENT") and tok.lower_ not in lex.nationality_nouns:
+            continue  # "the General Staff", "Special Operations Forces": names of institutions
+        if tok.i + 1 < len(sent) and sent[tok.i + 1].lower_ in _INSTITUTION_HEADS and sent[tok.i + 1].text[:1].isupper():
+            continue  # "the General Staff"
         if tok.dep_ == "poss" and tok.head.i > tok.i:
             continue  # "a farmers' market", "the enemy's losses": owners, not victims
         if tok.dep_ in ("compound", "amod", "nmod") and tok.head.i > tok.i and victim_class(lex, sent, tok.head) is not None:
@@ -299,7 +307,10 @@ def find_mentions(lex: Lexicon, sent: Any, triggers: list[Trigger]) -> list[Ment
         if re.fullmatch(r"(19|20)\d\d", qm.quantity.text or ""):
             continue
         end = last.i + 1 + (2 if of_them else 0)
-        mentions.append(Mention(start=first.i, end=min(end, len(sent)), head=None, quantity=qm.quantity,
+        quantity = qm.quantity
+        if first.i > 0 and sent[first.i - 1].lower_ in ("no", "not") and qm.quantity.low == 1:
+            quantity = zero(f"{sent[first.i - 1].text} {qm.quantity.text}")  # "no one was killed"
+        mentions.append(Mention(start=first.i, end=min(end, len(sent)), head=None, quantity=quantity,
                                 text="", bare=True))
     mentions.sort(key=lambda m: (m.start, -(m.end - m.start)))
     kept: list[Mention] = []
@@ -331,13 +342,19 @@ def _quantity_for(sent: Any, head: Any, qmatches: list[QuantityMatch], used: set
         if any(t.text in (",", ";", ":", "(", ")") or t.text.lower() in ("and", "or", "in", "at", "on", "by", "from", "to", "with", "for")
                for t in between):
             continue
-        if any(t.pos_ == "NUM" for t in between):
+        if any(t.pos_ == "NUM" and not (t.i > 0 and sent[t.i - 1].text == "-") and not re.search(r"[A-Za-z]", t.text)
+               for t in between):
             continue
         if any(t.pos_ == "ADP" and t.text.lower() != "of" for t in between):
             continue
         best = idx
     if best is None:
         return None, None
+    # "18 of 20 Shahed drones": the first number counts the claim, the second the whole
+    qb = qmatches[best]
+    if best > 0 and best - 1 not in used and re.fullmatch(r"\s+of\s+", sent.text[qmatches[best - 1].end:qb.start] or "x"):
+        used.add(best)
+        best = best - 1
     used.add(best)
     toks = _char_span_tokens(sent, qmatches[best].start, qmatches[best].end)
     return qmatches[best].quantity, (toks[0].i if toks else None)

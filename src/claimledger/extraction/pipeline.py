@@ -289,6 +289,8 @@ class Extractor:
             nxt = parsed[ent.end].text if ent.end < len(parsed) else ""
             if nxt in ("'s", "’s", "'"):
                 continue  # "Ukraine's forces": an actor, not a place
+            if ent.root.dep_ in ("nsubj", "nsubjpass") and ent.root.head.pos_ == "VERB":
+                continue  # "Ukraine says …": an actor
             before = parsed.text[max(0, ent.start_char - 40):ent.start_char].lower()
             if _ACTOR_OF_RE.search(before):
                 continue  # "Armed Forces of Ukraine", "President of Russia"
@@ -397,6 +399,10 @@ class Extractor:
             return []
         mentions = find_mentions(lex, parsed, triggers)
         cands = link(lex, parsed, triggers, mentions)
+        victim_spans = [(parsed[m.start].idx, parsed[m.end - 1].idx + len(parsed[m.end - 1]))
+                        for m in mentions if m.used and m.head is not None and m.vtype == "equipment" and m.end > m.start]
+        for c in cands:
+            c.extra["victim_spans"] = victim_spans
         out: list[Claim] = []
         resolved: dict[int, str | None] = {}
         order = {id(c): k for k, c in enumerate(cands)}
@@ -431,11 +437,17 @@ class Extractor:
             party = perspective
         if party is None and c.owner_party:
             party = self._resolve_hostile(c.owner_party, perspective)
+        if party is None and c.owner_party is None and c.agent_party is None and m.vtype == "equipment" and att \
+                and att.name and att.side and re.search(r"(?i)\b(governor|mayor|administration|head of|city council)\b",
+                                                        att.name):
+            party = att.side  # a local official reporting damage at home
         if party is None and c.agent_party and m.vtype in ("military", "equipment"):
             agent = self._resolve_hostile(c.agent_party, perspective)
             party = parties.opponent(agent)
         if party is None and m.vtype in ("military", "equipment") and perspective:
             party = parties.opponent(perspective)
+        if party and party.startswith("hostile:"):
+            party = self._resolve_hostile(party, perspective)
         vtype = m.vtype
         if vtype == "unknown" and party and c.kind in ("casualties", "captured", "surrendered", "irrecoverable", "deployed"):
             vtype = "military"
@@ -476,6 +488,8 @@ class Extractor:
 
     @staticmethod
     def _resolve_hostile(p: str, perspective: str | None) -> str | None:
+        if p == "self":
+            return perspective  # "we lost 30 men"
         if p.startswith("hostile:"):
             return parties.party_from_hostile(p.split(":", 1)[1], perspective)
         return p
@@ -496,8 +510,9 @@ class Extractor:
         m = c.mention
         span_a = parsed[m.start].idx
         span_b = parsed[m.end - 1].idx + len(parsed[m.end - 1]) if m.end > m.start else span_a
+        others = c.extra.get("victim_spans", [])
         hits = [(x.start(), self.lex.means[x.group(1).lower()]) for x in self.lex.means_re.finditer(text)
-                if not (span_a <= x.start() < span_b)]
+                if not (span_a <= x.start() < span_b) and not any(a <= x.start() < b for a, b in others)]
         if not hits:
             return []
         # a list of several victims each with its own means ("eight using drones, and five in a gunbattle")

@@ -103,6 +103,9 @@ def side_of_claimant(name: str | None, context: str = "") -> str | None:
     if re.search(r"\bpeople's militia\b", low):
         m = re.search(r"\b(DPR|LPR|LNR|DNR)\b", context)
         return str(tables()["nationality"][m.group(1).lower()]) if m else None
+    m_inst = re.search(r"(?i)\b(russian|ukrainian|kremlin)-(?:installed|appointed|backed|controlled)\b", name)
+    if m_inst:
+        return str(tables()["nationality"][m_inst.group(1).lower()])
     best: tuple[int, str] | None = None
     for m in _sides_re().finditer(name):
         w = m.group(1).lower()
