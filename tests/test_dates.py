@@ -347,6 +347,9 @@ SEP10 = D(2022, 9, 10)
     ("A resident wounded in the morning during shelling dies", [("in the morning", (SEP10, SEP10, "day"))]),
     ("The governor said late on Monday that two drones were downed overnight.",
      [("late on Monday", (D(2022, 9, 5), D(2022, 9, 5), "day")), ("overnight", (D(2022, 9, 9), SEP10, "day"))]),
+    ("Ukraine lost 9,000 defenders in war - ministry", [("in war", (WAR_START, SEP10, "period"))]),
+    ("More than 600 children have fallen victim to this Russian invasion.",
+     [("to this Russian invasion", (WAR_START, SEP10, "period"))]),
     ("Over the past 24 hours, 12 attacks were repelled.", [("Over the past 24 hours", (D(2022, 9, 9), SEP10, "day"))]),
     # nothing to find: a night club, a daylong meeting, "a day of mourning", "nightingale"
     ("A day of mourning was declared after the nightclub fire; the daylong meeting ended.", []),

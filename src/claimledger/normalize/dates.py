@@ -118,7 +118,9 @@ _WAR_START_PHRASE = re.compile(
     r"(?:war|invasion|aggression|military operation|operation|hostilities|offensive|smo)\b.*$"
     r"|^(?:during|throughout|over the course of|in the course of)\s+(?:the\s+)?(?:whole\s+|entire\s+)?"
     r"(?:full[- ]scale\s+|large[- ]scale\s+|special\s+)*(?:war|invasion|military operation|operation|smo)$"
-    r"|^since (?:the\s+)?(?:full[- ]scale\s+)(?:war|invasion)(?:\s+began)?$")
+    r"|^since (?:the\s+)?(?:full[- ]scale\s+)(?:war|invasion)(?:\s+began)?$"
+    r"|^(?:in|during|by|to|from|of)\s+(?:the|this)\s+(?:russian\s+|full[- ]scale\s+)*(?:war|invasion|aggression)$"
+    r"|^in\s+war$")
 _PAST_N = re.compile(
     rf"^(?:over|in|during|for|within)?\s*(?:the\s+)?(?:past|last|previous|preceding)\s+(?:(?P<n>{_NUM_RE})\s+)?"
     rf"(?P<unit>{_UNIT_RE})$")
@@ -787,6 +789,8 @@ _FIND_PATTERNS = [
     r"(?:full[- ]scale\s+|large[- ]scale\s+|russian\s+|special\s+)*(?:war|invasion|aggression|military\s+operation|"
     r"operation|hostilities)",
     r"during\s+the\s+(?:whole\s+|entire\s+)?(?:full[- ]scale\s+|special\s+)*(?:war|invasion|military\s+operation)",
+    r"(?:in|by|to)\s+(?:the|this)\s+(?:russian\s+|full[- ]scale\s+)*(?:war|invasion|aggression)(?!\s+(?:in|of)\s+\d)",
+    r"in\s+war",
     # since a named day or month
     rf"since\s+(?:the\s+)?(?:\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?)?(?:{_MONTH_RE})\.?(?:\s+\d{{1,2}}(?:st|nd|rd|th)?)?"
     r"(?:,?\s+(?:19|20)\d{2})?",
