@@ -74,6 +74,11 @@ GEOCODE_ROWS: list[tuple[str, PlaceContext | None, tuple[str | None, str | None,
     ("KURSK", None, ("RU", "Kursk Oblast", "point", True)),
     ("Ryazan", None, ("RU", "Ryazan Oblast", "point", True)),
     ("Kramatorsk,", None, ("UA", "Donetsk Oblast", "point", True)),
+    # other romanisations found by transliteration variants (ae/aye, y/i, -ovo/-ove)
+    ("Nikolaevka", ctx(admin1=("Donetsk region",)), ("UA", "Donetsk Oblast", "point", True)),
+    ("Lysichansk", None, ("UA", "Luhansk Oblast", "point", True)),
+    ("Svatovo", None, ("UA", "Luhansk Oblast", "point", True)),
+    ("Nikolaev", None, ("UA", "Mykolaiv Oblast", "point", True)),
     # provinces: admin1, no coordinates
     ("Kursk region", None, ("RU", "Kursk Oblast", "admin1", False)),
     ("the Kursk region", None, ("RU", "Kursk Oblast", "admin1", False)),
@@ -241,7 +246,7 @@ def test_build_context(gaz: DefaultGazetteer) -> None:
 
 @pytest.mark.parametrize(("label", "pattern"), [
     ("GPE", "Kursk"), ("GPE", "Sudzha"), ("GPE", "Pokrovsk"), ("GPE", "Bakhmut"), ("GPE", "Kharkiv"),
-    ("GPE", "Kharkov"), ("GPE", "Kiev"), ("GPE", "Odessa"), ("GPE", "Engels"), ("GPE", "Avdiivka"), ("GPE", "Kursk region"), ("GPE", "Kursk Oblast"),
+    ("GPE", "Kharkov"), ("GPE", "Kiev"), ("GPE", "Nikolaev"), ("GPE", "Marhanets"), ("GPE", "Odessa"), ("GPE", "Engels"), ("GPE", "Avdiivka"), ("GPE", "Kursk region"), ("GPE", "Kursk Oblast"),
     ("GPE", "Donetsk region"), ("GPE", "Russia"), ("GPE", "Ukraine"), ("GPE", "North Korea"),
     ("LOC", "Donbas"), ("LOC", "southern direction"), ("LOC", "Pokrovsk direction"), ("GPE", "Moscow"),
 ])

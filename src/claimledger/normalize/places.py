@@ -33,7 +33,7 @@ import time
 import unicodedata
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -513,12 +513,28 @@ class DefaultGazetteer(Gazetteer):
         return self._adm_cache[key]
 
     def candidates(self, name: str) -> list[Place]:
+        """Every place a surface form may denote; other transliterations are tried when it has none
+        (Nikolaevka → Nikolayevka, Kupyansk → Kupiansk), those matches counting as alternate names."""
         k = _key(name)
         if not k:
             return []
         hit = self._cache.get(k)
         if hit is not None:
             return hit
+        out = self._lookup(k)
+        if not out and len(k) >= 5:
+            seen: set[int] = set()
+            for v in _translit_variants(k):
+                for p in self._lookup(v):
+                    if p.geonameid not in seen and p.geonameid:
+                        seen.add(p.geonameid)
+                        out.append(replace(p, main=False))
+        if len(self._cache) > 50_000:
+            self._cache.clear()
+        self._cache[k] = out
+        return out
+
+    def _lookup(self, k: str) -> list[Place]:
         out: list[Place] = list(self._static.get(k, ()))
         seen: set[int] = set()
         with self._lock:
@@ -534,9 +550,6 @@ class DefaultGazetteer(Gazetteer):
                     precision = "point" if fclass == "P" else _FEATURE_PRECISION.get(fcode or "", "point")
                     out.append(Place(pname, lat, lon, cc, self._admin1_of(con, cc, adm), precision, int(pop or 0),
                                      fcode or "", int(gid), bool(main) or normalize_name(pname) == k))
-        if len(self._cache) > 50_000:
-            self._cache.clear()
-        self._cache[k] = out
         return out
 
     # -- EntityRuler patterns --------------------------------------------------------------------
@@ -634,7 +647,7 @@ class DefaultGazetteer(Gazetteer):
         return out
 
 
-_FOREIGN_SPELLING = re.compile(r"[wjqx]|sz|cz|sch|dsch|tsch|ae|oe|ue|c(?![hk])|ou(?!r)|kh$")
+_FOREIGN_SPELLING = re.compile(r"[wjqx]|sz|cz|sch|dsch|tsch|c(?![hk])|ou(?!r)|kh$")
 
 
 def _english_transliteration(name: str) -> bool:
@@ -644,6 +657,29 @@ def _english_transliteration(name: str) -> bool:
     Czech, Hungarian, French or Spanish forms (Charkiw, Petrowskoje, Nyizsnyeangarszk, Jerson) do not.
     """
     return name.isascii() and not _FOREIGN_SPELLING.search(name.casefold().replace("'", ""))
+
+
+_TRANSLIT_RULES: tuple[tuple[str, str], ...] = (
+    ("ae", "aye"), ("oe", "oye"), ("ie", "iye"), ("aye", "ae"), ("oye", "oe"), ("iye", "ie"),
+    ("ya", "ia"), ("ia", "ya"), ("yu", "iu"), ("iu", "yu"), ("ye", "ie"), ("ie", "ye"),
+    ("y", "i"), ("i", "y"), ("yy", "y"), ("iy", "y"), ("yi", "i"), ("ii", "i"),
+    ("ovka", "ivka"), ("evka", "ivka"), ("ivka", "ovka"), ("e", "ye"),
+)
+
+
+def _translit_variants(k: str) -> list[str]:
+    """Other romanisations of a normalised name: Russian -ae-/-aye-, ya/ia, y/i; -ovka/-ivka;
+    Russian g for Ukrainian h together with -ovka/-ivka (Gorlovka → Horlivka)."""
+    out: dict[str, None] = {}
+    for a, b in _TRANSLIT_RULES:
+        if a in k:
+            out.setdefault(k.replace(a, b), None)
+    if "g" in k and "ovka" in k:
+        out.setdefault(k.replace("g", "h").replace("ovka", "ivka"), None)
+    if k.endswith(("ovo", "evo")):
+        out.setdefault(k[:-1] + "e", None)  # Svatovo → Svatove
+    out.pop(k, None)
+    return list(out)
 
 
 def _is_english(low: str, english: frozenset[str]) -> bool:
