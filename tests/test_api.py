@@ -448,3 +448,57 @@ def test_post_with_the_real_extractor(tmp_path: Path) -> None:
             (x.kind, x.victim.party) for x in expected)
     finally:
         led.close()
+
+
+# ---- time budgets (big enough a ledger that counting is real work) -------------------------------
+
+@pytest.fixture(scope="module")
+def big_ledger(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Ledger]:
+    from tests.conftest import make_claim
+
+    from claimledger.model import Document
+    from claimledger.store.repo import store_document
+
+    led = Ledger.open(f"sqlite:///{tmp_path_factory.mktemp('big') / 'big.db'}")
+    for i in range(10):
+        text = f"Report {i}: the General Staff said Russian soldiers were killed near the front."
+        doc = Document(id=f"big{i}", text=text, published=f"2025-01-{i + 1:02d}", source="Wire" if i % 2 else "Daily")
+        claims = [make_claim(low=j, high=j, party="Russia" if j % 3 else "Ukraine", doc_id=doc.id, text=text,
+                             start=doc.published, place="Bakhmut", lat=48.59, lon=38.0, admin1="Donetsk Oblast")
+                  for j in range(1000)]
+        store_document(led.db, doc, claims)
+    yield led
+    led.close()
+
+
+def test_total_is_exact_within_the_budget(big_ledger: Ledger) -> None:
+    c = TestClient(create_app(big_ledger, ApiSettings(token=None)), raise_server_exceptions=False)
+    body = c.get("/api/claims?_size=10&party__eq=Russia").json()
+    assert body["total"] == 6660 and body["total_truncated"] is False
+
+
+def test_total_past_the_budget_is_null_until_counted_exactly(big_ledger: Ledger) -> None:
+    c = TestClient(create_app(big_ledger, ApiSettings(token=None, count_budget_ms=0)), raise_server_exceptions=False)
+    body = c.get("/api/claims?_size=10&party__eq=Ukraine").json()
+    assert body["ok"] is True and len(body["rows"]) == 10
+    assert body["total"] is None and body["total_truncated"] is True
+    exact = c.get("/api/claims?_size=1&party__eq=Ukraine&_total=exact").json()
+    assert exact["total"] == 3340 and exact["total_truncated"] is False
+    again = c.get(body["next_url"]).json()  # the exact count is cached: later pages have it at once
+    assert again["total"] == 3340
+    assert c.get("/api/claims?_size=10&kind__eq=killed&_total=0").json()["total_truncated"] is False
+
+
+def test_facets_and_aggregates_report_a_timeout(big_ledger: Ledger) -> None:
+    settings = ApiSettings(token=None, facet_budget_ms=0, aggregate_budget_ms=0)
+    c = TestClient(create_app(big_ledger, settings), raise_server_exceptions=False)
+    facets = c.get("/api/claims?_size=5&_facet=party").json()["facets"]["party"]
+    assert facets["timed_out"] is True and facets["results"] == []
+    assert c.get("/api/timeline").json()["timed_out"] is True
+    assert c.get("/api/map").json()["timed_out"] is True
+    # an interrupted query leaves nothing behind: the same connections answer normal requests
+    ok = TestClient(create_app(big_ledger, ApiSettings(token=None)), raise_server_exceptions=False)
+    facets = ok.get("/api/claims?_size=5&_facet=party").json()["facets"]["party"]
+    assert facets["timed_out"] is False and {r["value"]: r["count"] for r in facets["results"]} == {
+        "Russia": 6660, "Ukraine": 3340}
+    assert sum(b["count"] for b in ok.get("/api/timeline").json()["buckets"]) == 10_000

@@ -29,6 +29,7 @@ from claimledger import __version__
 from claimledger.api import params as P
 from claimledger.api import streams
 from claimledger.api.aggregates import BUCKETS, map_summary, timeline
+from claimledger.api.budget import BudgetExceeded, Counter, install, time_budget
 from claimledger.api.security import SecurityHeadersMiddleware, token_matches
 from claimledger.config import get_settings
 from claimledger.errors import ConfigError, InputError, StoreError
@@ -67,6 +68,11 @@ class ApiSettings:
     fetch_timeout: float = 15.0
     fetch_max_bytes: int = 5_000_000
     trusted_addresses: tuple[str, ...] = ()  # exact addresses URL ingestion may reach anyway
+    # Time budgets (ms): past them the answer says so instead of slowing every page (see api/budget.py).
+    count_budget_ms: float = 25.0        # the total that comes with a page (_total=auto)
+    count_max_ms: float = 60_000.0       # _total=exact
+    facet_budget_ms: float = 500.0       # each _facet
+    aggregate_budget_ms: float = 5_000.0  # /api/timeline, /api/map
 
 
 # --------------------------------------------------------------------------------------------
@@ -164,21 +170,26 @@ def _toggle_pairs(table: str, pairs: list[tuple[str, str]], fld: str, value: Any
 
 
 def compute_facets(ledger: Ledger, table: str, lp: P.ListParams, path: str,
-                   base_pairs: list[tuple[str, str]]) -> dict[str, Any]:
+                   base_pairs: list[tuple[str, str]], budget_ms: float | None = None) -> dict[str, Any]:
     """Counts per value of each requested field. A facet's own filters are left out of its counts
     (so that picking "Russia" still shows how many claims the other parties have), every other
     filter applies; each value carries the URL that toggles it on or off."""
     out: dict[str, Any] = {}
     for fld in lp.facets:
         others = [f for f in lp.filters if f.field != fld]
-        counts = ledger.facet_counts(table, fld, others, limit=lp.facet_size + 1)
+        try:
+            with time_budget(budget_ms):
+                counts = ledger.facet_counts(table, fld, others, limit=lp.facet_size + 1)
+        except BudgetExceeded:
+            out[fld] = {"name": fld, "results": [], "truncated": False, "timed_out": True}
+            continue
         results = []
         for value, n in counts[: lp.facet_size]:
             sel = _selected(lp.filters, fld, value)
             results.append({"value": value, "label": "(none)" if value in (None, "") else str(value),
                             "count": n, "selected": sel,
                             "toggle_url": P.url_with(path, _toggle_pairs(table, base_pairs, fld, value, sel))})
-        out[fld] = {"name": fld, "results": results, "truncated": len(counts) > lp.facet_size}
+        out[fld] = {"name": fld, "results": results, "truncated": len(counts) > lp.facet_size, "timed_out": False}
     return out
 
 
@@ -228,6 +239,9 @@ def create_app(ledger: Ledger | str | None = None, settings: ApiSettings | None 
     )
     app.state.ledger = led
     app.state.settings = settings
+    install(led.db.read_engine)
+    counter = Counter(led)
+    app.state.counter = counter
     app.add_middleware(SecurityHeadersMiddleware, tile_url=settings.tile_url)
     _install_error_handlers(app)
 
@@ -259,13 +273,20 @@ def create_app(ledger: Ledger | str | None = None, settings: ApiSettings | None 
         base_pairs = [(k, v) for k, v in request.query_params.multi_items() if k not in ("_next",)]
         if lp.format:
             return _stream(table, lp)
-        page = led.query(table, lp.filters, lp.sort, lp.next, lp.size, with_total=lp.total)
+        page = led.query(table, lp.filters, lp.sort, lp.next, lp.size, with_total=False)
+        total = None
+        if lp.total != "none":
+            if page.next_cursor is None and lp.next is None:
+                total = len(page.rows)  # the whole result is on this page
+            else:
+                budget = settings.count_max_ms if lp.total == "exact" else settings.count_budget_ms
+                total = counter.total(table, lp.filters, budget)
         next_url = str(request.url.include_query_params(_next=page.next_cursor)) if page.next_cursor else None
         body: dict[str, Any] = {"ok": True, "table": table, "filters": P.describe_filters(lp.filters),
                                 "rows": page.rows, "next": page.next_cursor, "next_url": next_url,
-                                "total": page.total}
+                                "total": total, "total_truncated": total is None and lp.total != "none"}
         if lp.facets:
-            body["facets"] = compute_facets(led, table, lp, path, base_pairs)
+            body["facets"] = compute_facets(led, table, lp, path, base_pairs, settings.facet_budget_ms)
         return body
 
     def _stream(table: str, lp: P.ListParams) -> StreamingResponse:
@@ -356,18 +377,28 @@ def create_app(ledger: Ledger | str | None = None, settings: ApiSettings | None 
             raise ApiError(400, "give at least one _facet=field")
         base_pairs = [(k, v) for k, v in request.query_params.multi_items() if k != "_next"]
         return {"ok": True, "table": table, "filters": P.describe_filters(lp.filters),
-                "facets": compute_facets(led, table, lp, request.url.path, base_pairs)}
+                "facets": compute_facets(led, table, lp, request.url.path, base_pairs, settings.facet_budget_ms)}
 
     @app.get("/api/timeline", summary="Claims per day/week/month (histogram of the filtered claims)")
     def api_timeline(request: Request, bucket: str = Query("auto", alias="_bucket", pattern="^(" + "|".join(BUCKETS) + ")$",
                                                            description="bucket size; auto picks by span")) -> dict[str, Any]:
         lp = P.parse_list_params("claims", request.query_params, extra_allowed=("_bucket",))
-        return {"ok": True, "filters": P.describe_filters(lp.filters), **timeline(led, lp.filters, bucket)}
+        try:
+            with time_budget(settings.aggregate_budget_ms):
+                data = timeline(led, lp.filters, bucket)
+        except BudgetExceeded:
+            data = {"bucket": bucket, "buckets": [], "timed_out": True}
+        return {"ok": True, "filters": P.describe_filters(lp.filters), "timed_out": False, **data}
 
     @app.get("/api/map", summary="Claims per place and per province (what the map draws), by precision")
     def api_map(request: Request) -> dict[str, Any]:
         lp = P.parse_list_params("claims", request.query_params)
-        return {"ok": True, "filters": P.describe_filters(lp.filters), **map_summary(led, lp.filters)}
+        try:
+            with time_budget(settings.aggregate_budget_ms):
+                data = map_summary(led, lp.filters)
+        except BudgetExceeded:
+            data = {"points": [], "areas": [], "unplaced": {}, "timed_out": True}
+        return {"ok": True, "filters": P.describe_filters(lp.filters), "timed_out": False, **data}
 
     # ---- the one write -------------------------------------------------------------------
     def require_token(request: Request) -> None:

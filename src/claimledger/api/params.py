@@ -24,7 +24,8 @@ RESERVED: dict[str, str] = {
     "_facet": "a field to count values of (repeatable); each value comes with a toggle_url",
     "_facet_size": "how many values per facet (1..200, default 30)",
     "_format": "csv, jsonl or geojson: stream the FULL filtered result instead of one JSON page",
-    "_total": "0 to skip counting the total (faster on very large results)",
+    "_total": "auto (default): exact total when counting fits the page's time budget, else null with "
+              "total_truncated; exact: wait for the exact count; 0: do not count",
 }
 OP_DOCS: dict[str, str] = {
     "eq": "equals",
@@ -52,7 +53,7 @@ class ListParams:
     facets: list[str] = field(default_factory=list)
     facet_size: int = 30
     format: str | None = None
-    total: bool = True
+    total: str = "auto"  # auto, exact, none
 
 
 def _int(name: str, raw: str, lo: int, hi: int) -> int:
@@ -104,7 +105,15 @@ def parse_list_params(table: str, query: QueryParams, extra_allowed: Iterable[st
                 raise QueryError(f"_format must be csv, jsonl or geojson, got {raw!r}")
             out.format = None if raw == "json" else raw
         elif key == "_total":
-            out.total = raw not in ("0", "false", "no")
+            mode = raw.strip().lower()
+            if mode in ("0", "false", "no", "none"):
+                out.total = "none"
+            elif mode in ("1", "true", "yes", "exact"):
+                out.total = "exact"
+            elif mode in ("", "auto"):
+                out.total = "auto"
+            else:
+                raise QueryError(f"_total must be auto, exact or 0, got {raw!r}")
         elif key in allowed_extra:
             continue
         else:

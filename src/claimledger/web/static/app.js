@@ -208,7 +208,8 @@
         }
         list.appendChild(li);
       }
-      if (!(facet.results || []).length) list.appendChild(h("li", { class: "empty", text: "none" }));
+      if (facet.timed_out) list.appendChild(h("li", { class: "empty", text: "too slow to count: narrow the filters" }));
+      else if (!(facet.results || []).length) list.appendChild(h("li", { class: "empty", text: "none" }));
       box.appendChild(h("section", { class: "facet" }, h("h3", { text: f.label }), list));
     }
   }
@@ -270,7 +271,24 @@
     if (!append && !body.rows.length) tbody.appendChild(h("tr", {}, h("td", { colspan: 10, class: "empty", text: "No claims match these filters." })));
     state.claimsNext = body.next;
     $("claims-more").hidden = !body.next;
-    $("total").textContent = `${fmtInt(body.total)} claim${body.total === 1 ? "" : "s"}`;
+    if (!append) showTotal(body, p);
+  }
+  // The page's total is exact when counting is cheap; otherwise the API says total_truncated and
+  // the exact count is fetched in the background (it is cached, so the next pages have it too).
+  let totalSeq = 0;
+  function showTotal(body, params) {
+    const seq = ++totalSeq;
+    const put = (n) => { $("total").textContent = `${fmtInt(n)} claim${n === 1 ? "" : "s"}`; };
+    if (body.total !== null && body.total !== undefined) { put(body.total); return; }
+    $("total").textContent = "counting claims…";
+    const p = new URLSearchParams(params);
+    p.delete("_next");
+    p.set("_size", "1");
+    p.set("_total", "exact");
+    api("/api/claims", p).then((b) => {
+      if (seq !== totalSeq) return;
+      if (b.total === null) $("total").textContent = "too many claims to count quickly"; else put(b.total);
+    }).catch((e) => showError("count: " + e.message));
   }
 
   // ------------------------------------------------------------------------------------------
@@ -349,7 +367,7 @@
     svg.setAttribute("viewBox", `0 0 ${W} ${H}`);
     if (!buckets.length) {
       const t = s("text", { x: W / 2, y: H / 2, "text-anchor": "middle", class: "axis" });
-      t.textContent = "no dated claims";
+      t.textContent = body.timed_out ? "too many claims to draw the timeline quickly: narrow the filters" : "no dated claims";
       svg.appendChild(t);
       return;
     }
@@ -573,6 +591,8 @@
     if (u.region) parts.push(`${fmtInt(u.region)} to a front/region`);
     if (u.none) parts.push(`${fmtInt(u.none)} without a place`);
     if (unmatched) parts.push(`${fmtInt(unmatched)} in provinces without an outline`);
+    if (body.timed_out) parts.push("too many claims to map quickly: narrow the filters");
+    if (body.points_truncated) parts.push("only the busiest places are drawn");
     $("map-note").textContent = parts.length ? `Not on the map: ${parts.join(", ")}.` : "";
     await loadMapEvents();
   }

@@ -1,0 +1,127 @@
+"""Latency of filtered `/api/claims` pages over HTTP on a 1,000,000-claim SQLite ledger.
+
+Usage: .venv/bin/python bench/api_latency.py [--claims N] [--db PATH] [--requests N]
+
+Generates the ledger with the store benchmark's generator (bench/query.py: random kinds, parties,
+sides, places, dates, quantities; bulk-loaded), unless --db names an existing ledger file (then
+it is reused as is, e.g. one kept by an earlier run). Serves it with uvicorn on 127.0.0.1 and
+times sequential GET requests per query (one keep-alive connection, after a warm-up), as the
+dashboard sends them: a 50-row page with the total count. Prints p50/p95/p99/max per query and
+overall; asserts nothing. Target: p95 < 50 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+import httpx  # noqa: E402
+
+from claimledger.api import ApiSettings, create_app  # noqa: E402
+from claimledger.api.server import serve_in_thread  # noqa: E402
+from claimledger.store import Ledger  # noqa: E402
+
+# What the dashboard asks for: one page of 50 rows with the total, under typical filters.
+QUERIES: list[tuple[str, str]] = [
+    ("party=Russia kind=killed", "party__eq=Russia&kind__eq=killed"),
+    ("side=Russia since 2024-06-01", "side__eq=Russia&date__gte=2024-06-01"),
+    ("bbox Donetsk area, quantity>=100", "bbox=37.0,48.0,38.2,48.8&quantity__gte=100"),
+    ("admin1=Kursk Oblast kind in killed,wounded", "admin1__eq=Kursk Oblast&kind__in=killed,wounded"),
+    ("means contains drone, 2023", "means__contains=drone&date__gte=2023-01-01&date__lte=2023-12-31"),
+    ("outlet=Wire party=Ukraine", "outlet__eq=Wire&party__eq=Ukraine"),
+    ("evidence contains 'North Korea'", "evidence__contains=North Korea"),
+    ("no filter", ""),
+]
+
+
+def load_generator() -> Any:
+    spec = importlib.util.spec_from_file_location("bench_query", ROOT / "bench" / "query.py")
+    assert spec is not None and spec.loader is not None
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def build(path: Path, n_claims: int) -> None:
+    from claimledger.store.bulk import analyze, bulk_insert
+
+    gen = load_generator()
+    ledger = Ledger.open(f"sqlite:///{path}")
+    t = time.perf_counter()
+    docs, claims = gen.generate(n_claims)
+    bulk_insert(ledger.db, "documents", docs)
+    n = bulk_insert(ledger.db, "claims", claims)
+    analyze(ledger.db)
+    ledger.close()
+    print(f"generated {n:,} claims in {len(docs):,} documents in {time.perf_counter() - t:.1f} s -> {path}")
+
+
+def pct(values: list[float], p: float) -> float:
+    s = sorted(values)
+    return s[min(len(s) - 1, max(0, round(p / 100 * len(s)) - 1))]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--claims", type=int, default=1_000_000)
+    ap.add_argument("--db", help="SQLite ledger file: reused when it exists, else generated there and kept")
+    ap.add_argument("--requests", type=int, default=100, help="timed requests per query")
+    args = ap.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(args.db) if args.db else Path(tmp) / "api-bench.db"
+        if not path.exists():
+            build(path, args.claims)
+        ledger = Ledger.open(f"sqlite:///{path}")
+        total = ledger.query("claims", [], limit=1).total
+        print(f"ledger: {total:,} claims ({path})")
+        server = serve_in_thread(create_app(ledger, ApiSettings(token=None)))
+        everything: list[float] = []
+        print(f"{'query (50-row page + total)':44} {'p50':>7} {'p95':>7} {'p99':>7} {'max':>7} {'rows':>9}  ms")
+        try:
+            with httpx.Client(base_url=server.url, timeout=30) as client:
+                for label, qs in QUERIES:
+                    url = f"/api/claims?{qs}&_size=50" if qs else "/api/claims?_size=50"
+                    first = client.get(url)
+                    first.raise_for_status()
+                    n_rows = first.json()["total"]
+                    for _ in range(3):
+                        client.get(url)
+                    times = []
+                    for _ in range(args.requests):
+                        t = time.perf_counter()
+                        r = client.get(url)
+                        times.append((time.perf_counter() - t) * 1000)
+                        if r.status_code != 200:
+                            raise SystemExit(f"{url}: HTTP {r.status_code} {r.text[:200]}")
+                    everything.extend(times)
+                    print(f"{label:44} {pct(times, 50):7.1f} {pct(times, 95):7.1f} {pct(times, 99):7.1f} "
+                          f"{max(times):7.1f} {n_rows:9,}")
+                # the cost of the count: the same pages without it
+                no_total = []
+                for _label, qs in QUERIES:
+                    url = f"/api/claims?{qs}&_size=50&_total=0" if qs else "/api/claims?_size=50&_total=0"
+                    for _ in range(max(10, args.requests // 5)):
+                        t = time.perf_counter()
+                        client.get(url)
+                        no_total.append((time.perf_counter() - t) * 1000)
+        finally:
+            server.stop()
+            ledger.close()
+        print(f"{'ALL QUERIES (with total)':44} {pct(everything, 50):7.1f} {pct(everything, 95):7.1f} "
+              f"{pct(everything, 99):7.1f} {max(everything):7.1f}   n={len(everything)}")
+        print(f"{'ALL QUERIES (_total=0)':44} {pct(no_total, 50):7.1f} {pct(no_total, 95):7.1f} "
+              f"{pct(no_total, 99):7.1f} {max(no_total):7.1f}   n={len(no_total)}")
+        print(f"mean {statistics.fmean(everything):.1f} ms; target p95 < 50 ms")
+
+
+if __name__ == "__main__":
+    main()
