@@ -80,7 +80,12 @@ def _copy(db: Database, model: Any, rows: Iterable[dict[str, Any]]) -> int:
 
 
 def analyze(db: Database) -> None:
-    """Refresh planner statistics after a bulk load."""
+    """Refresh planner statistics after a bulk load (PostgreSQL: VACUUM ANALYZE, which also sets
+    the visibility map so that counts can be answered from indexes alone)."""
+    if db.dialect == "postgresql":
+        with db.write_engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text("VACUUM ANALYZE"))
+        return
     with db.write_engine.connect() as conn:
         conn.execute(text("ANALYZE"))
         conn.commit()
