@@ -185,6 +185,8 @@ def extract(paths: tuple[str, ...], published: str | None, speaker: str | None, 
     from claimledger.sources import read_sources
 
     opts = make_read_options(published, speaker, source, max_bytes)
+    if (not paths or "-" in paths) and sys.stdin.isatty():
+        click.echo("extract: reading a document from stdin (end with Ctrl-D)", err=True)
     tally = BatchTally()
     fmt = fmt.lower()
     table_claims: list[Any] = []
@@ -211,7 +213,7 @@ def extract(paths: tuple[str, ...], published: str | None, speaker: str | None, 
                     table_claims.append(c)
         if fmt == "json":
             click.echo("]")
-    if fmt == "table":
+    if fmt == "table" and table_claims:
         from rich.console import Console
 
         from claimledger.render import claims_table

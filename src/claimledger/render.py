@@ -50,7 +50,7 @@ def claims_table(claims: Iterable[Claim], title: str | None = None, show_doc: bo
     table.add_column("evidence", overflow="fold", max_width=60)
     for c in claims:
         claimant = c.claimant.name or "?"
-        if c.claimant.side:
+        if c.claimant.side and c.claimant.side != c.claimant.name:
             claimant += f" ({c.claimant.side})"
         kind = c.kind if c.stance == "asserted" else f"{c.kind} [{c.stance}]"
         party = c.victim.party or "?"
