@@ -593,18 +593,18 @@ def get_group(db: Database, group_id: int) -> dict[str, Any] | None:
 
 
 def dataset_version(db: Database) -> str:
-    """Changes whenever stored content changes: last run, counts and the highest ids."""
-    from claimledger.store.models import IngestRun
+    """Changes whenever stored content changes (documents, claims, events), not on a no-op ingest."""
+    import hashlib
 
     with db.reading() as s:
         n_docs, max_doc = s.execute(select(func.count(DocumentRow.id), func.max(DocumentRow.id))).one()
-        n_claims, max_claim = s.execute(select(func.count(ClaimRow.id), func.max(ClaimRow.id))).one()
-        n_events = s.execute(select(func.count(Event.id))).scalar_one()
-        last_run = s.execute(select(func.max(IngestRun.id))).scalar_one()
-    import hashlib
-
-    h = hashlib.sha256(f"{n_docs}:{max_doc}:{n_claims}:{max_claim}:{n_events}".encode()).hexdigest()[:10]
-    return f"r{last_run or 0}-d{n_docs}-c{n_claims}-{h}"
+        n_claims, max_claim, n_current = s.execute(select(
+            func.count(ClaimRow.id), func.max(ClaimRow.id),
+            func.count(ClaimRow.id).filter(ClaimRow.current.is_(True)))).one()
+        n_events, max_event, deaths = s.execute(select(func.count(Event.id), func.max(Event.id),
+                                                       func.sum(Event.deaths_best))).one()
+    raw = f"{n_docs}:{max_doc}:{n_claims}:{max_claim}:{n_current}:{n_events}:{max_event}:{deaths}"
+    return f"d{n_docs}-c{n_claims}-{hashlib.sha256(raw.encode()).hexdigest()[:10]}"
 
 
 __all__ = ["Filter", "Page", "QueryError", "query", "facet_counts", "iter_rows", "filterable_fields",
