@@ -324,3 +324,32 @@ def test_e2e_python_api_validates_too(text: str, reason: str) -> None:
     claimledger.extract(published="2024-03-05", text="Two soldiers were wounded.")  # loads the pipeline
     with pytest.raises(InputError, match=reason):
         claimledger.extract(text, published="2024-03-05")
+
+
+# --- the table's cells ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("q, shown", [
+    (Quantity(low=40, high=40, qualifier="exact", text="40"), "40"),
+    (Quantity(low=1100, high=1100, qualifier="approx", text="about 1,100"), "~1,100"),
+    (Quantity(low=300, high=None, qualifier="at_least", text="more than 300"), "≥ 300"),
+    (Quantity(low=None, high=250, qualifier="at_most", text="up to 250"), "≤ 250"),
+    (Quantity(low=10000, high=12000, qualifier="range", text="10,000 to 12,000"), "10,000–12,000"),
+    (Quantity(low=None, high=None, qualifier="unspecified", text="dozens"), "dozens"),
+    (Quantity(), "?"),
+])
+def test_format_quantity(q: Quantity, shown: str) -> None:
+    from claimledger.render import format_quantity
+
+    assert format_quantity(q) == shown
+
+
+def test_format_date_prefers_event_time() -> None:
+    from claimledger.model import EventTime
+    from claimledger.render import format_date
+
+    c = fake_claim(Document(id="d", text=GOOD, published="2024-03-05"))
+    assert format_date(c) == "said 2024-03-05"
+    c.event_time = EventTime(start="2024-03-04", end="2024-03-04", precision="day")
+    assert format_date(c) == "2024-03-04"
+    c.event_time = EventTime(start="2024-02-26", end="2024-03-04", precision="week")
+    assert format_date(c) == "2024-02-26..2024-03-04"
