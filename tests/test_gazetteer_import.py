@@ -219,3 +219,19 @@ def test_cli_import(tmp_path: Path) -> None:
     assert "bad.txt: not a GeoNames dump" in r.output
     r = CliRunner().invoke(main, ["gazetteer", "import", str(bad), "--db", str(db)])
     assert r.exit_code == 1
+
+
+@pytest.mark.parametrize("content", [b"", b"this is not sqlite at all\n" * 100])
+def test_broken_gazetteer_database_is_reported(tmp_path: Path, content: bytes) -> None:
+    db = tmp_path / "gazetteer.sqlite"
+    db.write_bytes(content)
+    with pytest.raises(GazetteerError, match="not a usable gazetteer database") as exc:
+        DefaultGazetteer(user_db=db, with_cities=False)
+    assert str(db) in str(exc.value)
+
+
+def test_import_over_a_broken_database_fails_cleanly(tmp_path: Path) -> None:
+    db = tmp_path / "gazetteer.sqlite"
+    db.write_bytes(b"this is not sqlite at all\n" * 100)
+    with pytest.raises(GazetteerError, match=str(db)):
+        import_geonames(write(tmp_path / "UA.txt", UA_ROWS), db)

