@@ -94,6 +94,9 @@ def test_import_and_lookalikes(tmp_path: Path, db: Path) -> None:
     # admin features get admin precision and no coordinates
     loc = geocode("Zhytomyrska Oblast", gazetteer=g)
     assert loc is not None and loc.precision == "admin1" and loc.lat is None and loc.admin1 == "Zhytomyr Oblast"
+    # every script of the alternate names is indexed
+    loc = geocode("Зорянівка", gazetteer=g)
+    assert loc is not None and loc.admin1 == "Zhytomyr Oblast"
     # non-kept feature classes are not in the gazetteer
     assert g.candidates("Bila Richka") == []
 

@@ -285,8 +285,12 @@ def _connect(path: Path | str, readonly: bool = False) -> sqlite3.Connection:
     return con
 
 
-def _name_rows(gid: int, name: str, extra: Iterable[str]) -> list[tuple[str, int, str, int]]:
-    """Index rows of one place; distinct spellings of one key are all kept (Khar'kov and Kharkov)."""
+def _name_rows(gid: int, name: str, extra: Iterable[str], latin_only: bool = True) -> list[tuple[str, int, str, int]]:
+    """Index rows of one place; distinct spellings of one key are all kept (Khar'kov and Kharkov).
+
+    The cities500 cache keeps Latin-script names only (English text; a third of the size); imported
+    dumps keep every script (Курськ, Суджа), as the user asked for the full country.
+    """
     rows: list[tuple[str, int, str, int]] = []
     seen: set[str] = set()
     for i, n in enumerate((name, *extra)):
@@ -295,7 +299,7 @@ def _name_rows(gid: int, name: str, extra: Iterable[str]) -> list[tuple[str, int
             continue
         seen.add(n)
         k = normalize_name(n)
-        if not k or not _LATIN.match(k):
+        if not k or (latin_only and not _LATIN.match(k)):
             continue
         rows.append((k, gid, n, 1 if i == 0 else 0))
     return rows
@@ -1088,9 +1092,10 @@ def _parse_row(line: str) -> tuple[int, str, str, list[str], float, float, str, 
 def import_geonames_detailed(path: Path, db: Path | None = None, batch: int = 5000) -> ImportResult:
     """Stream a GeoNames country dump (``UA.txt`` or ``UA.zip``) into the SQLite gazetteer.
 
-    Keeps populated places (class P) and admin1/admin2 areas with every Latin-script alternate name
-    indexed. Re-importing a country replaces its rows. Malformed rows are counted and skipped; a file
-    whose first rows are not GeoNames rows raises GazetteerError naming the file.
+    Keeps populated places (class P) and admin1/admin2 areas with every alternate name indexed
+    (normalised: case-folded, no diacritics, apostrophes or hyphens). Re-importing a country
+    replaces its rows. Malformed rows are counted and skipped; a file whose first rows are not
+    GeoNames rows raises GazetteerError naming the file.
     """
     t0 = time.perf_counter()
     path = Path(path)
@@ -1139,7 +1144,7 @@ def import_geonames_detailed(path: Path, db: Path | None = None, batch: int = 50
             if not cc:
                 con.execute("DELETE FROM names WHERE geonameid=?", (gid,))
             places.append((gid, name, lat, lon, fclass, fcode, cc or None, adm1 or None, adm2 or None, pop))
-            names.extend(_name_rows(gid, name, [ascii_, *alts]))
+            names.extend(_name_rows(gid, name, [ascii_, *alts], latin_only=False))
             result.imported += 1
             if len(places) >= batch:
                 flush()
