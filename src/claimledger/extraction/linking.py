@@ -103,6 +103,13 @@ def link(lex: Lexicon, sent: Any, triggers: list[Trigger], mentions: list[Mentio
             cand = Candidate(kind=kind, mention=m, trigger=trig)
             if fam in ("lose", "deployed") or trig.family in ("lose", "deployed"):
                 cand.owner_party = _subject_party(sent, trig)
+            elif trig.direction == "noun":
+                noun = sent[trig.i]
+                if noun.dep_ == "amod":
+                    noun = noun.head
+                verb = noun.head
+                if noun.dep_ in ("dobj", "obj") and verb.lemma_.lower() in ("suffer", "sustain", "incur", "bear", "have", "lose"):
+                    cand.owner_party = _subject_party(sent, Trigger(verb.i, "lose", "right"))  # "the enemy suffered losses"
             else:
                 cand.agent_party = _agent_party(sent, trig)
             out.append(cand)
@@ -217,11 +224,14 @@ def _arguments(lex: Lexicon, sent: Any, trig: Trigger, mentions: list[Mention], 
         right = [m for m in mentions if m.start > trig.i and m.start - trig.end <= 2]
         return right[:1]
     # noun triggers
+    if trig.family == "irrecoverable" and tok.head.lemma_.lower() in ("loss", "casualty"):
+        tok = tok.head  # "irrecoverable losses of about 90 servicemen": the noun carries the arguments
     for m in mentions:  # "killed civilians", "dead civilians", "wounded soldiers"
         if m.head is not None and tok.head.i == m.head and tok.dep_ in ("amod", "compound") and m.start <= trig.i < m.head:
             return [m]
     for m in mentions:  # "N casualties", "two dead", "dozens of wounded", "15,000 of them irrecoverable losses"
-        if m.end <= trig.i and trig.i - m.end <= 2 and not sent[m.end:trig.i].text.strip(" ,").count(" "):
+        if m.end <= trig.i and trig.i - m.end <= 2 and not sent[m.end:trig.i].text.strip(" ,").count(" ") \
+                and not any(t.pos_ in ("VERB", "AUX") for t in sent[m.end:trig.i]):
             if m.head is None or m.head == m.end - 1:
                 return [m]
     # "there are dead and wounded (among the civilian population)", "there is a dead"

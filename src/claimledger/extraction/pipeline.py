@@ -116,6 +116,7 @@ class Extractor:
         confidence_scale = 1.0
         if published is None:
             inferred = dates.infer_published(doc.text)
+            confidence_scale = 0.7  # no publication date: relative dates cannot be anchored
             if inferred is not None:
                 published = inferred[0]
                 confidence_scale = 0.8
@@ -401,8 +402,10 @@ class Extractor:
         cands = link(lex, parsed, triggers, mentions)
         victim_spans = [(parsed[m.start].idx, parsed[m.end - 1].idx + len(parsed[m.end - 1]))
                         for m in mentions if m.used and m.head is not None and m.vtype == "equipment" and m.end > m.start]
+        starts = sorted({parsed[c.mention.start].idx for c in cands})
         for c in cands:
             c.extra["victim_spans"] = victim_spans
+            c.extra["sibling_starts"] = starts
         out: list[Claim] = []
         resolved: dict[int, str | None] = {}
         order = {id(c): k for k, c in enumerate(cands)}
@@ -515,17 +518,19 @@ class Extractor:
                 if not (span_a <= x.start() < span_b) and not any(a <= x.start() < b for a, b in others)]
         if not hits:
             return []
-        # a list of several victims each with its own means ("eight using drones, and five in a gunbattle")
-        after = [h for h in hits if h[0] >= span_b]
-        if after:
-            nxt_mention_start = None
-            for other in getattr(c, "siblings", []):
-                if other > span_b:
-                    nxt_mention_start = other
-                    break
-            seg = [h for h in after if nxt_mention_start is None or h[0] < nxt_mention_start]
-            if seg:
-                hits = seg if len(hits) > len(seg) and self._own_segment(text, span_b, seg[0][0]) else hits
+        # a list of several victims each with its own means ("six using drones, and four in a gunbattle"):
+        # the means between a victim and the next one belong to it alone
+        siblings = [x for x in c.extra.get("sibling_starts", []) if x != span_a]
+        if siblings:
+            nxt = next((x for x in siblings if x > span_b), len(text))
+            own = [h for h in hits if span_b <= h[0] < nxt]
+            if own:
+                hits = own
+            else:
+                prev = max((x for x in siblings if x < span_a), default=-1)
+                if prev >= 0:
+                    # the previous victim's own means are not ours
+                    hits = [h for h in hits if not prev <= h[0] < span_a] or hits
         out: list[str] = []
         for _, means in hits:
             if means not in out:

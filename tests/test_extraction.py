@@ -1,0 +1,201 @@
+"""Table-driven tests of the extractor on sentences written for these tests (not from any corpus):
+kinds in active, passive and nominal forms, victims and parties, claimants, stance, places, dates."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+import claimledger
+
+
+def claims(text: str, published: str = "2023-05-10", **kw: Any) -> list[dict[str, Any]]:
+    return [c.to_dict() for c in claimledger.extract(text, published=published, **kw)]
+
+
+def brief(c: dict[str, Any]) -> tuple[Any, ...]:
+    q = c["quantity"]
+    return (c["kind"], c["victim"]["party"], q["low"], q["high"], q["qualifier"])
+
+
+# (text, expected claims as (kind, party, low, high, qualifier))
+KIND_CASES = [
+    ("Russian forces lost 250 soldiers near Bakhmut over the past day, the General Staff said.",
+     [("casualties", "Russia", 250, 250, "exact")]),
+    ("At least seven civilians were killed and 19 wounded in Kremenchuk, the governor said.",
+     [("killed", None, 7, None, "at_least"), ("wounded", None, 19, 19, "exact")]),
+    ("Ukrainian air defences shot down 18 of 20 Shahed drones overnight, the Air Force reported.",
+     [("equipment_destroyed", "Russia", 18, 18, "exact")]),
+    ("Some 120 Russian troops surrendered in Kherson oblast on Friday.",
+     [("surrendered", "Russia", 120, 120, "approx")]),
+    ("Two Ukrainian servicemen went missing after the attack, the brigade said.",
+     [("missing", "Ukraine", 2, 2, "exact")]),
+    ("Ukrainian forces captured 45 Russian soldiers and seized three T-72 tanks near Izium.",
+     [("captured", "Russia", 45, 45, "exact"), ("equipment_captured", "Russia", 3, 3, "exact")]),
+    ("The enemy's losses amounted to 640 personnel and 12 artillery systems, the General Staff reported.",
+     [("casualties", "Russia", 640, 640, "exact"), ("equipment_destroyed", "Russia", 12, 12, "exact")]),
+    ("About 2,000 Wagner fighters have been deployed to the Bakhmut area, British intelligence estimates.",
+     [("deployed", "Wagner Group", 2000, 2000, "approx")]),
+    # "the enemy" with no speaker or agent to say whose enemy: party unknown; "occupiers" is Ukrainian usage
+    ("Border guards destroyed two enemy boats and eliminated up to 15 occupiers on the island.",
+     [("equipment_destroyed", None, 2, 2, "exact"), ("casualties", "Russia", None, 15, "at_most")]),
+    ("Ukrainian border guards destroyed two enemy boats near the island.",
+     [("equipment_destroyed", "Russia", 2, 2, "exact")]),
+    ("Over the past week, Ukrainian forces have eliminated 3,400 occupiers.",
+     [("casualties", "Russia", 3400, 3400, "exact")]),
+    ("Dozens of civilians have been injured in the shelling of the city, officials said.",
+     [("wounded", None, 12, None, "at_least")]),
+    ("The enemy suffered irrecoverable losses of about 90 servicemen, the General Staff said.",
+     [("irrecoverable", "Russia", 90, 90, "approx")]),
+    ("A 12-year-old boy died after shelling of Kharkiv, the mayor said.",
+     [("killed", None, 1, 1, "exact")]),
+    ("Russian shelling killed a woman and injured four people in Nikopol, the governor said.",
+     [("killed", None, 1, 1, "exact"), ("wounded", None, 4, 4, "exact")]),
+    ("The death toll from the strike on Dnipro has risen to 45, including six children.",
+     [("killed", None, 45, 45, "exact")]),
+    ("Twenty civilians killed, 31 wounded in Ukraine over past day",
+     [("killed", None, 20, 20, "exact"), ("wounded", None, 31, 31, "exact")]),
+    ("In the east, the Russian army destroyed an enemy helicopter and 11 tanks",
+     [("equipment_destroyed", "Ukraine", 1, 1, "exact"), ("equipment_destroyed", "Ukraine", 11, 11, "exact")]),
+    ("Ukrainian Armed Forces lost up to 40 people in battles with the People's Militia per day, the republic reported",
+     [("casualties", "Ukraine", None, 40, "at_most")]),
+    ("Only by luck there were no casualties.", [("casualties", None, 0, 0, "exact")]),
+]
+
+
+@pytest.mark.parametrize("text,expected", KIND_CASES)
+def test_kinds_parties_quantities(text: str, expected: list[tuple[Any, ...]]) -> None:
+    got = [brief(c) for c in claims(text)]
+    for exp in expected:
+        assert exp in got, f"{exp} not in {got}"
+    assert len(got) == len(expected), got
+
+
+# not claims: background facts, durations, unit names, counts of attacks, hypotheticals, money
+NON_CLAIMS = [
+    "A battalion can include as many as 800 soldiers.",
+    "It has been five months since the start of the offensive.",
+    "Soldiers of the 47th Separate Mechanized Brigade held the line.",
+    "The enemy carried out 35 attacks and fired 400 shells at the town.",
+    "If the offensive fails, thousands more could be killed.",
+    "The government allocated 2 billion euros for reconstruction.",
+    "Casualty counts on both sides will very likely climb.",
+    "Our film crew captured the ceremony on video.",
+]
+
+
+@pytest.mark.parametrize("text", NON_CLAIMS)
+def test_not_claims(text: str) -> None:
+    assert claims(text) == []
+
+
+CLAIMANT_CASES = [
+    ("The Ukrainian military said on Tuesday that 30 Russian soldiers were killed near Avdiivka.",
+     "The Ukrainian military", "Ukraine", "2023-05-09"),
+    ("According to the Russian Defence Ministry, 70 Ukrainian servicemen were killed in the south.",
+     "the Russian Defence Ministry", "Russia", "2023-05-10"),
+    ("Four civilians died in an overnight strike on Kherson - regional military administration",
+     "regional military administration", "Ukraine", "2023-05-10"),
+    ("Kremlin spokesman Dmitry Peskov denied that Russian soldiers had been captured.",
+     "Kremlin spokesman Dmitry Peskov", "Russia", "2023-05-10"),
+]
+
+
+@pytest.mark.parametrize("text,name,side,stated_on", CLAIMANT_CASES)
+def test_claimants(text: str, name: str, side: str, stated_on: str) -> None:
+    got = claims(text)
+    assert got, text
+    c = got[0]
+    assert c["claimant"]["name"] == name
+    assert c["claimant"]["side"] == side
+    assert c["stated_on"] == stated_on
+
+
+def test_article_voice_has_no_claimant() -> None:
+    c = claims("Five civilians were killed in the shelling of Kherson on Sunday.")[0]
+    assert c["claimant"] == {"name": None, "side": None}
+    assert c["stated_on"] is None
+
+
+def test_quote_speaker_carries_over_sentences() -> None:
+    text = ('The commander of the brigade said on Monday: "The fighting was heavy.\n\n'
+            '"We destroyed nine enemy tanks near the village."')
+    got = claims(text, published="2023-05-10")
+    assert got and got[0]["kind"] == "equipment_destroyed"
+    assert got[0]["claimant"]["name"] == "The commander of the brigade"
+    assert got[0]["stated_on"] == "2023-05-08"
+
+
+def test_document_speaker_for_addresses() -> None:
+    got = claims("Today the occupiers lost another 300 soldiers near the city.", speaker="Volodymyr Zelensky")
+    assert got[0]["claimant"] == {"name": "Volodymyr Zelensky", "side": "Ukraine"}
+    assert got[0]["victim"]["party"] == "Russia"
+    assert got[0]["stated_on"] == "2023-05-10"
+
+
+@pytest.mark.parametrize("text,stance", [
+    ("Kremlin spokesman Dmitry Peskov denied that any Russian soldiers had been captured.", "denied"),
+    ("An estimated 400 troops were killed in the assault.", "estimated"),
+    ("Western officials believe that about 100 soldiers were killed.", "estimated"),
+    ("Up to 100 soldiers were killed in the assault, the army said.", "asserted"),
+])
+def test_stance(text: str, stance: str) -> None:
+    assert claims(text)[0]["stance"] == stance
+
+
+@pytest.mark.parametrize("text,means", [
+    ("Three people were killed by Russian shelling of Kherson.", ["artillery"]),
+    ("A drone strike killed two soldiers near the river.", ["drone"]),
+    ("Two people died after a missile hit a residential building.", ["missile"]),
+    ("Four soldiers were killed in a gunbattle near the border.", ["small_arms"]),
+])
+def test_means(text: str, means: list[str]) -> None:
+    assert claims(text)[0]["means"] == means
+
+
+def test_each_victim_keeps_its_own_means() -> None:
+    got = claims("The unit killed six soldiers using drones, and four in a gunbattle, the army said.")
+    assert [(c["quantity"]["low"], c["means"]) for c in got] == [(6, ["drone"]), (4, ["small_arms"])]
+
+
+def test_dates_resolve_against_publication() -> None:
+    got = claims("In the Donetsk region, the Russians killed four civilians in a day", published="2022-09-28")
+    assert got[0]["event_time"] == {"start": "2022-09-27", "end": "2022-09-28", "precision": "day"}
+    got = claims("Almost 9,000 invaders have been killed since February 24, the President said.", published="2022-03-10")
+    assert got[0]["event_time"]["precision"] == "period"
+    assert got[0]["event_time"]["start"] == "2022-02-24"
+
+
+def test_places_are_named_and_typed() -> None:
+    c = claims("Two people were killed in the Kharkiv region on Monday.")[0]
+    assert c["location"]["name"].lower().startswith("kharkiv region")
+    assert c["location"]["precision"] == "admin1"
+    c = claims("Two people were killed in Kherson on Monday.")[0]
+    assert c["location"]["name"] == "Kherson"
+    assert c["location"]["precision"] == "point"
+
+
+def test_evidence_offsets_and_repeats() -> None:
+    text = ("Officials said 14 soldiers were killed near the river on Friday.\n\n"
+            "Photo caption: officials said 14 soldiers were killed near the river.")
+    got = claims(text)
+    assert len(got) == 1, got
+    ev = got[0]["evidence"]
+    assert text[ev["start"]:ev["end"]] == ev["text"]
+    assert got[0]["evidence_more"], "the repeated caption is kept as further evidence"
+
+
+def test_missing_publication_date_is_inferred_with_lower_confidence() -> None:
+    text = "The army announced on January 7 that 12 soldiers were killed. It announced the figure on Tuesday."
+    with_date = claimledger.extract(text, published="2025-01-08")
+    without = claimledger.extract(text)
+    assert without and without[0].confidence < with_date[0].confidence
+
+
+def test_extract_many_streams_in_order() -> None:
+    docs = [{"id": f"d{i}", "text": f"{i + 2} soldiers were wounded near the town.", "published": "2023-01-01"}
+            for i in range(5)]
+    got = list(claimledger.extract_many(docs))
+    assert [c.doc_id for c in got] == [f"d{i}" for i in range(5)]
+    assert [c.quantity.low for c in got] == [2, 3, 4, 5, 6]
