@@ -69,10 +69,11 @@ class ApiSettings:
     fetch_max_bytes: int = 5_000_000
     trusted_addresses: tuple[str, ...] = ()  # exact addresses URL ingestion may reach anyway
     # Time budgets (ms): past them the answer says so instead of slowing every page (see api/budget.py).
-    count_budget_ms: float = 25.0        # the total that comes with a page (_total=auto)
+    count_budget_ms: float = 15.0        # the total that comes with a page (_total=auto)
     count_max_ms: float = 60_000.0       # _total=exact
     facet_budget_ms: float = 500.0       # each _facet
     aggregate_budget_ms: float = 5_000.0  # /api/timeline, /api/map
+    count_cache_size: int = 512          # exact totals kept per ledger version (0: none)
 
 
 # --------------------------------------------------------------------------------------------
@@ -240,7 +241,7 @@ def create_app(ledger: Ledger | str | None = None, settings: ApiSettings | None 
     app.state.ledger = led
     app.state.settings = settings
     install(led.db.read_engine)
-    counter = Counter(led)
+    counter = Counter(led, size=settings.count_cache_size)
     app.state.counter = counter
     app.add_middleware(SecurityHeadersMiddleware, tile_url=settings.tile_url)
     _install_error_handlers(app)

@@ -82,15 +82,22 @@ def install(engine: Engine) -> bool:
 class Counter:
     """Totals of filtered tables, exact within a budget, cached per ledger version."""
 
+    VERSION_TTL = 2.0
+
     def __init__(self, ledger: Ledger, size: int = 512, ttl: float = 300.0) -> None:
         self.ledger = ledger
         self.size = size
         self.ttl = ttl
         self._cache: OrderedDict[tuple[Any, ...], tuple[float, int]] = OrderedDict()
         self._lock = threading.Lock()
+        self._version: tuple[float, tuple[Any, ...]] | None = None
 
     def version(self) -> tuple[Any, ...]:
-        """Cheap (index max lookups) and changes whenever stored content or reconciliation does."""
+        """Cheap (index max lookups) and changes whenever stored content or reconciliation does;
+        re-read at most every `VERSION_TTL` seconds."""
+        now = time.monotonic()
+        if self._version is not None and now - self._version[0] < self.VERSION_TTL:
+            return self._version[1]
         with self.ledger.db.reading() as s:
             row = s.execute(select(
                 select(func.max(DocumentRow.id)).scalar_subquery(),
@@ -101,7 +108,8 @@ class Counter:
                 select(func.count()).select_from(ClaimRow).where(
                     ClaimRow.current.is_(True), ClaimRow.reconciled.is_(False)).scalar_subquery(),
             )).one()
-        return tuple(row)
+        self._version = (now, tuple(row))
+        return self._version[1]
 
     def total(self, table: str, filters: Sequence[Filter], budget_ms: float | None) -> int | None:
         """The exact number of matching rows, or None when counting would exceed `budget_ms`."""
