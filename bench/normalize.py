@@ -4,7 +4,9 @@ Prints: cities500 cache build (in a fresh temporary CLAIMLEDGER_HOME, i.e. a fir
 the default gazetteer from the cache, ruler_patterns() cold and from its disk cache, the spaCy
 EntityRuler build with those patterns (``add_entity_ruler``), geocode() calls per second (cold
 and memoised) and dates.resolve() calls per second. Figures only; nothing is asserted.
-Usage: .venv/bin/python bench/normalize.py [--skip-build]
+Also imports a synthetic GeoNames dump of 200,000 rows (invented names in the real 19-column
+format) to show the importer's rate and that its memory stays flat.
+Usage: .venv/bin/python bench/normalize.py [--skip-build] [--skip-import]
 """
 
 from __future__ import annotations
@@ -37,9 +39,41 @@ def first_run_build() -> None:
         print(f"{'first run: ruler_patterns() (' + n + ' patterns)':<52} {float(pats):8.2f} s")
 
 
+def synthetic_import(rows: int = 200_000) -> None:
+    import random
+    import resource
+    from pathlib import Path
+
+    from claimledger.normalize.places import import_geonames_detailed
+
+    rng = random.Random(0)
+    syl = ["ka", "ro", "vi", "no", "zh", "ov", "li", "pe", "tr", "mi", "ko", "sl", "bo", "dy"]
+    with tempfile.TemporaryDirectory() as tmp:
+        dump = Path(tmp) / "XX.txt"
+        with dump.open("w", encoding="utf-8") as fh:
+            for i in range(rows):
+                name = "".join(rng.choice(syl) for _ in range(4)).capitalize() + "ka"
+                fclass = rng.choice(["P", "P", "P", "H", "T", "S"])
+                cols = [str(10_000_000 + i), name, name, f"{name}ya,{name.replace('k', 'kh')},Кирилівка",
+                        f"{rng.uniform(44, 52):.5f}", f"{rng.uniform(22, 40):.5f}", fclass,
+                        "PPL" if fclass == "P" else "STM", "UA", "", f"{rng.randint(1, 27):02d}", "", "", "",
+                        str(rng.choice([0, 0, 120, 5000])), "", "150", "Europe/Kyiv", "2024-01-01"]
+                fh.write("\t".join(cols) + "\n")
+        size = dump.stat().st_size / 1e6
+        for label in ("import", "re-import (replaces the country)"):
+            t0 = time.perf_counter()
+            r = import_geonames_detailed(dump, Path(tmp) / "g.sqlite")
+            dt_s = time.perf_counter() - t0
+            rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+            print(f"{label + f' {size:.0f} MB, {rows:,} rows':<52} {dt_s:8.2f} s  ({rows / dt_s:,.0f} rows/s, "
+                  f"{r.imported:,} kept, peak RSS {rss:.0f} MB)")
+
+
 def main() -> None:
     if "--skip-build" not in sys.argv:
         first_run_build()
+    if "--skip-import" not in sys.argv:
+        synthetic_import()
     from claimledger.normalize import dates, places
 
     gaz = timed("get_gazetteer() (cache present)", places.get_gazetteer)
