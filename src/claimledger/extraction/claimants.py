@@ -82,7 +82,7 @@ def reported_speech(lex: Lexicon, sent: Any, target: int | None = None) -> tuple
                 and sent[end].pos_ == "PROPN":
             end += 1
         # "The commander of the brigade", "the head of the district administration"
-        if end < len(sent) and sent[end].lower_ == "of" and sent[end].head.i == subj.i:
+        if end < len(sent) and sent[end].lower_ in ("of", "for") and sent[end].head.i == subj.i:
             end = max(t.i for t in sent[end].subtree) + 1
         name = sent[start:end].text
         if name.lower() in _GENERIC:

@@ -43,9 +43,13 @@ def _is_means_use(sent: Any, m: Mention) -> bool:
         return False
     head = sent[m.head]
     prev = sent[m.start - 1].text.lower() if m.start > 0 else ""
+    prev2 = sent[m.start - 2].text.lower() if m.start > 1 else ""
+    if prev == "with" and prev2 in ("along", "together"):
+        return False  # "along with 14 tanks": more victims
     if prev in ("using", "with", "by", "from", "via", "use", "used", "of") or head.head.lemma_ == "use":
         return True
-    return head.dep_ == "pobj" and head.head.text.lower() in ("by", "with", "from", "using")
+    return head.dep_ == "pobj" and head.head.text.lower() in ("by", "with", "from", "using") \
+        and not (head.head.text.lower() == "with" and head.head.i > 0 and sent[head.head.i - 1].lower_ in ("along", "together"))
 
 
 def _between_has_break(sent: Any, a: int, b: int, triggers: dict[int, Trigger]) -> bool:
@@ -293,6 +297,25 @@ def victim_head_missing(mentions: list[Mention], head_i: int) -> bool:
 
 
 def _right_list(sent: Any, trig: Trigger, mentions: list[Mention], by_i: dict[int, Trigger]) -> list[Mention]:
+    got = _right_list_core(sent, trig, mentions, by_i)
+    if got:
+        # "lost 1,100 soldiers killed and wounded over the past day, along with 14 tanks and 23 guns"
+        tail = sent[got[-1].end:]
+        for k, t in enumerate(tail):
+            if t.lower_ in (";", ":") or t.dep_ == "mark":
+                break
+            if t.lower_ in ("along", "as", "plus", "including") and (
+                    t.lower_ in ("plus", "including") or tail[k + 1: k + 2].text.lower() in ("with", "well")):
+                start = t.i + (1 if t.lower_ in ("plus", "including") else 2 if t.lower_ == "along" else 3)
+                rest = [m for m in mentions if m.start >= start and not m.used]
+                if rest and rest[0].start - start <= 1:
+                    got.append(rest[0])
+                    got.extend(_continue_list(sent, rest[0], rest, by_i))
+                break
+    return got
+
+
+def _right_list_core(sent: Any, trig: Trigger, mentions: list[Mention], by_i: dict[int, Trigger]) -> list[Mention]:
     got: list[Mention] = []
     cursor = trig.end
     for m in mentions:

@@ -150,6 +150,8 @@ def trigger_of(lex: Lexicon, sent: Any, tok: Any) -> Trigger | None:
             fam = "killed"
         if lem == "take" and nxt in ("prisoner", "prisoners", "captive"):
             return Trigger(tok.i, "captured", "left", end=tok.i + 2)
+        if lem == "take" and any(t.lower_ in ("prisoner", "prisoners", "captive") for t in sent[tok.i + 2: tok.i + 9]):
+            return Trigger(tok.i, "captured", "right", end=tok.i + 1)  # "took 15 Russian soldiers prisoner"
         if lem == "lose" and nxt in ("their", "his", "her") and sent[tok.i + 2: tok.i + 3].text.lower() in ("lives", "life"):
             return Trigger(tok.i, "killed", "left", end=tok.i + 3)
         if lem == "go" and nxt == "missing":

@@ -34,6 +34,8 @@ _LOCATIVE = {"in", "near", "at", "on", "outside", "around", "of", "into", "to", 
 _CUMULATIVE_RE = re.compile(r"(?i)\b(to date|so far|as of today|since the (?:beginning|start) of (?:the )?(?:full-scale )?"
                             r"(?:war|invasion|aggression|operation)|since february 24|in total|during the (?:full-scale )?war)\b")
 _REGION_SUFFIX_RE = re.compile(r"^\s+(region|oblast|province|district|direction|area|axis|front|raion|county)\b", re.I)
+_NATIONALITY_WORDS = frozenset(k for k in parties.tables()["nationality"]
+                               if not k[:1].isupper() and k.endswith(("ian", "ians", "ean", "ese", "ish", "ic")))
 _OWN_SIDE_RE = re.compile(r"(?i)\b(our|my|his|her|their own|defenders?|warriors?|heroes|brothers-in-arms|comrades)\b")
 _ACTOR_OF_RE = re.compile(r"(forces|army|ministry|president|government|citizens|troops|military|servicemen|soldiers|"
                           r"people|side|leadership|authorities|prime minister|head|armed forces|navy|command) of( the)?\s*$")
@@ -148,8 +150,8 @@ class Extractor:
                            and claim.quantity.high is None else None)
                     if key in seen and seen[key].evidence.start != claim.evidence.start:
                         prev = seen[key]
-                        if claim.evidence.start != prev.evidence.start:
-                            prev.evidence_more.append(claim.evidence)
+                        prev.evidence_more.append(claim.evidence)
+                        _prefer_specific_claimant(prev, claim)
                         continue
                     seen.setdefault(key, claim)
                     claims.append(claim)
@@ -288,8 +290,10 @@ class Extractor:
             if ent.label_ not in ("GPE", "LOC", "FAC"):
                 continue
             nxt = parsed[ent.end].text if ent.end < len(parsed) else ""
-            if nxt in ("'s", "’s", "'"):
+            if nxt in ("'s", "’s"):
                 continue  # "Ukraine's forces": an actor, not a place
+            if ent.text.lower() in _NATIONALITY_WORDS:
+                continue  # "Ukrainian shelling": an adjective, not a place
             if ent.root.dep_ in ("nsubj", "nsubjpass") and ent.root.head.pos_ == "VERB":
                 continue  # "Ukraine says …": an actor
             before = parsed.text[max(0, ent.start_char - 40):ent.start_char].lower()
@@ -324,7 +328,7 @@ class Extractor:
                 continue
             prev = d[e.start - 1].text.lower() if e.start > 0 else ""
             nxt = d[e.end].text if e.end < len(d) else ""
-            if nxt in ("'s", "’s"):
+            if nxt in ("'s", "’s") or e.text.lower() in _NATIONALITY_WORDS:
                 continue
             name = e.text
             m = _REGION_SUFFIX_RE.match(s.text[e.end_char:e.end_char + 14])
@@ -554,6 +558,8 @@ class Extractor:
             r = dates.resolve(span, published)
             if r is not None:
                 return r.to_event_time()
+        for _, _, r in dates.resolve_in_text(parsed.text, published):
+            return r.to_event_time()  # "per day", "in a day", "as of today": phrases the model does not tag
         m = _CUMULATIVE_RE.search(parsed.text)
         if m and published is not None:
             r = dates.resolve_cumulative(published, m.group(0))
@@ -570,6 +576,22 @@ class Extractor:
             if r is not None:
                 return r.start.isoformat() if r.precision == "day" else None
         return published.isoformat() if published else None
+
+
+def _prefer_specific_claimant(kept: Claim, other: Claim) -> None:
+    """A headline's 'Ukraine says …' and the body's 'Ukraine's General Staff said on Wednesday …' are one
+    claim: keep the more specific claimant (more words naming the same side) and its statement date."""
+    a, b = kept.claimant, other.claimant
+    if b.name and a.side == b.side and len((b.name or "").split()) > len((a.name or "").split()):
+        kept.claimant = Claimant(name=b.name, side=b.side)
+        kept.stated_on = other.stated_on or kept.stated_on
+    if kept.location is None and other.location is not None:
+        kept.location = other.location
+    if kept.event_time is None and other.event_time is not None:
+        kept.event_time = other.event_time
+    for m in other.means:
+        if m not in kept.means:
+            kept.means.append(m)
 
 
 _extractor: Extractor | None = None

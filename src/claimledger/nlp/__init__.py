@@ -42,8 +42,11 @@ def get_nlp() -> Any:
                     nlp = spacy.load(name)
                 except OSError:
                     nlp = spacy.load("en_core_web_sm")
+                # only the tokenizer matters for phrase patterns: switch the other pipes off while adding
+                # (add_patterns otherwise runs tagger and parser over every place name: ~25 s)
                 ruler = nlp.add_pipe("entity_ruler", before="ner", config={"phrase_matcher_attr": "LOWER",
                                                                            "overwrite_ents": True})
-                ruler.add_patterns(ruler_patterns())
+                with nlp.select_pipes(enable=["entity_ruler"]):
+                    ruler.add_patterns(ruler_patterns())
                 _nlp = nlp
     return _nlp
