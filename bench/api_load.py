@@ -122,7 +122,7 @@ def main() -> None:
         path = ensure_ledger(args.db, args.claims, tmp)
         port = free_port()
         env = {**os.environ, "CLAIMLEDGER_TOKEN": ""}
-        cmd = [sys.executable, "-m", "claimledger.cli", "serve", "--db", f"sqlite:///{path}",
+        cmd = [sys.executable, "-c", "from claimledger.cli import main; main()", "serve", "--db", f"sqlite:///{path}",
                "--host", "127.0.0.1", "--port", str(port)]
         if not (ROOT / "src" / "claimledger" / "cli.py").exists():
             raise SystemExit("run from the claimledger checkout")

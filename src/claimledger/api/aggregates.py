@@ -20,7 +20,8 @@ from claimledger.store.query import _mentions_document as _mentions_document
 from claimledger.store.query import _where as _where
 
 BUCKETS = ("auto", "day", "week", "month", "year")
-MAX_POINTS = 20_000
+MAX_POINTS = 5_000
+GRID_DECIMALS = 2  # points are grouped on a 0.01° grid (about 1 km): plenty for clustered markers
 
 
 def _claims_select(filters: Sequence[Filter], *cols: Any) -> tuple[Select[Any], list[Any]]:
@@ -103,8 +104,8 @@ def timeline(ledger: Ledger, filters: Sequence[Filter], bucket: str = "auto") ->
 def map_summary(ledger: Ledger, filters: Sequence[Filter], max_points: int = MAX_POINTS) -> dict[str, Any]:
     """What the map draws: exact and district places as points, province-only claims as areas,
     and counts of what cannot be drawn honestly (country, region, no place)."""
-    lat3 = func.round(cast(ClaimRow.lat, Numeric), 3)
-    lon3 = func.round(cast(ClaimRow.lon, Numeric), 3)
+    lat3 = func.round(cast(ClaimRow.lat, Numeric), GRID_DECIMALS)
+    lon3 = func.round(cast(ClaimRow.lon, Numeric), GRID_DECIMALS)
     pointish = ClaimRow.precision.in_(("point", "admin2"))
     pts, _ = _claims_select(filters, lat3.label("lat"), lon3.label("lon"), ClaimRow.precision,
                             func.min(ClaimRow.place), func.count().label("n"))

@@ -80,6 +80,11 @@ class ApiSettings:
 # Errors: always {"ok": false, "error": ..., "status": N}
 # --------------------------------------------------------------------------------------------
 
+def ok_json(body: dict[str, Any]) -> JSONResponse:
+    """Rows are JSON-ready already (the store returns plain dicts): skip FastAPI's slow re-encoding."""
+    return JSONResponse(body)
+
+
 def error_response(status: int, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
     return JSONResponse({"ok": False, "error": message, "status": status}, status_code=status, headers=headers)
 
@@ -288,7 +293,7 @@ def create_app(ledger: Ledger | str | None = None, settings: ApiSettings | None 
                                 "total": total, "total_truncated": total is None and lp.total != "none"}
         if lp.facets:
             body["facets"] = compute_facets(led, table, lp, path, base_pairs, settings.facet_budget_ms)
-        return body
+        return ok_json(body)
 
     def _stream(table: str, lp: P.ListParams) -> StreamingResponse:
         if lp.format == "geojson" and table not in ("claims", "events"):
@@ -333,14 +338,14 @@ def create_app(ledger: Ledger | str | None = None, settings: ApiSettings | None 
 
     # ---- details -------------------------------------------------------------------------
     @app.get("/api/claims/{claim_id}", summary="One claim")
-    def get_claim(claim_id: int) -> dict[str, Any]:
+    def get_claim(claim_id: int) -> JSONResponse:
         row = led.get_claim(claim_id)
         if row is None:
             raise ApiError(404, f"no claim {claim_id}")
-        return {"ok": True, "claim": row}
+        return ok_json({"ok": True, "claim": row})
 
     @app.get("/api/events/{event_id}", summary="One event with its competing claims (who says what)")
-    def get_event(event_id: int) -> dict[str, Any]:
+    def get_event(event_id: int) -> JSONResponse:
         ev = led.get_event(event_id)
         if ev is None:
             raise ApiError(404, f"no event {event_id}")
@@ -349,57 +354,58 @@ def create_app(ledger: Ledger | str | None = None, settings: ApiSettings | None 
         for c in claims:
             side = (c.get("claimant") or {}).get("side") or "(unattributed)"
             sides.setdefault(side, []).append(c["id"])
-        return {"ok": True, "event": ev, "claims": claims,
-                "sides": [{"side": s, "claim_ids": ids} for s, ids in sides.items()]}
+        return ok_json({"ok": True, "event": ev, "claims": claims,
+                        "sides": [{"side": s, "claim_ids": ids} for s, ids in sides.items()]})
 
     @app.get("/api/claim-groups/{group_id}", summary="One claim group with every report, original first")
-    def get_group(group_id: int) -> dict[str, Any]:
+    def get_group(group_id: int) -> JSONResponse:
         g = led.get_group(group_id)
         if g is None:
             raise ApiError(404, f"no claim group {group_id}")
         reports = g.pop("reports", [])
-        return {"ok": True, "group": g, "reports": reports}
+        return ok_json({"ok": True, "group": g, "reports": reports})
 
     @app.get("/api/documents/{doc_id}", summary="One document: its text, revisions and claims (evidence offsets)")
-    def get_document(doc_id: int) -> dict[str, Any]:
+    def get_document(doc_id: int) -> JSONResponse:
         d = led.get_document(doc_id)
         if d is None:
             raise ApiError(404, f"no document {doc_id}")
         claims = d.pop("claims", [])
-        return {"ok": True, "document": d, "claims": claims}
+        return ok_json({"ok": True, "document": d, "claims": claims})
 
     # ---- aggregates ------------------------------------------------------------------------
     @app.get("/api/facets", summary="Value counts of claim (or other table) fields, with toggle links")
     def facets(request: Request, table: str = Query("claims", pattern="^(claims|events|claim_groups|documents|sources)$",
                                                      description="which table to count"),
-               _: None = Depends(_reserved_query("claims"))) -> dict[str, Any]:
+               _: None = Depends(_reserved_query("claims"))) -> JSONResponse:
         lp = P.parse_list_params(table, request.query_params, extra_allowed=("table",))
         if not lp.facets:
             raise ApiError(400, "give at least one _facet=field")
         base_pairs = [(k, v) for k, v in request.query_params.multi_items() if k != "_next"]
-        return {"ok": True, "table": table, "filters": P.describe_filters(lp.filters),
-                "facets": compute_facets(led, table, lp, request.url.path, base_pairs, settings.facet_budget_ms)}
+        return ok_json({"ok": True, "table": table, "filters": P.describe_filters(lp.filters),
+                        "facets": compute_facets(led, table, lp, request.url.path, base_pairs,
+                                                 settings.facet_budget_ms)})
 
     @app.get("/api/timeline", summary="Claims per day/week/month (histogram of the filtered claims)")
     def api_timeline(request: Request, bucket: str = Query("auto", alias="_bucket", pattern="^(" + "|".join(BUCKETS) + ")$",
-                                                           description="bucket size; auto picks by span")) -> dict[str, Any]:
+                                                           description="bucket size; auto picks by span")) -> JSONResponse:
         lp = P.parse_list_params("claims", request.query_params, extra_allowed=("_bucket",))
         try:
             with time_budget(settings.aggregate_budget_ms):
                 data = timeline(led, lp.filters, bucket)
         except BudgetExceeded:
             data = {"bucket": bucket, "buckets": [], "timed_out": True}
-        return {"ok": True, "filters": P.describe_filters(lp.filters), "timed_out": False, **data}
+        return ok_json({"ok": True, "filters": P.describe_filters(lp.filters), "timed_out": False, **data})
 
     @app.get("/api/map", summary="Claims per place and per province (what the map draws), by precision")
-    def api_map(request: Request) -> dict[str, Any]:
+    def api_map(request: Request) -> JSONResponse:
         lp = P.parse_list_params("claims", request.query_params)
         try:
             with time_budget(settings.aggregate_budget_ms):
                 data = map_summary(led, lp.filters)
         except BudgetExceeded:
             data = {"points": [], "areas": [], "unplaced": {}, "timed_out": True}
-        return {"ok": True, "filters": P.describe_filters(lp.filters), "timed_out": False, **data}
+        return ok_json({"ok": True, "filters": P.describe_filters(lp.filters), "timed_out": False, **data})
 
     # ---- the one write -------------------------------------------------------------------
     def require_token(request: Request) -> None:

@@ -30,7 +30,9 @@ def run(db_url: str | None = None, host: str = "127.0.0.1", port: int = 8000, *,
     mode = "writes need the bearer token" if settings.token else "read-only (set CLAIMLEDGER_TOKEN to allow POST)"
     echo(f"claimledger: serving {ledger.url} at http://{host}:{port}/ ({mode}); Ctrl-C stops")
     try:
-        uvicorn.run(app, host=host, port=port, log_level=log_level, access_log=False)
+        # Keep idle connections longer than clients usually do (httpx: 5 s), so that a client never
+        # sends a request on a connection the server is just closing.
+        uvicorn.run(app, host=host, port=port, log_level=log_level, access_log=False, timeout_keep_alive=20)
     finally:
         ledger.close()
 

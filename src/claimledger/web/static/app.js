@@ -534,7 +534,7 @@
   function pointPopup(pt) {
     const el = popupFor(pt.place || "?", [`${fmtInt(pt.count)} claims`, `precision: ${pt.precision}`], null);
     const p = filterParams((f) => f.field === "bbox");
-    const d = 0.0006;
+    const d = 0.0051; // the API groups points on a 0.01° grid
     p.set("bbox", [pt.lon - d, pt.lat - d, pt.lon + d, pt.lat + d].map((x) => x.toFixed(5)).join(","));
     p.set("_size", "6");
     p.set("_total", "0");
