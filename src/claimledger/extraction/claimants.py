@@ -18,6 +18,7 @@ _REPORT_WORDS = (r"said|says|say|stated|states|announced|announces|reported|repo
 _TAIL_RE = re.compile(r"\s[-–—]\s+(?P<who>[^-–—.!?\"]{2,70}?)\s*[.!?]?$")
 _TRAIL_RE = re.compile(r",\s+(?P<who>(?:the\s+)?[\w'’.\- ]{2,60}?)\s+(?:" + _REPORT_WORDS + r")(?:\s+\w+){0,3}\s*[.!?]?$")
 _ACCORDING_RE = re.compile(r"(?i)\baccording to (?P<who>(?:the\s+)?[A-Z][\w'’.\-]*(?:\s+(?:of\s+the\s+|of\s+|the\s+|'s\s+)?[A-Z][\w'’.\-]*){0,6}|(?:the\s+)?[a-z]+(?:\s+[a-z]+)?\s+(?:ministry|office|staff|service|administration|command|police))")
+_DATELINE_RE = re.compile(r"^[A-Z][A-Z .'’-]{1,40}\s*(?:\([^)]*\)\s*)?[-—–]\s+")
 _PRONOUNS = {"he", "she", "they", "we", "i", "it", "who", "which", "this", "that"}
 _GENERIC = {"source", "sources", "media", "reports", "officials", "data", "preliminary data", "the data",
             "information", "preliminary information", "the report"}
@@ -29,6 +30,7 @@ class Attribution:
     side: str | None
     date_text: str | None = None     # a date attached to the reporting verb ("on Tuesday", "in December")
     origin: str = "none"             # reported | according | quote | tail | speaker | press | none
+    span: tuple[int, int] | None = None  # where the name stands in its sentence (reported speech only)
 
 
 def side_for(name: str | None, context: str) -> str | None:
@@ -84,7 +86,7 @@ def reported_speech(lex: Lexicon, sent: Any, target: int | None = None) -> tuple
         # "The commander of the brigade", "the head of the district administration"
         if end < len(sent) and sent[end].lower_ in ("of", "for") and sent[end].head.i == subj.i:
             end = max(t.i for t in sent[end].subtree) + 1
-        name = sent[start:end].text
+        name = _DATELINE_RE.sub("", sent[start:end].text)
         if name.lower() in _GENERIC:
             continue
         if not any(t.pos_ in ("PROPN",) or t.ent_type_ in ("ORG", "PERSON", "GPE", "NORP") for t in sent[start:end]) \
@@ -93,7 +95,7 @@ def reported_speech(lex: Lexicon, sent: Any, target: int | None = None) -> tuple
                                   r"official|commander|adviser|advisor|ombudsman|prosecutor", name, re.I):
             continue
         return Attribution(name=name, side=side_for(name, sent.text), date_text=_verb_date(sent, tok),
-                           origin="reported"), tok.i
+                           origin="reported", span=(sent[start].idx, sent[end - 1].idx + len(sent[end - 1]))), tok.i
     return None
 
 
@@ -133,3 +135,29 @@ def regex_speaker(sentence: str) -> str | None:
         if name.split()[0] == "The" and len(name.split()) > 1:
             return name
     return None
+
+
+_INSTITUTION_RE = re.compile(r"(?i)\b(ministry|staff|command|service|army|forces|office|agency|government|kremlin|"
+                             r"pentagon|administration|headquarters|militia|council|committee|guard|navy|police|"
+                             r"intelligence|directorate|department)\b|\b[A-Z]{2,}\b")
+_INITIAL_SUBJECT_RE = re.compile(r"^((?:[A-Z][\w'’.\-]*\s+){0,5}(?:[A-Z][\w'’.\-]*))\s+(?:did|does|has|have|had|was|"
+                                 r"is|were|are|would|will|could|also|later|then|[a-z]+ed|[a-z]+s)\b")
+
+
+def initial_subject(sentence: str) -> Attribution | None:
+    """A named institution opening a sentence ("Russia's Defence Ministry did not comment …"): the
+    antecedent of a later "It said …"."""
+    m = _INITIAL_SUBJECT_RE.match(sentence)
+    if not m:
+        return None
+    name = m.group(1)
+    if name.split()[0] in ("The", "A", "An", "In", "On", "At", "It", "This", "That", "But", "And") and \
+            not _INSTITUTION_RE.search(name):
+        return None
+    if not _INSTITUTION_RE.search(name):
+        return None
+    return Attribution(name=name, side=side_for(name, sentence), origin="reported")
+
+
+def is_institution(name: str | None) -> bool:
+    return bool(name and _INSTITUTION_RE.search(name))

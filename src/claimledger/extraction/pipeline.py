@@ -125,8 +125,9 @@ class Extractor:
         default = self.default_attribution(doc)
         quotes = self.quote_regions(doc.text, sents)
         claims: list[Claim] = []
-        seen: dict[tuple[Any, ...], Claim] = {}
+        seen: dict[tuple[Any, ...], list[Claim]] = {}
         last_named: cl.Attribution | None = None
+        last_institution: cl.Attribution | None = None
         place_history: list[tuple[str, int, bool, int]] = []
         doc_places: dict[str, int] = {}
         doc_ctx = self._doc_place_context(doc.text)
@@ -141,22 +142,32 @@ class Extractor:
                 rep = cl.reported_speech(self.lex, parsed)
                 if rep is not None and rep[0].origin == "reported" and rep[0].name:
                     last_named = rep[0]
+                    if cl.is_institution(rep[0].name):
+                        last_institution = rep[0]
             if parsed is not None and self.lex.prefilter.search(s.text):
-                for claim in self._sentence_claims(doc, s, parsed, published, default, quotes, last_named,
+                for claim in self._sentence_claims(doc, s, parsed, published, default, quotes,
+                                                   (last_named, last_institution),
                                                    place_history, doc_ctx, paragraph, doc_places):
                     claim.confidence *= confidence_scale
-                    key = (claim.claimant.side, claim.kind, claim.victim.party, claim.quantity.low,
-                           claim.quantity.high, claim.quantity.qualifier if claim.quantity.low is None
+                    # the same claim repeated (headline, lede, caption): same kind, party and number, and
+                    # the same claimant side or one of them unattributed
+                    key = (claim.kind, claim.victim.party, claim.quantity.low, claim.quantity.high,
+                           claim.quantity.qualifier if claim.quantity.low is None
                            and claim.quantity.high is None else None)
-                    if key in seen and seen[key].evidence.start != claim.evidence.start:
-                        prev = seen[key]
+                    prev = next((p for p in seen.get(key, []) if p.evidence.start != claim.evidence.start and (
+                        p.claimant.side == claim.claimant.side or p.claimant.side is None and p.claimant.name is None
+                        or claim.claimant.side is None and claim.claimant.name is None)), None)
+                    if prev is not None:
                         prev.evidence_more.append(claim.evidence)
                         _prefer_specific_claimant(prev, claim)
                         continue
-                    seen.setdefault(key, claim)
+                    seen.setdefault(key, []).append(claim)
                     claims.append(claim)
             if parsed is None:
                 s.places = self._cheap_places(s, paragraph)
+            subj = cl.initial_subject(s.text)
+            if subj is not None:
+                last_institution = subj
             place_history.extend(s.places)
             for name, _, locative, _ in s.places:
                 if locative:
@@ -256,7 +267,9 @@ class Extractor:
         return m.group(0) if m else None
 
     def _attribution_for(self, s: Sentence, parsed: Any, trig_i: int, trig_char: int, quotes: list[QuoteRegion],
-                         default: cl.Attribution | None, last_named: cl.Attribution | None) -> cl.Attribution | None:
+                         default: cl.Attribution | None,
+                         last: tuple[cl.Attribution | None, cl.Attribution | None]) -> cl.Attribution | None:
+        last_named, last_institution = last
         for r in quotes:
             if r.start <= trig_char < r.end and r.attribution is not None:
                 return r.attribution
@@ -266,6 +279,8 @@ class Extractor:
             if att.origin == "pronoun":
                 if att.name and att.name.lower() in ("we", "i") and default is not None:
                     return cl.Attribution(default.name, default.side, att.date_text, "speaker")
+                if att.name and att.name.lower() in ("it", "they") and last_institution is not None:
+                    return cl.Attribution(last_institution.name, last_institution.side, att.date_text, "reported")
                 if last_named is not None:
                     return cl.Attribution(last_named.name, last_named.side, att.date_text or last_named.date_text,
                                           "reported")
@@ -294,6 +309,8 @@ class Extractor:
                 continue  # "Ukraine's forces": an actor, not a place
             if ent.text.lower() in _NATIONALITY_WORDS:
                 continue  # "Ukrainian shelling": an adjective, not a place
+            if ent.start == 0 and ent.text.isupper() and nxt in ("-", "—", "–", ","):
+                continue  # a dateline ("KYIV - "): where the reporter is, not where it happened
             if ent.root.dep_ in ("nsubj", "nsubjpass") and ent.root.head.pos_ == "VERB":
                 continue  # "Ukraine says …": an actor
             before = parsed.text[max(0, ent.start_char - 40):ent.start_char].lower()
@@ -329,6 +346,8 @@ class Extractor:
             prev = d[e.start - 1].text.lower() if e.start > 0 else ""
             nxt = d[e.end].text if e.end < len(d) else ""
             if nxt in ("'s", "’s") or e.text.lower() in _NATIONALITY_WORDS:
+                continue
+            if e.start == 0 and e.text.isupper() and nxt in ("-", "—", "–", ","):
                 continue
             name = e.text
             m = _REGION_SUFFIX_RE.match(s.text[e.end_char:e.end_char + 14])
@@ -389,7 +408,8 @@ class Extractor:
 
     # -- one sentence -------------------------------------------------------------------------------
     def _sentence_claims(self, doc: Document, s: Sentence, parsed: Any, published: dt.date | None,
-                         default: cl.Attribution | None, quotes: list[QuoteRegion], last_named: cl.Attribution | None,
+                         default: cl.Attribution | None, quotes: list[QuoteRegion],
+                         last: tuple[cl.Attribution | None, cl.Attribution | None],
                          place_history: list[tuple[str, int, bool, int]], doc_ctx: Any, paragraph: int,
                          doc_places: dict[str, int]) -> list[Claim]:
         lex = self.lex
@@ -416,9 +436,11 @@ class Extractor:
         ranked: list[tuple[int, Claim]] = []
         for c in sorted(cands, key=lambda c: c.mention.source is not None):
             trig_char = s.start + parsed[c.trigger.i].idx
-            att = self._attribution_for(s, parsed, c.trigger.i, trig_char, quotes, default, last_named)
-            loc = self._location(s, parsed, self._mention_span(parsed, c), place_history, doc_ctx, c.trigger.i,
-                                 paragraph, doc_places)
+            att = self._attribution_for(s, parsed, c.trigger.i, trig_char, quotes, default, last)
+            exclude = self._mention_span(parsed, c)
+            if att is not None and att.span is not None:
+                exclude.append(att.span)  # "the governor of the Kursk region said": the speaker's place
+            loc = self._location(s, parsed, exclude, place_history, doc_ctx, c.trigger.i, paragraph, doc_places)
             claim = self._claim(doc, s, parsed, c, att, published, loc, resolved)
             resolved[id(c.mention)] = claim.victim.party
             ranked.append((order[id(c)], claim))
@@ -582,7 +604,8 @@ def _prefer_specific_claimant(kept: Claim, other: Claim) -> None:
     """A headline's 'Ukraine says …' and the body's 'Ukraine's General Staff said on Wednesday …' are one
     claim: keep the more specific claimant (more words naming the same side) and its statement date."""
     a, b = kept.claimant, other.claimant
-    if b.name and a.side == b.side and len((b.name or "").split()) > len((a.name or "").split()):
+    if b.name and (a.side == b.side or a.name is None and a.side is None) \
+            and len((b.name or "").split()) > len((a.name or "").split()):
         kept.claimant = Claimant(name=b.name, side=b.side)
         kept.stated_on = other.stated_on or kept.stated_on
     if kept.location is None and other.location is not None:
