@@ -639,6 +639,17 @@
     return `${c.kind.replace(/_/g, " ")}: ${quantityText(c)} — ${pt}${vt}`;
   }
 
+  // Per victim party: low / best / high deaths and how many claims and sides stand behind them.
+  function partyFigures(ev) {
+    const per = (ev.summary && ev.summary.deaths) || {};
+    const list = h("ul", { class: "party-figures" });
+    for (const [p, f] of Object.entries(per)) {
+      const fig = [f.low, f.best, f.high].map((x) => (x === null || x === undefined ? "–" : fmtInt(x))).join(" / ");
+      list.appendChild(h("li", { text: `${p}: ${fig} (${fmtInt(f.n_claims)} claims from ${fmtInt(f.n_sides)} side${f.n_sides === 1 ? "" : "s"})` }));
+    }
+    return list.childNodes.length ? list : null;
+  }
+
   async function openEvent(id, push = true) {
     state.view = { event: String(id) };
     writeUrl(push);
@@ -653,6 +664,7 @@
       h("span", { text: `${fmtInt(ev.n_claims)} claims, ${fmtInt(ev.n_sides)} side(s)` })));
     body.appendChild(h("div", { class: "summary-box" },
       h("div", { class: "figures", text: `deaths low / best / high: ${deathsText(ev)}` }),
+      partyFigures(ev),
       h("div", { class: "rule", text: ev.rule ? `rule: ${ev.rule}` : "no summary rule recorded" })));
     body.appendChild(h("h3", { text: "Who says what" }));
     const bySide = new Map();
