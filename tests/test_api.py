@@ -452,29 +452,45 @@ def test_post_with_the_real_extractor(tmp_path: Path) -> None:
 
 # ---- time budgets (big enough a ledger that counting is real work) -------------------------------
 
-@pytest.fixture(scope="module")
-def big_ledger(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Ledger]:
+BIG_PER_DOC = 5000  # 50,000 claims: counting them takes several ms even on PostgreSQL (timeouts are 1 ms)
+BIG_UKRAINE = 10 * len(range(0, BIG_PER_DOC, 3))
+BIG_RUSSIA = 10 * BIG_PER_DOC - BIG_UKRAINE
+
+
+@pytest.fixture(scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.pg)])
+def big_ledger(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Ledger]:
     from tests.conftest import make_claim
 
     from claimledger.model import Document
     from claimledger.store.repo import store_document
 
-    led = Ledger.open(f"sqlite:///{tmp_path_factory.mktemp('big') / 'big.db'}")
+    schema = None
+    if request.param == "sqlite":
+        led = Ledger.open(f"sqlite:///{tmp_path_factory.mktemp('big') / 'big.db'}")
+    else:
+        require_pg()
+        schema = f"big_{uuid.uuid4().hex[:10]}"
+        led = Ledger.open(PG_URL, schema=schema)
     for i in range(10):
         text = f"Report {i}: the General Staff said Russian soldiers were killed near the front."
         doc = Document(id=f"big{i}", text=text, published=f"2025-01-{i + 1:02d}", source="Wire" if i % 2 else "Daily")
         claims = [make_claim(low=j, high=j, party="Russia" if j % 3 else "Ukraine", doc_id=doc.id, text=text,
                              start=doc.published, place="Bakhmut", lat=48.59, lon=38.0, admin1="Donetsk Oblast")
-                  for j in range(1000)]
+                  for j in range(BIG_PER_DOC)]
         store_document(led.db, doc, claims)
-    yield led
-    led.close()
+    try:
+        yield led
+    finally:
+        led.close()
+        if schema:
+            drop_pg_schema(schema)
 
 
 def test_total_is_exact_within_the_budget(big_ledger: Ledger) -> None:
-    c = TestClient(create_app(big_ledger, ApiSettings(token=None)), raise_server_exceptions=False)
+    settings = ApiSettings(token=None, count_budget_ms=10_000)  # generous: this test is about exactness
+    c = TestClient(create_app(big_ledger, settings), raise_server_exceptions=False)
     body = c.get("/api/claims?_size=10&party__eq=Russia").json()
-    assert body["total"] == 6660 and body["total_truncated"] is False
+    assert body["total"] == BIG_RUSSIA and body["total_truncated"] is False
 
 
 def test_total_past_the_budget_is_null_until_counted_exactly(big_ledger: Ledger) -> None:
@@ -483,9 +499,9 @@ def test_total_past_the_budget_is_null_until_counted_exactly(big_ledger: Ledger)
     assert body["ok"] is True and len(body["rows"]) == 10
     assert body["total"] is None and body["total_truncated"] is True
     exact = c.get("/api/claims?_size=1&party__eq=Ukraine&_total=exact").json()
-    assert exact["total"] == 3340 and exact["total_truncated"] is False
+    assert exact["total"] == BIG_UKRAINE and exact["total_truncated"] is False
     again = c.get(body["next_url"]).json()  # the exact count is cached: later pages have it at once
-    assert again["total"] == 3340
+    assert again["total"] == BIG_UKRAINE
     assert c.get("/api/claims?_size=10&kind__eq=killed&_total=0").json()["total_truncated"] is False
 
 
@@ -497,8 +513,9 @@ def test_facets_and_aggregates_report_a_timeout(big_ledger: Ledger) -> None:
     assert c.get("/api/timeline").json()["timed_out"] is True
     assert c.get("/api/map").json()["timed_out"] is True
     # an interrupted query leaves nothing behind: the same connections answer normal requests
-    ok = TestClient(create_app(big_ledger, ApiSettings(token=None)), raise_server_exceptions=False)
+    ok = TestClient(create_app(big_ledger, ApiSettings(token=None, facet_budget_ms=30_000)),
+                    raise_server_exceptions=False)
     facets = ok.get("/api/claims?_size=5&_facet=party").json()["facets"]["party"]
     assert facets["timed_out"] is False and {r["value"]: r["count"] for r in facets["results"]} == {
-        "Russia": 6660, "Ukraine": 3340}
-    assert sum(b["count"] for b in ok.get("/api/timeline").json()["buckets"]) == 10_000
+        "Russia": BIG_RUSSIA, "Ukraine": BIG_UKRAINE}
+    assert sum(b["count"] for b in ok.get("/api/timeline").json()["buckets"]) == 10 * BIG_PER_DOC

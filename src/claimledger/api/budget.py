@@ -8,7 +8,7 @@ every page slow. `_total=exact` waits for the exact count, and exact counts are 
 ledger changes, so the dashboard's background count makes the next pages exact too.
 
 SQLite: a progress handler on each connection interrupts a query once the calling thread's
-deadline has passed. PostgreSQL: `statement_timeout` for the transaction.
+deadline has passed. PostgreSQL: `statement_timeout` for each transaction begun inside a budget.
 """
 
 from __future__ import annotations
@@ -66,16 +66,28 @@ def is_interrupt(exc: BaseException) -> bool:
 
 
 def install(engine: Engine) -> bool:
-    """Let `time_budget` interrupt SQLite queries of this engine (no-op elsewhere)."""
-    if engine.dialect.name != "sqlite" or getattr(engine, "_claimledger_budget", False):
+    """Let `time_budget` interrupt the queries of this engine: SQLite through a progress handler on
+    every connection, PostgreSQL through `SET LOCAL statement_timeout` when a transaction begins
+    inside a budget. Returns False when already installed or the dialect has neither."""
+    if getattr(engine, "_claimledger_budget", False):
         return False
+    if engine.dialect.name == "sqlite":
+        def on_connect(dbapi_conn: Any, _record: Any) -> None:
+            dbapi_conn.set_progress_handler(_progress, 4000)
 
-    def on_connect(dbapi_conn: Any, _record: Any) -> None:
-        dbapi_conn.set_progress_handler(_progress, 4000)
+        event.listen(engine, "connect", on_connect)
+        engine.dispose()  # connections opened before the handler existed are replaced
+    elif engine.dialect.name == "postgresql":
+        def on_begin(conn: Any) -> None:
+            d = _deadline()
+            if d is not None:
+                ms = max(1, int((d - time.perf_counter()) * 1000))
+                conn.exec_driver_sql(f"SET LOCAL statement_timeout = {ms:d}")  # an int we computed
 
-    event.listen(engine, "connect", on_connect)
+        event.listen(engine, "begin", on_begin)
+    else:
+        return False
     engine._claimledger_budget = True  # type: ignore[attr-defined]
-    engine.dispose()  # connections opened before the handler existed are replaced
     return True
 
 
@@ -133,6 +145,4 @@ class Counter:
     def _count(self, table: str, filters: Sequence[Filter], budget_ms: float | None) -> int:
         conds = _where(table, filters)
         with time_budget(budget_ms), self.ledger.db.reading() as s:
-            if budget_ms is not None and self.ledger.db.dialect == "postgresql":
-                s.execute(select(func.set_config("statement_timeout", f"{max(1, int(budget_ms))}ms", True)))
             return _store_count(s, table, conds)
