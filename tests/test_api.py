@@ -519,3 +519,46 @@ def test_facets_and_aggregates_report_a_timeout(big_ledger: Ledger) -> None:
     assert facets["timed_out"] is False and {r["value"]: r["count"] for r in facets["results"]} == {
         "Russia": BIG_RUSSIA, "Ukraine": BIG_UKRAINE}
     assert sum(b["count"] for b in ok.get("/api/timeline").json()["buckets"]) == 10 * BIG_PER_DOC
+
+
+# ---- the command ------------------------------------------------------------------------------------
+
+def test_serve_command_serves_and_stops_on_ctrl_c(tmp_path: Path) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    import httpx
+
+    from claimledger.api.server import free_port
+
+    db = f"sqlite:///{tmp_path / 'serve.db'}"
+    build_sample_ledger(db).close()
+    port = free_port()
+    env = {**os.environ, "CLAIMLEDGER_TOKEN": "tok", "CLAIMLEDGER_TILE_URL": "https://{s}.tiles.example/{z}/{x}/{y}.png"}
+    proc = subprocess.Popen([sys.executable, "-c", "from claimledger.cli import main; main()", "serve", "--db", db,
+                             "--port", str(port)], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                r = httpx.get(f"http://127.0.0.1:{port}/api/config", timeout=2)
+                break
+            except httpx.HTTPError:
+                assert proc.poll() is None, proc.stderr.read().decode() if proc.stderr else ""
+                assert time.monotonic() < deadline, "server did not start"
+                time.sleep(0.2)
+        cfg = r.json()
+        assert cfg["writable"] is True and cfg["tile_url"].startswith("https://{s}.tiles.example")
+        assert "img-src 'self' data: https://*.tiles.example" in r.headers["content-security-policy"]
+        assert httpx.get(f"http://127.0.0.1:{port}/api/claims", timeout=5).json()["total"] == N_CLAIMS
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(timeout=30) == 0
+        err = proc.stderr.read().decode() if proc.stderr else ""
+        assert f"http://127.0.0.1:{port}/" in err and "writes need the bearer token" in err
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
