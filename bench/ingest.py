@@ -99,8 +99,8 @@ def main() -> None:
         ledger.close()
     overhead = (first_s / extract_s - 1) * 100
     direct = (ledger_s + rec_s) / extract_s * 100
-    print(f"\ntime in the ledger during ingest #1 (skip checks, document+claim transactions): {ledger_s:.1f} s;"
-          f" with reconcile {ledger_s + rec_s:.1f} s = {direct:.1f} % of extract alone")
+    print(f"\ntime in the ledger during ingest #1 (skip checks, document+claim transactions): {ledger_s:.2f} s;"
+          f" with reconcile {ledger_s + rec_s:.2f} s = {direct:.1f} % of extract alone")
     print(f"wall-clock overhead of ingest over extract alone: {overhead:+.1f} % (target <= 25 %; both runs share "
           f"the machine with other jobs, so this figure is noisy; the line above is the ledger's own cost)")
     print(f"second ingest speed-up: {first_s / second_s:.0f}x (target >= 20x)")
