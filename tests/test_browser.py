@@ -218,6 +218,13 @@ def test_map_styles_claims_by_precision(page: tuple[Any, Watch], server: Backgro
     assert pg.locator("path.area-admin1").count() == 1  # Kharkiv Oblast shaded, not a dot
     note = pg.inner_text("#map-note")
     assert "1 located only to a country" in note and "1 to a front/region" in note
+    # the map filters the rest: "only claims in view" turns the map's bounds into a bbox filter
+    pg.check("#view-filter")
+    pg.wait_for_url("**bbox__eq=**")
+    bbox = pg.url.split("bbox__eq=", 1)[1].split("&", 1)[0].replace("%2C", ",")
+    in_view = api(server, f"/api/claims?bbox={bbox}")["total"]
+    assert in_view == N_CLAIMS - 1  # the claim about "the southern direction" has no coordinates
+    expect(pg.locator("#total")).to_have_text(f"{in_view} claims")
     pg.locator("path.claim-point").first.click()
     pg.wait_for_selector(".leaflet-popup .doc-claims li")
     pg.wait_for_timeout(400)  # let the popup finish fading in before the screenshot

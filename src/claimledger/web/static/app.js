@@ -302,6 +302,7 @@
       else if (f.field === DATE_FIELD && f.op === "gte") p.append("date__gte", f.value);
       else if (f.field === DATE_FIELD && f.op === "lte") p.append("date_start__lte", f.value);
       else if (f.field === "admin1") p.append(`admin1__${f.op}`, f.value);
+      else if (f.field === "bbox") p.append("bbox", f.value);
     }
     return p;
   }
@@ -392,9 +393,13 @@
       bars.push(r);
     });
     const every = Math.max(1, Math.ceil(buckets.length / Math.max(1, Math.floor((W - padL) / 70))));
+    let lastX = -Infinity;
     buckets.forEach((b, i) => {
       if (i % every) return;
-      const t = s("text", { x: Math.min(padL + i * bw, W - 62), y: H - 4, class: "axis" });
+      const x = Math.min(padL + i * bw, W - 62);
+      if (x - lastX < 66) return; // never let two labels overlap
+      lastX = x;
+      const t = s("text", { x, y: H - 4, class: "axis" });
       t.textContent = body.bucket === "day" || body.bucket === "week" ? b.start : b.start.slice(0, 7);
       svg.appendChild(t);
     });
@@ -501,7 +506,38 @@
     map.getPane("events").style.zIndex = "390";
     mapState.eventsLayer = L.layerGroup().addTo(map);
     L.control.layers(null, { "Claims": mapState.claimsLayer, "Provinces (admin1 claims)": mapState.areaLayer, "Events": mapState.eventsLayer }, { collapsed: true }).addTo(map);
+    addViewFilterControl(map);
     renderLegend();
+  }
+
+  // "Only what is in view": the map's bounds become a bbox filter for everything else.
+  function boundsValue(map) {
+    const b = map.getBounds();
+    const clamp = (x, lo, hi) => Math.min(hi, Math.max(lo, x));
+    return [clamp(b.getWest(), -180, 180), clamp(b.getSouth(), -90, 90), clamp(b.getEast(), -180, 180), clamp(b.getNorth(), -90, 90)]
+      .map((x) => x.toFixed(3)).join(",");
+  }
+  function addViewFilterControl(map) {
+    const Ctl = L.Control.extend({
+      onAdd() {
+        const box = h("input", { type: "checkbox", id: "view-filter" });
+        box.checked = !!getFilter("bbox", "eq");
+        box.addEventListener("change", () => {
+          setFilter("bbox", "eq", box.checked ? boundsValue(map) : null);
+          applyFilters();
+        });
+        const label = h("label", { class: "view-filter", for: "view-filter" }, box, " only claims in view");
+        L.DomEvent.disableClickPropagation(label);
+        return label;
+      },
+    });
+    new Ctl({ position: "topright" }).addTo(map);
+    map.on("moveend", () => {
+      const box = $("view-filter");
+      if (!box || !box.checked) return;
+      const v = boundsValue(map);
+      if (v !== getFilter("bbox", "eq")) { setFilter("bbox", "eq", v); applyFilters(false); }
+    });
   }
 
   function renderLegend() {
@@ -759,6 +795,7 @@
     refresh();
   }
   async function refresh() {
+    if ($("view-filter")) $("view-filter").checked = !!getFilter("bbox", "eq");
     renderChips();
     renderExportLinks();
     $("search").value = getFilter(SEARCH_FIELD, "contains") || "";
