@@ -97,11 +97,17 @@ def link(lex: Lexicon, sent: Any, triggers: list[Trigger], mentions: list[Mentio
                 continue
             if kind == "deployed" and m.quantity.low is None and m.quantity.high is None and not m.quantity.text:
                 continue  # deployment without a number says nothing countable
+            if kind == "deployed" and m.vtype == "equipment" and (
+                    sent[trig.i].lemma_.lower() not in ("deploy", "station", "amass", "mass", "redeploy", "transfer")
+                    or m.item in ("ship", "other", "vehicle")):
+                continue  # "send 60 vessels" of grain is not a deployment
             if kind == "deployed" and sent[trig.i].lemma_ == "be" and (
                     m.vtype != "military" or not any(ch.isdigit() for ch in m.quantity.text)
                     and m.quantity.qualifier not in ("at_least", "approx", "range")
                     or any(t.i in by_i for t in sent[m.start:m.end])):
                 continue  # "there were 3,500 troops": a count of troops present, nothing else
+            if m.quantity.qualifier == "unspecified" and not m.quantity.text and _habitual(sent, trig):
+                continue  # "our guys who destroy the enemy", "they suffer losses": generic present, no count
             m.by_participle = (not m.used or m.by_participle) and sent[trig.i].dep_ in ("acl", "amod")
             m.used = True
             cand = Candidate(kind=kind, mention=m, trigger=trig)
@@ -126,6 +132,17 @@ def link(lex: Lexicon, sent: Any, triggers: list[Trigger], mentions: list[Mentio
             continue
         final.append(cand)
     return final
+
+
+def _habitual(sent: Any, trig: Trigger) -> bool:
+    """A simple-present verb ('destroy', 'suffer', 'die') states a habit, not an event."""
+    tok = sent[trig.i]
+    if trig.direction == "noun":
+        tok = tok.head if tok.head.pos_ == "VERB" else tok
+    if tok.tag_ not in ("VBP", "VBZ", "VB") or tok.lemma_ == "be":
+        return False
+    return not any(c.dep_ in ("aux", "auxpass") and c.lower_ in ("have", "has", "had", "did", "was", "were")
+                   for c in tok.children)
 
 
 def _breakdown_after(sent: Any, trig: Trigger, triggers: list[Trigger]) -> list[Trigger]:
@@ -326,6 +343,10 @@ def _right_list_core(sent: Any, trig: Trigger, mentions: list[Mention], by_i: di
         if not got:
             if len(gap) > 4 or any(t.i in by_i for t in gap) or any(w in (";", ":", "that", "which") for w in gap_words):
                 break
+            if m.head is not None and sent[m.head].dep_ == "pobj" and sent[m.head].head.lower_ == "of" \
+                    and sent[m.head].head.head in gap and sent[m.head].head.head.pos_ in ("NOUN", "PROPN") \
+                    and not parties.hostile_usage(sent[m.head].head.head.text):
+                break  # "destroying the army of the occupier": the object is the army, a unit
             if any(t.pos_ in ("VERB", "AUX") and t.i != trig.i for t in gap):
                 break
         else:

@@ -225,6 +225,11 @@ def _hypothetical(sent: Any, tok: Any) -> bool:
                 return True
             if c.dep_ == "mark" and c.text.lower() in ("if", "unless"):
                 return True
+        if h is tok and any(c.dep_ == "aux" and c.tag_ == "TO" for c in h.children):
+            # "to kill": intention or capacity, unless achieved ("managed to shoot down")
+            gov = h.head
+            if gov.lemma_.lower() not in ("manage", "succeed", "continue", "begin", "start", "happen", "keep"):
+                return True
     return False
 
 
@@ -249,7 +254,8 @@ def find_mentions(lex: Lexicon, sent: Any, triggers: list[Trigger]) -> list[Ment
             continue  # "the General Staff", "Special Operations Forces": names of institutions
         if tok.i + 1 < len(sent) and sent[tok.i + 1].lower_ in _INSTITUTION_HEADS and sent[tok.i + 1].text[:1].isupper():
             continue  # "the General Staff"
-        if tok.dep_ == "poss" and tok.head.i > tok.i:
+        if tok.dep_ == "poss" and tok.head.i > tok.i and tok.head.lemma_.lower() not in ("body", "corpse", "death",
+                                                                                        "life", "remains", "killing"):
             continue  # "a farmers' market", "the enemy's losses": owners, not victims
         if tok.dep_ in ("compound", "amod", "nmod") and tok.head.i > tok.i and victim_class(lex, sent, tok.head) is not None:
             continue  # "infantry soldiers", "Shahed drones": the head is the last noun
@@ -269,6 +275,8 @@ def find_mentions(lex: Lexicon, sent: Any, triggers: list[Trigger]) -> list[Ment
         end = _right_extension(sent, tok, end)
         span = sent[start:end]
         mtext = span.text
+        if q is None and any(t.lower_ in ("every", "each") for t in sent[start:tok.i]):
+            continue  # "every downed missile": generic, not a count
         if q is None:
             q = _implicit_quantity(sent, tok, start)
         party = parties.party_of(mtext, equipment=vtype == "equipment")
@@ -314,6 +322,14 @@ def find_mentions(lex: Lexicon, sent: Any, triggers: list[Trigger]) -> list[Ment
             quantity = zero(f"{sent[first.i - 1].text} {qm.quantity.text}")  # "no one was killed"
         mentions.append(Mention(start=first.i, end=min(end, len(sent)), head=None, quantity=quantity,
                                 text="", bare=True))
+    # "most of them were shot down", "many of them died": a share of a group named before, no number
+    for tok in sent:
+        if tok.lower_ in ("most", "many", "some", "all", "none", "half") and tok.i + 2 < len(sent) \
+                and sent[tok.i + 1].lower_ == "of" and sent[tok.i + 2].lower_ in ("them", "whom", "those", "these"):
+            if any(m.start <= tok.i < m.end for m in mentions):
+                continue
+            q = zero("none of them") if tok.lower_ == "none" else unspecified(tok.text)
+            mentions.append(Mention(start=tok.i, end=tok.i + 3, head=None, quantity=q, text="", bare=True))
     mentions.sort(key=lambda m: (m.start, -(m.end - m.start)))
     kept: list[Mention] = []
     for m in mentions:
@@ -322,7 +338,8 @@ def find_mentions(lex: Lexicon, sent: Any, triggers: list[Trigger]) -> list[Ment
             continue
         kept.append(m)
     for m in kept:
-        m.subset = m.start > 0 and sent[m.start - 1].text.lower() in ("including", "among")
+        m.subset = m.start > 0 and sent[m.start - 1].text.lower() in ("including", "among") or (
+            m.head is not None and sent[m.head].dep_ == "appos")
     return kept
 
 
@@ -339,7 +356,8 @@ def _quantity_for(sent: Any, head: Any, qmatches: list[QuantityMatch], used: set
         between = [t for t in sent if t.idx >= qm.end and t.i < head.i]
         if len(between) > 7:
             continue
-        if any(t.pos_ not in _FILLER_POS or t.pos_ == "VERB" and t.tag_ not in ("VBN", "VBG") for t in between):
+        if any((t.pos_ not in _FILLER_POS and not (t.pos_ == "PRON" and t.dep_ == "poss"))
+               or t.pos_ == "VERB" and t.tag_ not in ("VBN", "VBG") for t in between):
             continue
         if any(t.text in (",", ";", ":", "(", ")") or t.text.lower() in ("and", "or", "in", "at", "on", "by", "from", "to", "with", "for")
                for t in between):

@@ -36,6 +36,8 @@ _CUMULATIVE_RE = re.compile(r"(?i)\b(to date|so far|as of today|since the (?:beg
 _REGION_SUFFIX_RE = re.compile(r"^\s+(region|oblast|province|district|direction|area|axis|front|raion|county)\b", re.I)
 _NATIONALITY_WORDS = frozenset(k for k in parties.tables()["nationality"]
                                if not k[:1].isupper() and k.endswith(("ian", "ians", "ean", "ese", "ish", "ic")))
+_HISTORICAL_RE = re.compile(r"(?i)\b(1[0-9]|20)th century\b|\b(?:in|of|since) (1[0-8]\d\d|19[0-3]\d|194[0-5])\b|"
+                            r"\bHolodomor\b|\b(?:in|during) (?:the )?(?:First |Second )?World War\b")
 _OWN_SIDE_RE = re.compile(r"(?i)\b(our|my|his|her|their own|defenders?|warriors?|heroes|brothers-in-arms|comrades)\b")
 _ACTOR_OF_RE = re.compile(r"(forces|army|ministry|president|government|citizens|troops|military|servicemen|soldiers|"
                           r"people|side|leadership|authorities|prime minister|head|armed forces|navy|command) of( the)?\s*$")
@@ -385,7 +387,9 @@ class Extractor:
             if same_par:
                 chosen = same_par[-1][0]
         if chosen is None and doc_places:
-            chosen = max(doc_places.items(), key=lambda kv: kv[1])[0]
+            name, count = max(doc_places.items(), key=lambda kv: kv[1])
+            if count >= 2:
+                chosen = name  # the document's main place, when it names one more than once
         if chosen is None:
             return None
         return self._geocode(chosen, s.text, doc_ctx)
@@ -420,8 +424,8 @@ class Extractor:
                 t.hypothetical = _hypothetical(parsed, tok)
                 t.negated = _negated(parsed, tok)
                 triggers.append(t)
-        if not triggers:
-            return []
+        if not triggers or _HISTORICAL_RE.search(parsed.text):
+            return []  # no trigger; or history ("in the 20th century", "in 1933"): background, not a claim
         mentions = find_mentions(lex, parsed, triggers)
         cands = link(lex, parsed, triggers, mentions)
         victim_spans = [(parsed[m.start].idx, parsed[m.end - 1].idx + len(parsed[m.end - 1]))

@@ -121,9 +121,12 @@ def side_of_claimant(name: str | None, context: str = "") -> str | None:
 def official_channel(source: str | None, url: str | None) -> dict[str, str] | None:
     """Official sites whose own voice is a state's (president.gov.ua → Ukraine, head Zelensky)."""
     chans = tables()["official_channels"]
-    for key in ((source or "").lower(), ):
-        if key in chans:
-            return dict(chans[key])
+    src = (source or "").lower()
+    if src in chans:
+        return dict(chans[src])
+    for key, value in chans.items():  # "president.gov.ua (address)"
+        if src and re.search(r"(?<![\w.])" + re.escape(key) + r"(?![\w.])", src):
+            return dict(value)
     if url:
         host = re.sub(r"^https?://", "", url.lower()).split("/")[0]
         host = host[4:] if host.startswith("www.") else host

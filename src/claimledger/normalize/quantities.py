@@ -145,6 +145,10 @@ def parse_match(m: re.Match[str]) -> Quantity | None:
     qual = _qualifier(m.group("qual"))
     sep = (m.group("sep") or "").strip().lower()
     if n2 is not None:
+        # "four to eight million": the scale of the second number applies to the first
+        m2 = re.search(r"(thousand|million)\s*$", m.group("n2") or "", re.I)
+        if m2 and not re.search(r"thousand|million|\d{1,3},\d{3}", m.group("n1") or "", re.I) and n1 < 1000:
+            n1 *= SCALES[m2.group(1).lower()]
         if sep == "or" and n2 <= n1:
             n2 = None
         elif n2 < n1 and n2 < 1000 and re.search(r"thousand|million|\d{1,3},\d{3}", m.group("n2") or "") is None:
