@@ -61,6 +61,12 @@ KIND_CASES = [
     ("Ukrainian Armed Forces lost up to 40 people in battles with the People's Militia per day, the republic reported",
      [("casualties", "Ukraine", None, 40, "at_most")]),
     ("Only by luck there were no casualties.", [("casualties", None, 0, 0, "exact")]),
+    ("The number of killed enemy soldiers is already approaching 14,000, the Ukrainian President said.",
+     [("killed", "Russia", 14000, 14000, "approx")]),
+    ("From two to three thousand mercenaries were sent to the front.", [("deployed", None, 2000, 3000, "range")]),
+    ("A woman's body was pulled from the rubble in Toretsk.", [("killed", None, 1, 1, "exact")]),
+    ("Seventy missiles were launched; most of them were shot down, the Air Force said.",
+     [("equipment_destroyed", "Russia", None, None, "unspecified")]),
 ]
 
 
@@ -82,6 +88,10 @@ NON_CLAIMS = [
     "The government allocated 2 billion euros for reconstruction.",
     "Casualty counts on both sides will very likely climb.",
     "Our film crew captured the ceremony on video.",
+    "Every destroyed tank is proof that the invaders can be beaten.",
+    "Our defenders destroy the enemy every day.",
+    "Russia has enough missiles to kill people every day.",
+    "Millions died of hunger in the Holodomor in 1933.",
 ]
 
 
@@ -110,6 +120,25 @@ def test_claimants(text: str, name: str, side: str, stated_on: str) -> None:
     assert c["claimant"]["name"] == name
     assert c["claimant"]["side"] == side
     assert c["stated_on"] == stated_on
+
+
+def test_quote_speaker_after_the_quote() -> None:
+    text = 'The talks went on. "You killed 16 children," the President of Ukraine told the envoy.'
+    c = claims(text)[0]
+    assert c["claimant"]["side"] == "Ukraine"
+    assert "President" in c["claimant"]["name"]
+
+
+def test_official_site_voice() -> None:
+    """An official site's press release speaks for its state; its head of state when it says so."""
+    got = [c.to_dict() for c in claimledger.extract(
+        "The Head of State noted that 16 children had died in the shelling.", published="2022-03-01",
+        doc_id="pr", title="President held a meeting")]
+    assert got[0]["claimant"] == {"name": "The Head of State", "side": None}
+    doc = {"id": "pr", "text": "The Head of State noted that 16 children had died in the shelling.",
+           "published": "2022-03-01", "source": "president.gov.ua (news)"}
+    c = next(iter(claimledger.extract_many([doc]))).to_dict()
+    assert c["claimant"] == {"name": "Volodymyr Zelensky", "side": "Ukraine"}
 
 
 def test_article_voice_has_no_claimant() -> None:

@@ -43,7 +43,8 @@ def tail_attribution(sentence: str) -> Attribution | None:
     if m:
         who = m.group("who").strip()
         words = who.split()
-        if 1 <= len(words) <= 8 and not re.search(r"\b(" + _REPORT_WORDS + r"|killed|died|wounded|destroyed)\b", who):
+        if 1 <= len(words) <= 8 and not re.search(r"\b(" + _REPORT_WORDS + r"|killed|died|wounded|destroyed)\b", who) \
+                and not re.search(r"(?i)\b(is|are|was|were|this|that|we|you|i|know|only|will|would|there|here|it)\b", who):
             if not re.match(r"^\d", who):
                 return Attribution(name=who, side=side_for(who, sentence), origin="tail")
     m = _TRAIL_RE.search(sentence)

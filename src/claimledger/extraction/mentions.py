@@ -322,6 +322,17 @@ def find_mentions(lex: Lexicon, sent: Any, triggers: list[Trigger]) -> list[Ment
             quantity = zero(f"{sent[first.i - 1].text} {qm.quantity.text}")  # "no one was killed"
         mentions.append(Mention(start=first.i, end=min(end, len(sent)), head=None, quantity=quantity,
                                 text="", bare=True))
+    # "the number of killed enemy soldiers is approaching 14,000": the count stands after the verb
+    for m in mentions:
+        if m.head is None or m.quantity.qualifier != "unspecified" or m.quantity.text:
+            continue
+        head = sent[m.head]
+        if head.dep_ == "pobj" and head.head.lower_ == "of" and head.head.head.lemma_.lower() in (
+                "number", "total", "count", "toll", "tally"):
+            verb = head.head.head.head
+            after = [q for q in qmatches if q.start >= verb.idx and q.start - verb.idx < 40 and verb.i > m.head]
+            if after:
+                m.quantity = after[0].quantity
     # "most of them were shot down", "many of them died": a share of a group named before, no number
     for tok in sent:
         if tok.lower_ in ("most", "many", "some", "all", "none", "half") and tok.i + 2 < len(sent) \

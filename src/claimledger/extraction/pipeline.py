@@ -241,7 +241,8 @@ class Extractor:
         return regions
 
     def _quote_speaker(self, text: str, r: QuoteRegion, sents: list[Sentence]) -> cl.Attribution | None:
-        host = next((s for s in sents if s.start <= r.start < s.end + 1), None)
+        host = next((s for s in sents if s.start <= r.start < s.end), None) or next(
+            (s for s in sents if s.start <= r.start < s.end + 1), None)
         if host is not None:
             before = text[host.start:r.start]
             if host.parse is not None:
@@ -249,7 +250,7 @@ class Extractor:
                 if rep is not None and rep[0].name and rep[0].origin == "reported" \
                         and host.parse[rep[1]].idx + host.start < r.start:
                     return rep[0]
-            name = cl.regex_speaker(before)
+            name = cl.regex_speaker(before) if before.strip() else None
             if name:
                 return cl.Attribution(name=name, side=cl.side_for(name, before), origin="quote",
                                       date_text=self._date_in(before))
@@ -492,6 +493,10 @@ class Extractor:
         event_time = self._event_time(parsed, published, c)
         stated_on = self._stated_on(att, published)
         claimant = Claimant(name=att.name if att else None, side=att.side if att else None)
+        if claimant.name and re.fullmatch(r"(?i)(the )?(head of state|president)", claimant.name.strip()):
+            chan = parties.official_channel(doc.source, doc.url)
+            if chan:
+                claimant = Claimant(name=chan["head"], side=chan["side"])  # the site's own head of state
         if claimant.name and claimant.side is None and att and att.origin in ("reported", "quote", "speaker"):
             claimant.side = parties.side_of_claimant(claimant.name, s.text)
         conf = 0.55
