@@ -29,7 +29,7 @@ from claimledger import __version__
 from claimledger.api import params as P
 from claimledger.api import streams
 from claimledger.api.aggregates import BUCKETS, map_summary, timeline
-from claimledger.api.budget import BudgetExceeded, Counter, install, time_budget
+from claimledger.api.budget import BudgetExceeded, Counter, filters_key, install, time_budget
 from claimledger.api.security import SecurityHeadersMiddleware, token_matches
 from claimledger.config import get_settings
 from claimledger.errors import ConfigError, InputError, StoreError
@@ -176,17 +176,28 @@ def _toggle_pairs(table: str, pairs: list[tuple[str, str]], fld: str, value: Any
 
 
 def compute_facets(ledger: Ledger, table: str, lp: P.ListParams, path: str,
-                   base_pairs: list[tuple[str, str]], budget_ms: float | None = None) -> dict[str, Any]:
+                   base_pairs: list[tuple[str, str]], budget_ms: float | None = None,
+                   counter: Counter | None = None) -> dict[str, Any]:
     """Counts per value of each requested field. A facet's own filters are left out of its counts
     (so that picking "Russia" still shows how many claims the other parties have), every other
     filter applies; each value carries the URL that toggles it on or off."""
     out: dict[str, Any] = {}
     for fld in lp.facets:
         others = [f for f in lp.filters if f.field != fld]
-        try:
-            with time_budget(budget_ms):
-                counts = ledger.facet_counts(table, fld, others, limit=lp.facet_size + 1)
-        except BudgetExceeded:
+
+        def count(fld: str = fld, others: list[Filter] = others) -> list[tuple[Any, int]]:
+            return ledger.facet_counts(table, fld, others, limit=lp.facet_size + 1)
+
+        counts: list[tuple[Any, int]] | None
+        if counter is not None:
+            counts = counter.cached(("facet", table, fld, filters_key(others), lp.facet_size), count, budget_ms)
+        else:
+            try:
+                with time_budget(budget_ms):
+                    counts = count()
+            except BudgetExceeded:
+                counts = None
+        if counts is None:
             out[fld] = {"name": fld, "results": [], "truncated": False, "timed_out": True}
             continue
         results = []
@@ -292,8 +303,14 @@ def create_app(ledger: Ledger | str | None = None, settings: ApiSettings | None 
                                 "rows": page.rows, "next": page.next_cursor, "next_url": next_url,
                                 "total": total, "total_truncated": total is None and lp.total != "none"}
         if lp.facets:
-            body["facets"] = compute_facets(led, table, lp, path, base_pairs, settings.facet_budget_ms)
+            body["facets"] = compute_facets(led, table, lp, path, base_pairs, facet_budget(lp), counter)
         return ok_json(body)
+
+    def facet_budget(lp: P.ListParams) -> float:
+        return settings.count_max_ms if lp.wait else settings.facet_budget_ms
+
+    def aggregate_budget(lp: P.ListParams) -> float:
+        return settings.count_max_ms if lp.wait else settings.aggregate_budget_ms
 
     def _stream(table: str, lp: P.ListParams) -> StreamingResponse:
         if lp.format == "geojson" and table not in ("claims", "events"):
@@ -322,6 +339,7 @@ def create_app(ledger: Ledger | str | None = None, settings: ApiSettings | None 
             fmt: Annotated[str | None, Query(alias="_format", pattern="^(csv|jsonl|geojson|json)$",
                                              description=P.RESERVED["_format"])] = None,
             total: Annotated[str | None, Query(alias="_total", description=P.RESERVED["_total"])] = None,
+            wait: Annotated[str | None, Query(alias="_wait", description=P.RESERVED["_wait"])] = None,
         ) -> None:
             return None
 
@@ -384,26 +402,28 @@ def create_app(ledger: Ledger | str | None = None, settings: ApiSettings | None 
         base_pairs = [(k, v) for k, v in request.query_params.multi_items() if k != "_next"]
         return ok_json({"ok": True, "table": table, "filters": P.describe_filters(lp.filters),
                         "facets": compute_facets(led, table, lp, request.url.path, base_pairs,
-                                                 settings.facet_budget_ms)})
+                                                 facet_budget(lp), counter)})
 
     @app.get("/api/timeline", summary="Claims per day/week/month (histogram of the filtered claims)")
     def api_timeline(request: Request, bucket: str = Query("auto", alias="_bucket", pattern="^(" + "|".join(BUCKETS) + ")$",
-                                                           description="bucket size; auto picks by span")) -> JSONResponse:
+                                                           description="bucket size; auto picks by span"),
+                     wait: Annotated[str | None, Query(alias="_wait", description=P.RESERVED["_wait"])] = None,
+                     ) -> JSONResponse:
         lp = P.parse_list_params("claims", request.query_params, extra_allowed=("_bucket",))
-        try:
-            with time_budget(settings.aggregate_budget_ms):
-                data = timeline(led, lp.filters, bucket)
-        except BudgetExceeded:
+        data = counter.cached(("timeline", filters_key(lp.filters), bucket),
+                              lambda: timeline(led, lp.filters, bucket), aggregate_budget(lp))
+        if data is None:
             data = {"bucket": bucket, "buckets": [], "timed_out": True}
         return ok_json({"ok": True, "filters": P.describe_filters(lp.filters), "timed_out": False, **data})
 
     @app.get("/api/map", summary="Claims per place and per province (what the map draws), by precision")
-    def api_map(request: Request) -> JSONResponse:
+    def api_map(request: Request,
+                wait: Annotated[str | None, Query(alias="_wait", description=P.RESERVED["_wait"])] = None,
+                ) -> JSONResponse:
         lp = P.parse_list_params("claims", request.query_params)
-        try:
-            with time_budget(settings.aggregate_budget_ms):
-                data = map_summary(led, lp.filters)
-        except BudgetExceeded:
+        data = counter.cached(("map", filters_key(lp.filters)), lambda: map_summary(led, lp.filters),
+                              aggregate_budget(lp))
+        if data is None:
             data = {"points": [], "areas": [], "unplaced": {}, "timed_out": True}
         return ok_json({"ok": True, "filters": P.describe_filters(lp.filters), "timed_out": False, **data})
 

@@ -16,9 +16,9 @@ from __future__ import annotations
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from sqlalchemy import Engine, event, func, select
 from sqlalchemy.exc import DBAPIError, OperationalError
@@ -30,6 +30,7 @@ from claimledger.store.query import _count as _store_count
 from claimledger.store.query import _where as _where
 
 _local = threading.local()
+T = TypeVar("T")
 
 
 class BudgetExceeded(Exception):
@@ -91,8 +92,13 @@ def install(engine: Engine) -> bool:
     return True
 
 
+def filters_key(filters: Sequence[Filter]) -> tuple[Any, ...]:
+    return tuple((f.field, f.op, repr(f.value)) for f in filters)
+
+
 class Counter:
-    """Totals of filtered tables, exact within a budget, cached per ledger version."""
+    """Results that cost more than a page (totals, facet counts, timeline and map aggregates):
+    computed within a time budget and cached per ledger version."""
 
     VERSION_TTL = 2.0
 
@@ -100,7 +106,7 @@ class Counter:
         self.ledger = ledger
         self.size = size
         self.ttl = ttl
-        self._cache: OrderedDict[tuple[Any, ...], tuple[float, int]] = OrderedDict()
+        self._cache: OrderedDict[tuple[Any, ...], tuple[float, Any]] = OrderedDict()
         self._lock = threading.Lock()
         self._version: tuple[float, tuple[Any, ...]] | None = None
 
@@ -123,26 +129,32 @@ class Counter:
         self._version = (now, tuple(row))
         return self._version[1]
 
-    def total(self, table: str, filters: Sequence[Filter], budget_ms: float | None) -> int | None:
-        """The exact number of matching rows, or None when counting would exceed `budget_ms`."""
-        key = (table, tuple((f.field, f.op, repr(f.value)) for f in filters), self.version())
+    def cached(self, key: tuple[Any, ...], compute: Callable[[], T], budget_ms: float | None) -> T | None:
+        """`compute()` within `budget_ms` (None when it does not fit), remembered per ledger version."""
+        full = (*key, self.version())
         now = time.monotonic()
         with self._lock:
-            hit = self._cache.get(key)
+            hit = self._cache.get(full)
             if hit is not None and now - hit[0] < self.ttl:
-                self._cache.move_to_end(key)
-                return hit[1]
+                self._cache.move_to_end(full)
+                return cast(T, hit[1])
         try:
-            n = self._count(table, filters, budget_ms)
+            with time_budget(budget_ms):
+                value = compute()
         except BudgetExceeded:
             return None
-        with self._lock:
-            self._cache[key] = (now, n)
-            while len(self._cache) > self.size:
-                self._cache.popitem(last=False)
-        return n
+        if self.size > 0:
+            with self._lock:
+                self._cache[full] = (now, value)
+                while len(self._cache) > self.size:
+                    self._cache.popitem(last=False)
+        return value
 
-    def _count(self, table: str, filters: Sequence[Filter], budget_ms: float | None) -> int:
-        conds = _where(table, filters)
-        with time_budget(budget_ms), self.ledger.db.reading() as s:
-            return _store_count(s, table, conds)
+    def total(self, table: str, filters: Sequence[Filter], budget_ms: float | None) -> int | None:
+        """The exact number of matching rows, or None when counting would exceed `budget_ms`."""
+        def count() -> int:
+            conds = _where(table, filters)
+            with self.ledger.db.reading() as s:
+                return _store_count(s, table, conds)
+
+        return self.cached(("count", table, filters_key(filters)), count, budget_ms)

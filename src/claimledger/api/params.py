@@ -24,6 +24,7 @@ RESERVED: dict[str, str] = {
     "_facet": "a field to count values of (repeatable); each value comes with a toggle_url",
     "_facet_size": "how many values per facet (1..200, default 30)",
     "_format": "csv, jsonl or geojson: stream the FULL filtered result instead of one JSON page",
+    "_wait": "1: give facets (and /api/timeline, /api/map) the long time budget instead of timing out",
     "_total": "auto (default): exact total when counting fits the page's time budget, else null with "
               "total_truncated; exact: wait for the exact count; 0: do not count",
 }
@@ -54,6 +55,7 @@ class ListParams:
     facet_size: int = 30
     format: str | None = None
     total: str = "auto"  # auto, exact, none
+    wait: bool = False
 
 
 def _int(name: str, raw: str, lo: int, hi: int) -> int:
@@ -104,6 +106,8 @@ def parse_list_params(table: str, query: QueryParams, extra_allowed: Iterable[st
             if raw not in ("csv", "jsonl", "geojson", "json"):
                 raise QueryError(f"_format must be csv, jsonl or geojson, got {raw!r}")
             out.format = None if raw == "json" else raw
+        elif key == "_wait":
+            out.wait = raw.strip().lower() in ("1", "true", "yes")
         elif key == "_total":
             mode = raw.strip().lower()
             if mode in ("0", "false", "no", "none"):

@@ -181,36 +181,65 @@
   // ------------------------------------------------------------------------------------------
   // Facets
   // ------------------------------------------------------------------------------------------
+  // A refresh generation: answers that arrive after the filters changed again are dropped.
+  let generation = 0;
+
+  function renderFacet(f, facet) {
+    const selected = selectedValues(f.field);
+    const list = h("ul", { "data-facet": f.field });
+    for (const item of facet.results || []) {
+      const value = item.value;
+      const isSel = item.selected || selected.includes(String(value));
+      const label = value === null || value === "" ? "(unknown)" : String(value);
+      const li = h("li", {
+        class: isSel ? "selected" : "", "data-value": label, title: label,
+        role: "button", tabindex: "0",
+      }, h("span", { class: "value", text: label }), h("span", { class: "count", text: fmtInt(item.count) }));
+      if (value !== null && value !== "") {
+        li.addEventListener("click", () => toggleFacet(f, String(value)));
+        li.addEventListener("keydown", (ev) => { if (ev.key === "Enter") toggleFacet(f, String(value)); });
+      }
+      list.appendChild(li);
+    }
+    if (facet.timed_out) list.appendChild(h("li", { class: "empty pending", text: "counting…" }));
+    else if (!(facet.results || []).length) list.appendChild(h("li", { class: "empty", text: "none" }));
+    return h("section", { class: "facet", "data-facet-section": f.field }, h("h3", { text: f.label }), list);
+  }
+
   async function loadFacets() {
+    const gen = generation;
     const box = $("facet-lists");
     const p = filterParams();
     for (const f of FACETS) p.append("_facet", f.field);
     p.set("_facet_size", "12");
     let body;
     try { body = await api("/api/facets", p); } catch (e) { showError("facets: " + e.message); return; }
+    if (gen !== generation) return;
     clear(box);
+    const slow = [];
     for (const f of FACETS) {
       const facet = (body.facets || {})[f.field];
       if (!facet) continue;
-      const selected = selectedValues(f.field);
-      const list = h("ul", { "data-facet": f.field });
-      for (const item of facet.results || []) {
-        const value = item.value;
-        const isSel = item.selected || selected.includes(String(value));
-        const label = value === null || value === "" ? "(unknown)" : String(value);
-        const li = h("li", {
-          class: isSel ? "selected" : "", "data-value": label, title: label,
-          role: "button", tabindex: "0",
-        }, h("span", { class: "value", text: label }), h("span", { class: "count", text: fmtInt(item.count) }));
-        if (value !== null && value !== "") {
-          li.addEventListener("click", () => toggleFacet(f, String(value)));
-          li.addEventListener("keydown", (ev) => { if (ev.key === "Enter") toggleFacet(f, String(value)); });
+      box.appendChild(renderFacet(f, facet));
+      if (facet.timed_out) slow.push(f);
+    }
+    // Facets that did not fit the quick budget are counted again, patiently, in the background.
+    for (const f of slow) {
+      const q = filterParams();
+      q.set("_facet", f.field);
+      q.set("_facet_size", "12");
+      q.set("_wait", "1");
+      api("/api/facets", q).then((b) => {
+        if (gen !== generation) return;
+        const old = box.querySelector(`[data-facet-section="${f.field}"]`);
+        const facet = (b.facets || {})[f.field];
+        if (old && facet) {
+          if (facet.timed_out) facet.results = [];
+          const fresh = renderFacet(f, { ...facet, timed_out: false });
+          if (facet.timed_out) fresh.querySelector("ul").appendChild(h("li", { class: "empty", text: "too slow to count: narrow the filters" }));
+          box.replaceChild(fresh, old);
         }
-        list.appendChild(li);
-      }
-      if (facet.timed_out) list.appendChild(h("li", { class: "empty", text: "too slow to count: narrow the filters" }));
-      else if (!(facet.results || []).length) list.appendChild(h("li", { class: "empty", text: "none" }));
-      box.appendChild(h("section", { class: "facet" }, h("h3", { text: f.label }), list));
+      }).catch((e) => showError("facets: " + e.message));
     }
   }
 
@@ -357,18 +386,22 @@
     for (const [k, v] of Object.entries(attrs || {})) el.setAttribute(k, String(v));
     return el;
   }
-  async function loadTimeline() {
+  async function loadTimeline(wait) {
+    const gen = generation;
     const svg = $("timeline");
     const p = filterParams((f) => f.field === DATE_FIELD);
+    if (wait) p.set("_wait", "1");
     let body;
     try { body = await api("/api/timeline", p); } catch (e) { showError("timeline: " + e.message); return; }
+    if (gen !== generation) return;
+    if (body.timed_out && !wait) loadTimeline(true);  // draw it when the patient request answers
     clear(svg);
     const buckets = body.buckets || [];
     const W = svg.clientWidth || 800, H = 110, padL = 34, padB = 18, padT = 6;
     svg.setAttribute("viewBox", `0 0 ${W} ${H}`);
     if (!buckets.length) {
       const t = s("text", { x: W / 2, y: H / 2, "text-anchor": "middle", class: "axis" });
-      t.textContent = body.timed_out ? "too many claims to draw the timeline quickly: narrow the filters" : "no dated claims";
+      t.textContent = body.timed_out ? (wait ? "too many claims to draw the timeline: narrow the filters" : "drawing the timeline…") : "no dated claims";
       svg.appendChild(t);
       return;
     }
@@ -500,7 +533,16 @@
       showError("basemap could not be loaded: " + e.message);
     }
     mapState.areaLayer = L.layerGroup().addTo(map);
-    mapState.claimsLayer = L.markerClusterGroup({ showCoverageOnHover: false, maxClusterRadius: 45 }).addTo(map);
+    // A cluster shows how many claims it holds (each marker is one place with `claimCount` claims).
+    const clusterIcon = (cluster) => {
+      const n = cluster.getAllChildMarkers().reduce((a, m) => a + (m.options.claimCount || 1), 0);
+      const size = n < 10 ? "small" : n < 1000 ? "medium" : "large";
+      return L.divIcon({
+        html: h("div", {}, h("span", { text: n >= 10000 ? `${Math.round(n / 1000)}k` : fmtInt(n) })),
+        className: `marker-cluster marker-cluster-${size}`, iconSize: L.point(40, 40),
+      });
+    };
+    mapState.claimsLayer = L.markerClusterGroup({ showCoverageOnHover: false, maxClusterRadius: 45, iconCreateFunction: clusterIcon }).addTo(map);
     // Events sit below the claim markers, so a claim point inside an event's ring stays clickable.
     map.createPane("events");
     map.getPane("events").style.zIndex = "390";
@@ -587,10 +629,15 @@
     return el;
   }
 
-  async function loadMap() {
+  async function loadMap(wait) {
     if (!mapState.map) return;
+    const gen = generation;
+    const p = filterParams();
+    if (wait) p.set("_wait", "1");
     let body;
-    try { body = await api("/api/map", filterParams()); } catch (e) { showError("map: " + e.message); return; }
+    try { body = await api("/api/map", p); } catch (e) { showError("map: " + e.message); return; }
+    if (gen !== generation) return;
+    if (body.timed_out && !wait) loadMap(true);
     mapState.claimsLayer.clearLayers();
     mapState.areaLayer.clearLayers();
     const markers = [];
@@ -627,10 +674,10 @@
     if (u.region) parts.push(`${fmtInt(u.region)} to a front/region`);
     if (u.none) parts.push(`${fmtInt(u.none)} without a place`);
     if (unmatched) parts.push(`${fmtInt(unmatched)} in provinces without an outline`);
-    if (body.timed_out) parts.push("too many claims to map quickly: narrow the filters");
+    if (body.timed_out) parts.push(wait ? "too many claims to map: narrow the filters" : "mapping the claims…");
     if (body.points_truncated) parts.push("only the busiest places are drawn");
-    $("map-note").textContent = parts.length ? `Not on the map: ${parts.join(", ")}.` : "";
-    await loadMapEvents();
+    $("map-note").textContent = body.timed_out ? parts[parts.length - 1] : parts.length ? `Not on the map: ${parts.join(", ")}.` : "";
+    if (!body.timed_out || wait) await loadMapEvents();
   }
 
   async function loadMapEvents() {
@@ -795,11 +842,12 @@
     refresh();
   }
   async function refresh() {
+    generation += 1;
     if ($("view-filter")) $("view-filter").checked = !!getFilter("bbox", "eq");
     renderChips();
     renderExportLinks();
     $("search").value = getFilter(SEARCH_FIELD, "contains") || "";
-    await Promise.all([loadClaims(false), loadFacets(), loadTimeline(), loadMap(), loadEvents(false)]);
+    await Promise.all([loadClaims(false), loadFacets(), loadTimeline(false), loadMap(false), loadEvents(false)]);
     document.body.setAttribute("data-ready", "1");
   }
   function openViewFromUrl() {
