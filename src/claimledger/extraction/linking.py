@@ -171,7 +171,7 @@ def _lost_then(sent: Any, m: Mention) -> str | None:
 def _coordinated_triggers(sent: Any, triggers: list[Trigger]) -> dict[int, Trigger]:
     """Pairs like 'killed and wounded', 'killed or mutilated' with nothing but a conjunction between."""
     pairs: dict[int, Trigger] = {}
-    for a, b in zip(triggers, triggers[1:]):
+    for a, b in zip(triggers, triggers[1:], strict=False):
         between = [t.text.lower() for t in sent[a.end:b.i]]
         if between and set(between) <= {"and", "or", ",", "both", "/"} and ("and" in between or "or" in between):
             pairs[a.i] = b
@@ -192,7 +192,7 @@ def _agent_like(sent: Any, m: Mention) -> bool:
 
 def _resolve_bare(sent: Any, mentions: list[Mention]) -> None:
     """A bare number takes its victim from the nearest headed mention (previous first, else next)."""
-    for k, m in enumerate(mentions):
+    for m in mentions:
         if not m.bare:
             continue
         usable = [x for x in mentions if not _agent_like(sent, x)]
@@ -288,9 +288,9 @@ def _arguments(lex: Lexicon, sent: Any, trig: Trigger, mentions: list[Mention], 
                                  and subj.lower_ not in ("they", "we", "he", "she")):
             return []  # "a unit … suffered losses": whole units are not counts; nor are misparsed subjects
         if subj is not None:
-            m = next((x for x in mentions if x.head == subj.i), None)
-            if m is not None:
-                return [m]
+            subj_m = next((x for x in mentions if x.head == subj.i), None)
+            if subj_m is not None:
+                return [subj_m]
             party = parties.party_of(" ".join(t.text for t in subj.subtree))
             usage = parties.hostile_usage(" ".join(t.text for t in subj.subtree))
             return [Mention(start=subj.i, end=subj.i + 1, head=None, quantity=unspecified(""), vtype="military"

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from claimledger.extraction.lexicon import Lexicon, get_lexicon
+from claimledger.extraction.lexicon import Lexicon
 from claimledger.model import Quantity
 from claimledger.normalize import parties
 from claimledger.normalize.quantities import QuantityMatch, find_quantities, single, unspecified, zero
@@ -40,7 +40,7 @@ class Mention:
     by_participle: bool = False     # taken only by a participle ("a woman, wounded …, dies")
     hostile: str | None = None      # invaders/occupiers/enemy usage
     subset: bool = False            # "including two children": part of a preceding total
-    source: "Mention | None" = None  # the neighbour a bare number took its victims from
+    source: Mention | None = None  # the neighbour a bare number took its victims from
 
 
 @dataclass

@@ -20,7 +20,7 @@ from claimledger.errors import InputError
 from claimledger.extraction import claimants as cl
 from claimledger.extraction.lexicon import Lexicon, get_lexicon
 from claimledger.extraction.linking import link
-from claimledger.extraction.mentions import Candidate, find_mentions, trigger_of, _hypothetical, _negated
+from claimledger.extraction.mentions import Candidate, _hypothetical, _negated, find_mentions, trigger_of
 from claimledger.model import Claim, Claimant, Document, EventTime, Evidence, Location, Victim
 from claimledger.nlp import get_nlp
 from claimledger.nlp.sentences import split_sentences
@@ -96,10 +96,10 @@ class Extractor:
                 if self.needs_parse(s.text):
                     to_parse.append(s.text)
                     where.append((di, si))
-        for (di, si), parsed in zip(where, self.nlp.pipe(to_parse, batch_size=128)):
+        for (di, si), parsed in zip(where, self.nlp.pipe(to_parse, batch_size=128), strict=True):
             plans[di][si].parse = parsed
         out: list[tuple[list[Claim], InputError | None]] = []
-        for doc, sents in zip(docs, plans):
+        for doc, sents in zip(docs, plans, strict=True):
             try:
                 out.append((self.extract_doc(doc, sents), None))
             except Exception as e:  # one document's failure must not stop the batch

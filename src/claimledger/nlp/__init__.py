@@ -47,6 +47,6 @@ def get_nlp() -> Any:
                 ruler = nlp.add_pipe("entity_ruler", before="ner", config={"phrase_matcher_attr": "LOWER",
                                                                            "overwrite_ents": True})
                 with nlp.select_pipes(enable=["entity_ruler"]):
-                    ruler.add_patterns(ruler_patterns())
+                    ruler.add_patterns(ruler_patterns())  # type: ignore[attr-defined]
                 _nlp = nlp
     return _nlp

@@ -70,12 +70,11 @@ QUANTITY_RE = re.compile(
     (?![\w])
     """,
 )
-_VAGUE_RE = re.compile(
-    r"(?i)(?<![\w])(?P<qual>(?:%s)\s+)?(?P<w>%s)(?![\w])" % (
-        _BEFORE_RE, "|".join(re.escape(k) for k in sorted(VAGUE, key=len, reverse=True))))
-_UNIT_RE = re.compile(
-    r"(?i)(?<![\w])(?P<qual>(?:%s)\s+)?(?P<art>a|an|one|two|three|several|almost a|nearly a)\s+(?P<u>%s)\b" % (
-        _BEFORE_RE, "|".join(sorted(UNIT_WORDS, key=len, reverse=True))))
+_VAGUE_WORDS = "|".join(re.escape(k) for k in sorted(VAGUE, key=len, reverse=True))
+_VAGUE_RE = re.compile(rf"(?i)(?<![\w])(?P<qual>(?:{_BEFORE_RE})\s+)?(?P<w>{_VAGUE_WORDS})(?![\w])")
+_UNITS_ALT = "|".join(sorted(UNIT_WORDS, key=len, reverse=True))
+_UNIT_RE = re.compile(rf"(?i)(?<![\w])(?P<qual>(?:{_BEFORE_RE})\s+)?(?P<art>a|an|one|two|three|several|almost a|nearly a)"
+                      rf"\s+(?P<u>{_UNITS_ALT})\b")
 
 
 @dataclass(frozen=True, slots=True)
@@ -223,8 +222,8 @@ def find_quantities(text: str) -> list[QuantityMatch]:
     for m in QUANTITY_RE.finditer(text):
         if not free(m.start(), m.end()):
             continue
-        quantity = parse_match(m)
-        if quantity is None:
+        parsed = parse_match(m)
+        if parsed is None:
             # "three and eight": take the first number alone
             n1 = words_to_int(m.group("n1"))
             if n1 is None:
@@ -242,7 +241,7 @@ def find_quantities(text: str) -> list[QuantityMatch]:
                     taken.append((s2, m.end("n2")))
             continue
         s = m.start() + (len(m.group(0)) - len(m.group(0).lstrip()))
-        out.append(QuantityMatch(s, m.end(), quantity))
+        out.append(QuantityMatch(s, m.end(), parsed))
         taken.append((s, m.end()))
     out.sort(key=lambda q: q.start)
     return out
