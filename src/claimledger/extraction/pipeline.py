@@ -64,7 +64,11 @@ class QuoteRegion:
 class Extractor:
     """Holds the loaded model and word lists; `run_batch` is the unit of work."""
 
-    def __init__(self) -> None:
+    def __init__(self, components: list[str] | None = None) -> None:
+        from claimledger.extraction.registry import configured_components, get_component
+
+        names = configured_components() if components is None else components
+        self.components = [(n, get_component(n)) for n in names]
         self.lex: Lexicon = get_lexicon()
         self.nlp = get_nlp()
         nat = sorted((re.escape(k) for k in parties.tables()["nationality"]), key=len, reverse=True)
@@ -101,7 +105,10 @@ class Extractor:
         out: list[tuple[list[Claim], InputError | None]] = []
         for doc, sents in zip(docs, plans, strict=True):
             try:
-                out.append((self.extract_doc(doc, sents), None))
+                claims = self.extract_doc(doc, sents)
+                for _, component in self.components:
+                    claims = component(doc, claims)
+                out.append((claims, None))
             except Exception as e:  # one document's failure must not stop the batch
                 log.exception("extraction failed for %s", doc.id)
                 out.append(([], InputError(doc.id, f"extraction failed: {type(e).__name__}: {e}", stage="extract")))
@@ -630,10 +637,14 @@ _extractor: Extractor | None = None
 _lock = threading.Lock()
 
 
-def get_extractor() -> Extractor:
+def get_extractor(components: list[str] | None = None) -> Extractor:
+    """The process-wide extractor (spaCy is loaded once); `components` replaces the configured list."""
     global _extractor
-    if _extractor is None:
-        with _lock:
-            if _extractor is None:
-                _extractor = Extractor()
+    with _lock:
+        if _extractor is None:
+            _extractor = Extractor(components)
+        elif components is not None:
+            from claimledger.extraction.registry import get_component
+
+            _extractor.components = [(n, get_component(n)) for n in components]
     return _extractor
