@@ -146,3 +146,23 @@ def _info(low: int | None, high: int | None, side: str, stance: str = "asserted"
 def test_summary_rule(claims: list[ClaimInfo], expected: tuple[int, int, int] | None) -> None:
     s = summarize_party(claims)
     assert (None if s is None else (s["low"], s["best"], s["high"])) == expected
+
+
+def test_a_copy_ingested_before_its_original_is_relinked(ledger: Ledger) -> None:
+    store_document(ledger.db, doc(2, WIRE + " Reporting by A. Writer.", "2025-01-08", "paper-a.example"),
+                   [kursk(stated_on="2025-01-08")])
+    reconcile(ledger)
+    assert ledger.query("claim_groups").rows[0]["n_independent"] == 1
+    store_document(ledger.db, doc(5, "Officials in Kyiv said on Tuesday that thirteen North Korean soldiers were "
+                                  "killed in Kursk, according to a statement.", "2025-01-07", "paper-b.example"),
+                   [kursk()])
+    store_document(ledger.db, doc(1, WIRE, "2025-01-07", "wire.example"), [kursk()])
+    rep = reconcile(ledger)
+    assert rep.near_dups == 1
+    docs = {d["doc_id"]: d for d in ledger.iter_rows("documents")}
+    assert docs["doc2"]["near_dup_of"] == docs["doc1"]["id"] and docs["doc1"]["near_dup_of"] is None
+    g = ledger.query("claim_groups").rows
+    assert [(x["n_reports"], x["n_independent"]) for x in g] == [(3, 2)]
+    full = ledger.get_group(g[0]["id"])
+    assert full is not None and full["reports"][0]["doc_id"] in ("doc1", "doc5")
+    assert [r["wire_copy_of"] for r in full["reports"] if r["doc_id"] == "doc2"] == [docs["doc1"]["id"]]

@@ -56,13 +56,16 @@ def _reconcile(s: Session, rebuild: bool) -> ReconcileReport:
     rep.documents_hashed = len(hashed)
     sigs = repo.latest_signatures(s)
     new_ids = {d.id for d in sigs} if rebuild else hashed
+    relinked: set[int] = set()
     for doc_id, (root, score) in neardup.link(sigs, new_ids).items():
         repo.set_near_dup(s, doc_id, root, score)
-        rep.near_dups += 1
+        rep.near_dups += root is not None
+        if doc_id not in new_ids:
+            relinked.add(doc_id)  # an older document whose family changed: its groups recount
 
     stale = repo.stale_claims(s)
     rep.stale = len(stale)
-    keys = {c.group_key for c in stale}
+    keys = {c.group_key for c in stale} | repo.group_keys_of_documents(s, relinked)
     touched_events = {c.event_id for c in stale if c.event_id is not None}
     if stale:
         repo.detach(s, [c.id for c in stale])

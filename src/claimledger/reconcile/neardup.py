@@ -39,46 +39,60 @@ def _minhash(blob: bytes) -> MinHash:
     return MinHash(num_perm=NUM_PERM, hashvalues=np.frombuffer(blob, dtype=_DTYPE), scheme=SCHEME)
 
 
-def link(docs: Sequence[DocSig], new_ids: set[int]) -> dict[int, tuple[int, float]]:
-    """For each document in `new_ids`, the root document it copies and the similarity, if any.
+def link(docs: Sequence[DocSig], new_ids: set[int]) -> dict[int, tuple[int | None, float | None]]:
+    """Near-duplicate links to change after documents `new_ids` arrived: {doc id: (root, score)}.
 
-    Candidates are other identities (a revision of the same URL is history, not a copy) published
-    no later than the new document; among them the earliest wins.
+    A new document joins every family (a root and the copies linked to it) holding a document of
+    another identity (a revision of the same URL is history, not a copy) that is at least
+    `THRESHOLD` similar. The merged family's root is its earliest-published member, so a copy
+    ingested before its original is re-linked once the original arrives.
     """
     lsh = MinHashLSH(threshold=THRESHOLD, num_perm=NUM_PERM)
     hashes: dict[int, MinHash] = {}
     by_id = {d.id: d for d in docs}
+    children: dict[int, set[int]] = {}
     for d in docs:
+        if d.near_dup_of is not None:
+            children.setdefault(d.near_dup_of, set()).add(d.id)
         if d.minhash is None:
             continue
         mh = _minhash(d.minhash)
         hashes[d.id] = mh
         lsh.insert(str(d.id), mh)
-    out: dict[int, tuple[int, float]] = {}
-    for did in sorted(new_ids, key=lambda i: (by_id[i].published or "9999", i) if i in by_id else ("", i)):
-        if did not in by_id or did not in hashes:
-            continue
+
+    def root_of(i: int) -> int:
+        seen = {i}
+        while by_id[i].near_dup_of is not None and by_id[i].near_dup_of in by_id and by_id[i].near_dup_of not in seen:
+            i = by_id[i].near_dup_of or i
+            seen.add(i)
+        return i
+
+    def order(i: int) -> tuple[str, int]:
+        return (by_id[i].published or "9999", i)
+
+    out: dict[int, tuple[int | None, float | None]] = {}
+    for did in sorted((i for i in new_ids if i in by_id and i in hashes), key=order):
         d = by_id[did]
-        best: tuple[tuple[str, int], int, float] | None = None
-        for key in lsh.query(hashes[did]):
-            other = by_id[int(key)]
-            if other.id == did or other.identity == d.identity:
-                continue
-            score = float(hashes[did].jaccard(hashes[other.id]))
-            if score < THRESHOLD:
-                continue
-            order = (other.published or "9999", other.id)
-            mine = (d.published or "9999", d.id)
-            if order > mine:
-                continue  # the other one is the copy; it gets linked when it is processed
-            if best is None or order < best[0]:
-                best = (order, other.id, score)
-        if best is not None:
-            root = best[1]
-            seen = {did}
-            while by_id[root].near_dup_of is not None and root not in seen:
-                seen.add(root)
-                root = by_id[root].near_dup_of or root
-            out[did] = (root, best[2])
-            d.near_dup_of = root
+        matches = [int(k) for k in lsh.query(hashes[did])]
+        matches = [m for m in matches if m != did and by_id[m].identity != d.identity
+                   and float(hashes[did].jaccard(hashes[m])) >= THRESHOLD]
+        if not matches:
+            continue
+        family: set[int] = set()
+        for r in {root_of(m) for m in matches} | {root_of(did)}:
+            family.add(r)
+            family |= children.get(r, set())
+        root = min(family, key=order)
+        for member in family:
+            want: int | None = None if member == root else root
+            if by_id[member].near_dup_of != want:
+                score = None if want is None or member not in hashes or root not in hashes else float(
+                    hashes[member].jaccard(hashes[root]))
+                old = by_id[member].near_dup_of
+                if old is not None:
+                    children.get(old, set()).discard(member)
+                by_id[member].near_dup_of = want
+                if want is not None:
+                    children.setdefault(want, set()).add(member)
+                out[member] = (want, score)
     return out

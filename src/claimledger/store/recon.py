@@ -129,6 +129,15 @@ def claims_by_group_keys(s: Session, keys: Iterable[str]) -> list[ClaimInfo]:
     return out
 
 
+def group_keys_of_documents(s: Session, doc_ids: Iterable[int]) -> set[str]:
+    ids = sorted(set(doc_ids))
+    out: set[str] = set()
+    for i in range(0, len(ids), 500):
+        out |= set(s.execute(select(ClaimRow.group_key).where(ClaimRow.current.is_(True),
+                                                               ClaimRow.document_id.in_(ids[i:i + 500]))).scalars())
+    return out
+
+
 def claims_of_event(s: Session, event_id: int) -> list[ClaimInfo]:
     return _infos(s, _claim_select().where(ClaimRow.current.is_(True), ClaimRow.event_id == event_id)
                   .order_by(ClaimRow.stated, ClaimRow.id))
