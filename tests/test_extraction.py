@@ -65,6 +65,10 @@ KIND_CASES = [
      [("killed", "Russia", 14000, 14000, "approx")]),
     ("From two to three thousand mercenaries were sent to the front.", [("deployed", None, 2000, 3000, "range")]),
     ("A woman's body was pulled from the rubble in Toretsk.", [("killed", None, 1, 1, "exact")]),
+    ("The UN human rights office said it had verified 9,614 civilian deaths in Ukraine.",
+     [("killed", None, 9614, 9614, "exact")]),
+    ("Officials said that as many as 300 Russian troops may have been killed in the strike.",
+     [("killed", "Russia", None, 300, "at_most")]),
     ("Seventy missiles were launched; most of them were shot down, the Air Force said.",
      [("equipment_destroyed", "Russia", None, None, "unspecified")]),
 ]

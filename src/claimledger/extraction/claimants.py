@@ -20,8 +20,8 @@ _TRAIL_RE = re.compile(r",\s+(?P<who>(?:the\s+)?[\w'’.\- ]{2,60}?)\s+(?:" + _R
 _ACCORDING_RE = re.compile(r"(?i)\baccording to (?P<who>(?:the\s+)?[A-Z][\w'’.\-]*(?:\s+(?:of\s+the\s+|of\s+|the\s+|'s\s+)?[A-Z][\w'’.\-]*){0,6}|(?:the\s+)?[a-z]+(?:\s+[a-z]+)?\s+(?:ministry|office|staff|service|administration|command|police))")
 _DATELINE_RE = re.compile(r"^[A-Z][A-Z .'’-]{1,40}\s*(?:\([^)]*\)\s*)?[-—–]\s+")
 _PRONOUNS = {"he", "she", "they", "we", "i", "it", "who", "which", "this", "that"}
-_GENERIC = {"source", "sources", "media", "reports", "officials", "data", "preliminary data", "the data",
-            "information", "preliminary information", "the report"}
+_GENERIC = {"media", "reports", "data", "preliminary data", "the data", "information", "preliminary information",
+            "the report", "it", "this", "that", "figures", "the figures", "statistics"}
 
 
 @dataclass
@@ -50,7 +50,8 @@ def tail_attribution(sentence: str) -> Attribution | None:
     m = _TRAIL_RE.search(sentence)
     if m:
         who = m.group("who").strip()
-        if who.lower() not in _PRONOUNS and len(who.split()) <= 8:
+        if who.lower() not in _PRONOUNS and len(who.split()) <= 8 and not re.search(
+                r"(?i)\b(though|although|but|which|while|could|would|not|be|been|figure|claim|it|this|that)\b", who):
             return Attribution(name=who, side=side_for(who, sentence), origin="tail")
     return None
 
@@ -93,7 +94,8 @@ def reported_speech(lex: Lexicon, sent: Any, target: int | None = None) -> tuple
         if not any(t.pos_ in ("PROPN",) or t.ent_type_ in ("ORG", "PERSON", "GPE", "NORP") for t in sent[start:end]) \
                 and not re.search(r"ministry|staff|office|administration|command|service|mayor|governor|head|spokes|"
                                   r"president|minister|republic|militia|headquarters|military|army|forces|police|"
-                                  r"official|commander|adviser|advisor|ombudsman|prosecutor", name, re.I):
+                                  r"official|commander|adviser|advisor|ombudsman|prosecutor|sources?|witness|"
+                                  r"authorities|analyst|expert|intelligence|monitor|observer|mission", name, re.I):
             continue
         return Attribution(name=name, side=side_for(name, sent.text), date_text=_verb_date(sent, tok),
                            origin="reported", span=(sent[start].idx, sent[end - 1].idx + len(sent[end - 1]))), tok.i

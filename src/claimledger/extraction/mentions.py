@@ -222,7 +222,9 @@ def _hypothetical(sent: Any, tok: Any) -> bool:
     for h in heads:
         for c in h.children:
             if c.dep_ == "aux" and c.text.lower() in ("will", "would", "could", "might", "may", "should", "can", "'ll", "wo"):
-                return True
+                # "may have been killed" is an estimate of the past, not a hypothetical
+                if not any(x.dep_ == "aux" and x.lower_ == "have" for x in h.children):
+                    return True
             if c.dep_ == "mark" and c.text.lower() in ("if", "unless"):
                 return True
         if h is tok and any(c.dep_ == "aux" and c.tag_ == "TO" for c in h.children):
@@ -300,6 +302,7 @@ def find_mentions(lex: Lexicon, sent: Any, triggers: list[Trigger]) -> list[Ment
         of_them = re.match(r"of (them|whom|those|these|which)\b", after_text)
         nxt = after[0] if len(after) else None
         ok = False
+        nominal_vtype = None
         if of_them:
             ok = True
         elif nxt is not None and (nxt.pos_ in ("AUX", "VERB") or nxt.i in trigger_idx or nxt.text in (",", ".", ")")
@@ -309,6 +312,18 @@ def find_mentions(lex: Lexicon, sent: Any, triggers: list[Trigger]) -> list[Ment
             ok = True
         if first.i > 0 and sent[first.i - 1].text.lower() in ("to", "reached", "at", "totaled", "totalled", "exceeded", "is", "was", "are", "were"):
             ok = True
+        if not ok:
+            # "9,614 civilian deaths", "12 military casualties": modifiers, then a trigger noun
+            k = last.i + 1
+            mods: list[Any] = []
+            while k < len(sent) and sent[k].pos_ in ("ADJ", "PROPN", "NOUN") and k not in trigger_idx and len(mods) < 3:
+                mods.append(sent[k])
+                k += 1
+            if mods and k < len(sent) and k in trigger_idx and sent[k].pos_ == "NOUN":
+                ok = True
+                words = " ".join(t.lower_ for t in mods)
+                nominal_vtype = "civilian" if "civilian" in words else "military" if re.search(
+                    r"military|soldier|troop|army|combat", words) else None
         if not ok:
             continue
         if qm.is_unit and not of_them:
@@ -320,8 +335,13 @@ def find_mentions(lex: Lexicon, sent: Any, triggers: list[Trigger]) -> list[Ment
         quantity = qm.quantity
         if first.i > 0 and sent[first.i - 1].lower_ in ("no", "not") and qm.quantity.low == 1:
             quantity = zero(f"{sent[first.i - 1].text} {qm.quantity.text}")  # "no one was killed"
-        mentions.append(Mention(start=first.i, end=min(end, len(sent)), head=None, quantity=quantity,
-                                text="", bare=True))
+        bare = Mention(start=first.i, end=min(end, len(sent)), head=None, quantity=quantity, text="", bare=True)
+        if nominal_vtype is not None:
+            bare.vtype = nominal_vtype
+            bare.bare = False  # its own victims: "9,614 civilian deaths"
+            bare.text = sent[last.i + 1: k].text
+            bare.party = parties.party_of(bare.text)
+        mentions.append(bare)
     # "the number of killed enemy soldiers is approaching 14,000": the count stands after the verb
     for m in mentions:
         if m.head is None or m.quantity.qualifier != "unspecified" or m.quantity.text:

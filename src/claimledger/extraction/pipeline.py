@@ -323,6 +323,8 @@ class Extractor:
                 continue  # a dateline ("KYIV - "): where the reporter is, not where it happened
             if ent.root.dep_ in ("nsubj", "nsubjpass") and ent.root.head.pos_ == "VERB":
                 continue  # "Ukraine says …": an actor
+            if ent.root.dep_ == "pobj" and ent.root.head.lower_ == "by" and ent.label_ == "GPE":
+                continue  # "drones launched by Russia": an agent
             before = parsed.text[max(0, ent.start_char - 40):ent.start_char].lower()
             if _ACTOR_OF_RE.search(before):
                 continue  # "Armed Forces of Ukraine", "President of Russia"
@@ -394,6 +396,13 @@ class Extractor:
             same_par = [h for h in history if h[3] == paragraph and h[2]]
             if same_par:
                 chosen = same_par[-1][0]
+        if chosen is None and exclude:
+            # "the governor of the Belgorod region said …": the official's own province, as a last resort
+            for ent, name, _ in self._place_ents(parsed):
+                if any(a <= ent.start_char < b for a, b in exclude[-1:]) and re.search(
+                        r"(?i)\b(governor|mayor|head|administration)\b", parsed.text[exclude[-1][0]:exclude[-1][1]]):
+                    chosen = name
+                    break
         if chosen is None and doc_places:
             name, count = max(doc_places.items(), key=lambda kv: kv[1])
             if count >= 2:
