@@ -58,6 +58,11 @@ DOCS: list[tuple[dict[str, Any], list[Spec]]] = [
       Spec("Ukrainian drones also destroyed three Russian tanks near Bakhmut.", "equipment_destroyed", "Russia",
            3, 3, "exact", "General Staff", "Ukraine", BAKHMUT, "2025-03-02", means=("drone",),
            victim_type="equipment", item="tank")]),
+    ({"id": "wire-2025-03-03", "source": "Wire Service", "published": "2025-03-03",
+      "url": "https://example.org/wire/2025-03-03", "title": "Ukraine reports Russian losses",
+      "text": "KYIV (Wire) - Ukraine's General Staff said 120 Russian soldiers were killed in the past day."},
+     [Spec("Ukraine's General Staff said 120 Russian soldiers were killed in the past day.", "killed", "Russia",
+           120, 120, "exact", "General Staff", "Ukraine", None, "2025-03-02")]),
     ({"id": "mod-2025-03-02", "source": "Russian Ministry of Defence", "published": "2025-03-02",
       "url": "https://example.org/mod/2025-03-02", "title": "Briefing",
       "text": "The Russian Defence Ministry said that up to 200 Ukrainian servicemen were killed near Bakhmut. "

@@ -115,12 +115,13 @@ def test_dashboard_filters_by_party(page: tuple[Any, Watch], server: BackgroundS
     assert pg.inner_text("#total") == f"{N_CLAIMS} claims"
     assert pg.locator("#claims-table tbody tr").count() == N_CLAIMS
     assert pg.locator("#map path").count() > 100  # the offline basemap: country and province outlines
+    n_russia = api(server, "/api/claims?party__eq=Russia")["total"]
     pg.click("[data-facet='party'] li[data-value='Russia']")
     pg.wait_for_url("**party__eq=Russia**")
-    expect(pg.locator("#total")).to_have_text("4 claims")
+    expect(pg.locator("#total")).to_have_text(f"{n_russia} claims")
     pg.wait_for_selector("[data-facet='party'] li.selected[data-value='Russia']")
     parties = pg.locator("#claims-table tbody tr td:nth-child(5)").all_inner_texts()
-    assert parties == ["Russia"] * 4
+    assert parties == ["Russia"] * n_russia
     assert "party = Russia" in pg.inner_text("#active-filters")
     shot(pg, "dashboard-party-russia.png")
     # a second value of the same facet widens the filter (party in Russia,Ukraine)
@@ -161,6 +162,15 @@ def test_event_shows_competing_claims_and_highlighted_evidence(page: tuple[Any, 
     pg.goto(url)
     pg.wait_for_selector("#doc-text mark.current")
     assert pg.locator("#doc-text mark.current").inner_text() == evidence
+    # provenance: the same claim repeated by a wire service later, the original listed first
+    pg.locator("#doc-claims li.current button[data-group-id]").click()
+    pg.wait_for_selector("#group-reports")
+    assert "group=" in pg.url
+    reports = pg.locator("#group-reports > li")
+    assert reports.count() == 2
+    assert "original" in reports.nth(0).inner_text() and "General Staff of Ukraine" in reports.nth(0).inner_text()
+    assert "Wire Service" in reports.nth(1).inner_text()
+    shot(pg, "claim-group-reports.png")
     watch.assert_clean()
 
 
@@ -223,7 +233,7 @@ def test_map_styles_claims_by_precision(page: tuple[Any, Watch], server: Backgro
     pg.wait_for_url("**bbox__eq=**")
     bbox = pg.url.split("bbox__eq=", 1)[1].split("&", 1)[0].replace("%2C", ",")
     in_view = api(server, f"/api/claims?bbox={bbox}")["total"]
-    assert in_view == N_CLAIMS - 1  # the claim about "the southern direction" has no coordinates
+    assert in_view == N_CLAIMS - 2  # "the southern direction" and the wire report have no coordinates
     expect(pg.locator("#total")).to_have_text(f"{in_view} claims")
     pg.locator("path.claim-point").first.click()
     pg.wait_for_selector(".leaflet-popup .doc-claims li")

@@ -20,7 +20,7 @@
   ];
   const DATE_FIELD = "date";
   const SEARCH_FIELD = "evidence";
-  const VIEW_PARAMS = ["event", "doc", "claim", "tab"];
+  const VIEW_PARAMS = ["event", "doc", "claim", "group", "tab"];
   const PAGE_SIZE = 50;
 
   const state = {
@@ -711,7 +711,7 @@
   }
   function closeDrawer() {
     $("drawer").hidden = true;
-    delete state.view.event; delete state.view.doc; delete state.view.claim;
+    delete state.view.event; delete state.view.doc; delete state.view.claim; delete state.view.group;
     writeUrl(true);
   }
 
@@ -776,6 +776,37 @@
     body.appendChild(grid);
   }
 
+  // A claim group: the same claim as reported by every document, the original (earliest) first.
+  async function openGroup(id, push = true) {
+    state.view = { group: String(id) };
+    writeUrl(push);
+    const body = openDrawer("Reports of one claim");
+    let data;
+    try { data = await api(`/api/claim-groups/${encodeURIComponent(id)}`); } catch (e) { body.appendChild(h("p", { class: "empty", text: e.message })); return; }
+    const g = data.group;
+    const q = g.quantity || {};
+    const fig = q.low === q.high ? fmtInt(q.low) : `${q.low === null ? "?" : fmtInt(q.low)}–${q.high === null ? "?" : fmtInt(q.high)}`;
+    $("drawer-title").textContent = `${(g.side || "unattributed")} says: ${g.kind.replace(/_/g, " ")} ${fig} — ${g.party || "unknown party"}`;
+    body.appendChild(h("p", { class: "meta" },
+      h("span", { text: `first stated ${g.first_stated}` }),
+      g.last_stated !== g.first_stated ? h("span", { text: `last ${g.last_stated}` }) : null,
+      h("span", { text: `${fmtInt(g.n_reports)} reports` }),
+      h("span", { text: `${fmtInt(g.n_independent)} independent (wire copies once)` }),
+      h("span", { text: `${fmtInt(g.n_outlets)} outlets` })));
+    const list = h("ol", { class: "reports", id: "group-reports" });
+    for (const r of data.reports) {
+      list.appendChild(h("li", { class: "claim-card", "data-claim-id": r.id },
+        h("div", { class: "headline" },
+          r.rank === 0 ? h("span", { class: "badge original", text: "original" }) : null,
+          r.wire_copy_of ? h("span", { class: "badge wire", text: "wire copy" }) : null,
+          `${r.outlet || "unknown outlet"}, ${(r.published || "").slice(0, 10) || "undated"}`),
+        h("div", { class: "who", text: `${claimant(r) || "unnamed claimant"} · ${r.stance}` }),
+        h("blockquote", { class: "evidence", text: evidenceText(r) }),
+        h("button", { type: "button", class: "link-button open-doc", text: "open document with the evidence highlighted →", onclick: () => openDocument(r.document_id, r.id) })));
+    }
+    body.appendChild(list);
+  }
+
   function highlightText(text, spans, currentId) {
     // Split the text at every evidence boundary; wrap covered pieces in <mark> (text nodes only).
     const cuts = new Set([0, text.length]);
@@ -823,6 +854,10 @@
         li.appendChild(document.createTextNode(" "));
         li.appendChild(h("button", { type: "button", class: "link-button", text: "event →", onclick: (ev) => { ev.stopPropagation(); openEvent(c.event_id); } }));
       }
+      if (c.group_id) {
+        li.appendChild(document.createTextNode(" "));
+        li.appendChild(h("button", { type: "button", class: "link-button", "data-group-id": c.group_id, text: "who reported it →", onclick: (ev) => { ev.stopPropagation(); openGroup(c.group_id); } }));
+      }
       list.appendChild(li);
     }
     body.appendChild(list);
@@ -851,7 +886,8 @@
     document.body.setAttribute("data-ready", "1");
   }
   function openViewFromUrl() {
-    if (state.view.event) openEvent(state.view.event, false);
+    if (state.view.group) openGroup(state.view.group, false);
+    else if (state.view.event) openEvent(state.view.event, false);
     else if (state.view.doc) openDocument(state.view.doc, state.view.claim, false);
     else $("drawer").hidden = true;
   }
