@@ -187,6 +187,7 @@ def test_unexpected_errors_are_500_without_internals(sample_ledger: Ledger, monk
     r = c.get("/api/claims")
     assert r.status_code == 500
     assert r.json() == {"ok": False, "error": "internal server error", "status": 500}
+    assert "script-src 'self'" in r.headers["content-security-policy"]  # even a crash carries the headers
 
 
 def test_method_not_allowed_has_error_shape(client: TestClient) -> None:

@@ -259,7 +259,13 @@ def create_app(ledger: Ledger | str | None = None, settings: ApiSettings | None 
     install(led.db.read_engine)
     counter = Counter(led, size=settings.count_cache_size)
     app.state.counter = counter
-    app.add_middleware(SecurityHeadersMiddleware, tile_url=settings.tile_url)
+    # Outermost, around Starlette's own error middleware too, so that even a 500 carries the headers.
+    build_stack = app.build_middleware_stack
+
+    def build_with_headers() -> Any:
+        return SecurityHeadersMiddleware(build_stack(), tile_url=settings.tile_url)
+
+    app.build_middleware_stack = build_with_headers  # type: ignore[method-assign]
     _install_error_handlers(app)
 
     # ---- dashboard ----------------------------------------------------------------------
