@@ -147,6 +147,7 @@ def test_like_wildcards_are_literal(client: TestClient) -> None:
     ("169.254.169.254", "link-local"), ("fe80::1", "link-local"),
     ("0.0.0.0", "unspecified"), ("224.0.0.1", "multicast"), ("100.64.0.1", "not a public"),
     ("::ffff:127.0.0.1", "loopback"), ("::ffff:10.0.0.1", "private"), ("2002:7f00:1::", "loopback"),
+    ("64:ff9b::a00:1", "private"), ("64:ff9b::7f00:1", "loopback"),
     ("93.184.216.34", None), ("2606:4700:4700::1111", None),
 ])
 def test_address_policy(addr: str, why: str | None) -> None:
