@@ -153,3 +153,34 @@ def test_not_a_feed_file(tmp_path: Path) -> None:
     f.write_text("this is not xml at all", encoding="utf-8")
     out = list(read_sources([str(f)], ReadOptions()))
     assert len(out) == 1 and isinstance(out[0], InputError)
+
+
+def test_ingest_feed_stores_provenance_and_page_revisions(server: Server, ledger: object) -> None:
+    from tests.test_ingest import fake_extract
+
+    from claimledger.store import Filter, Ledger
+    from claimledger.store.ingest import ingest
+
+    assert isinstance(ledger, Ledger)
+    rep = ingest(ledger, [server.base + "/feed.xml"], extract=fake_extract)
+    assert rep.counts.stored == 5 and rep.counts.failed == 0
+    doc = ledger.query("documents", [Filter("url", "eq", server.base + "/news/1")]).rows[0]
+    assert (doc["outlet"], doc["title"], doc["published"], doc["published_precision"]) == (
+        "Front News", "Item 1", "2025-06-01T10:00:00", "day")
+    assert len(doc["sha256"]) == 64 and doc["fetched_at"] and doc["revision"] == 1
+    full = ledger.get_document(doc["id"])
+    assert full is not None and "Five civilians were killed" in full["text"]
+    # the same page fetched again: nothing changes; the page edited: a new revision, history kept
+    url = server.base + "/news/2"
+    again = ingest(ledger, [url], extract=fake_extract)  # same text as the feed item's page
+    assert (again.counts.skipped, again.counts.stored) == (1, 0)
+    title, body = PAGES["/news/2"]
+    PAGES["/news/2"] = (title, body + " Later the air force said two more were killed.")
+    try:
+        rev = ingest(ledger, [url], extract=fake_extract)
+    finally:
+        PAGES["/news/2"] = (title, body)
+    assert rev.counts.revisions == 1
+    history = ledger.query("documents", [Filter("url", "eq", url), Filter("is_latest", "in", "true,false")],
+                           order="id").rows
+    assert [(h["revision"], h["is_latest"]) for h in history] == [(1, False), (2, True)]
