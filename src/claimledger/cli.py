@@ -347,9 +347,14 @@ def ingest(sources: tuple[str, ...], db_url: str | None, published: str | None, 
         from claimledger.store.ingest import ingest as run_ingest
 
         ledger = _open_ledger(db_url)
-        with RichProgress() as progress:
-            rep = run_ingest(ledger, list(sources), read_options=opts, resume=resume, report=report,
-                             progress=progress)
+        try:
+            with RichProgress() as progress:
+                rep = run_ingest(ledger, list(sources), read_options=opts, resume=resume, report=report,
+                                 progress=progress)
+        except KeyboardInterrupt:
+            click.echo("ingest: interrupted; every finished document is stored. "
+                       "Run the same command with --resume to continue.", err=True)
+            sys.exit(130)
         for f in rep.failures[:20]:
             click.echo(f"error: {f['input']}: {f['reason']} ({f['stage']})", err=True)
         if len(rep.failures) > 20:
