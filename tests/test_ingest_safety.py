@@ -128,6 +128,50 @@ def test_two_ingest_processes_at_once(ledger_target: tuple[str, str | None], tmp
     assert check_consistent(url, schema) == {"documents": 200, "claims": 200 * CLAIMS_PER_DOC}
 
 
+def test_kill_9_of_the_real_cli_then_resume(tmp_path: Path) -> None:
+    """`claimledger ingest` with the real extractor over real statements, killed, then resumed."""
+    from tests.conftest import SHARED
+
+    corpus_file = SHARED / "corpus" / "statements" / "president_gov_ua_2021-10_2022-06.jsonl"
+    if not corpus_file.exists():
+        pytest.skip(f"{corpus_file} not found")
+    src = tmp_path / "statements.jsonl"
+    with corpus_file.open(encoding="utf-8") as fh, src.open("w", encoding="utf-8") as out:
+        for _, line in zip(range(40), fh, strict=False):
+            out.write(line)
+    url = f"sqlite:///{tmp_path / 'l.db'}"
+    exe = str(Path(sys.executable).with_name("claimledger"))
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    proc = subprocess.Popen([exe, "ingest", str(src), "--db", url, "--no-reconcile"], env=env, cwd=tmp_path,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.time() + 300
+    while _count_docs(url, None) < 3:
+        assert proc.poll() is None, proc.communicate()
+        assert time.time() < deadline
+        time.sleep(0.1)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    from claimledger.store import Filter, Ledger
+
+    def consistent() -> int:
+        led = Ledger.open(url)
+        docs = list(led.iter_rows("documents"))
+        for d in docs:
+            n = led.query("claims", [Filter("document_id", "eq", d["id"]), Filter("current", "in", "true,false")],
+                          limit=1).total
+            assert n == d["n_claims"], d
+        led.close()
+        return len(docs)
+
+    killed_at = consistent()
+    assert 3 <= killed_at < 40
+    done = subprocess.run([exe, "ingest", str(src), "--db", url, "--resume"], env=env, cwd=tmp_path,
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    assert "(resumed)" in done.stderr
+    assert consistent() == 40
+
+
 if __name__ == "__main__":
     sys.path.insert(0, str(ROOT))
     url_, schema_, delay_ = sys.argv[1], sys.argv[2], float(sys.argv[3])
