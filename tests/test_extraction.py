@@ -69,6 +69,11 @@ KIND_CASES = [
      [("killed", None, 9614, 9614, "exact")]),
     ("Officials said that as many as 300 Russian troops may have been killed in the strike.",
      [("killed", "Russia", None, 300, "at_most")]),
+    ("He was killed on July 27, 2014, near the airport.", [("killed", None, 1, 1, "exact")]),
+    ("Out of 24 drones launched by the enemy, 13 were shot down, the Air Force said.",
+     [("equipment_destroyed", "Russia", 13, 13, "exact")]),
+    ("Russia has not lost so many aircraft in decades, the Ukrainian President said.",
+     [("equipment_destroyed", "Russia", None, None, "unspecified")]),
     ("Seventy missiles were launched; most of them were shot down, the Air Force said.",
      [("equipment_destroyed", "Russia", None, None, "unspecified")]),
 ]
@@ -96,6 +101,9 @@ NON_CLAIMS = [
     "Our defenders destroy the enemy every day.",
     "Russia has enough missiles to kill people every day.",
     "Millions died of hunger in the Holodomor in 1933.",
+    "Nine missiles hit the plant, and the enterprise was destroyed.",
+    "The journalist who was sent to jail by the occupiers was released.",
+    "Russian missiles hit there again.",
 ]
 
 

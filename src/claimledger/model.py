@@ -7,6 +7,7 @@ and the scorer read exactly that shape, so the field names here must never drift
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -75,6 +76,11 @@ class Quantity:
 
     def to_dict(self) -> dict[str, Any]:
         return {"low": self.low, "high": self.high, "qualifier": self.qualifier, "text": self.text}
+
+    def is_unit_word(self) -> bool:
+        """'up to a battalion': a size given by a unit word, with no number."""
+        return bool(re.search(r"(?i)\b(battalions?|compan(y|ies)|brigades?|platoons?|regiments?|divisions?)\b",
+                              self.text))
 
 
 @dataclass(slots=True)

@@ -46,7 +46,7 @@ def _is_means_use(sent: Any, m: Mention) -> bool:
     prev2 = sent[m.start - 2].text.lower() if m.start > 1 else ""
     if prev == "with" and prev2 in ("along", "together"):
         return False  # "along with 14 tanks": more victims
-    if prev in ("using", "with", "by", "from", "via", "use", "used", "of") or head.head.lemma_ == "use":
+    if prev in ("using", "with", "by", "from", "via", "use", "used") or head.head.lemma_ == "use":
         return True
     return head.dep_ == "pobj" and head.head.text.lower() in ("by", "with", "from", "using") \
         and not (head.head.text.lower() == "with" and head.head.i > 0 and sent[head.head.i - 1].lower_ in ("along", "together"))
@@ -95,8 +95,10 @@ def link(lex: Lexicon, sent: Any, triggers: list[Trigger], mentions: list[Mentio
             kind = kind_for(fam, m.vtype)
             if kind is None:
                 continue
-            if kind == "deployed" and m.quantity.low is None and m.quantity.high is None and not m.quantity.text:
+            if kind == "deployed" and m.quantity.low is None and m.quantity.high is None and not m.quantity.is_unit_word():
                 continue  # deployment without a number says nothing countable
+            if kind == "deployed" and m.vtype in ("civilian", "unknown") and not m.bare:
+                continue  # "the person who was sent to jail": only forces are deployed
             if kind == "deployed" and m.vtype == "equipment" and (
                     sent[trig.i].lemma_.lower() not in ("deploy", "station", "amass", "mass", "redeploy", "transfer")
                     or m.item in ("ship", "other", "vehicle")):
@@ -219,9 +221,26 @@ def _arguments(lex: Lexicon, sent: Any, trig: Trigger, mentions: list[Mention], 
             return [m]
     if tok.dep_ == "amod" and tok.tag_ in ("VBN", "VBD") and tok.head.i > trig.i and all(m.head != tok.head.i for m in mentions):
         return []  # "the destroyed high-rise buildings": a participle on a non-victim noun
-    if tok.dep_ in ("acl", "amod") and tok.head.i < trig.i:
-        # "a house destroyed by the enemy": the participle belongs to the noun it follows
-        own = [m for m in mentions if m.head == tok.head.i or m.head is None and m.start <= tok.head.i < m.end]
+    real_subject = any(c.dep_ in ("nsubj", "nsubjpass") and c.lower_ not in ("who", "which", "that", "whom")
+                       for c in tok.children)
+    if tok.dep_ in ("acl", "amod", "relcl") and tok.head.i < trig.i and not (tok.dep_ == "relcl" and real_subject):
+        # "a house destroyed by the enemy", "journalist X who was killed": the verb belongs to the noun it follows
+        h = tok.head
+        rel = next((c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass") and c.lower_ in ("who", "which", "that")),
+                   None)
+        if rel is not None:
+            k = rel.i - 1
+            while k > 0 and sent[k].pos_ == "PUNCT":
+                k -= 1
+            if sent[k].pos_ in ("NOUN", "PROPN"):
+                h = sent[k]  # the noun right before "who" is what it refers to, whatever the parse says
+        name_part = {t.i for t in h.subtree if t.i <= h.i}
+        own = [m for m in mentions if m.head == h.i or m.head is None and m.start <= h.i < m.end
+               or m.head is not None and m.head in name_part]
+        if not own and tok.dep_ in ("acl", "amod"):
+            # "another group of Ukrainian military destroyed": a victim inside the modified phrase, before the verb
+            inside = {t.i for t in h.subtree if t.i < trig.i}
+            own = [m for m in mentions if m.head is not None and m.head in inside]
         if own:
             return own[:1]
         if trig.direction == "left" and victim_head_missing(mentions, tok.head.i):
@@ -234,8 +253,9 @@ def _arguments(lex: Lexicon, sent: Any, trig: Trigger, mentions: list[Mention], 
         if any(c.dep_ in ("dobj", "obj") for c in tok.children):
             return []
         left = _nearest_left(sent, trig, mentions, by_i)
-        if left is not None and (tok.tag_ in ("VBN", "VBD") or tok.dep_ in ("amod", "acl")) and trig.i - left.end <= 2:
-            return [left]
+        if left is not None and trig.family != "hit" and (tok.tag_ in ("VBN", "VBD") or tok.dep_ in ("amod", "acl")) \
+                and trig.i - left.end <= 2:
+            return [left]  # ("missiles hit there": the missiles are the weapon, not the victim)
         return []
     if trig.direction == "left":
         left = _nearest_left(sent, trig, mentions, by_i)
@@ -345,7 +365,8 @@ def _right_list_core(sent: Any, trig: Trigger, mentions: list[Mention], by_i: di
                 break
             if m.head is not None and sent[m.head].dep_ == "pobj" and sent[m.head].head.lower_ == "of" \
                     and sent[m.head].head.head in gap and sent[m.head].head.head.pos_ in ("NOUN", "PROPN") \
-                    and not parties.hostile_usage(sent[m.head].head.head.text):
+                    and not parties.hostile_usage(sent[m.head].head.head.text) \
+                    and sent[m.head].head.head.lemma_.lower() not in ("life", "body", "group", "number", "total"):
                 break  # "destroying the army of the occupier": the object is the army, a unit
             if any(t.pos_ in ("VERB", "AUX") and t.i != trig.i for t in gap):
                 break
@@ -414,6 +435,11 @@ def _nearest_left(sent: Any, trig: Trigger, mentions: list[Mention], by_i: dict[
             continue
         if m.subset and best is not None:
             continue
+        own_subj = [c for c in sent[trig.i].children if c.dep_ in ("nsubj", "nsubjpass")]
+        if own_subj and not any(m.start <= c.i < m.end for c in own_subj) and m.head is not None \
+                and not any(sent[m.head] in c.subtree for c in own_subj) \
+                and not any(c.lower_ in ("who", "that", "which") for c in own_subj):
+            continue  # "…, the enterprise was destroyed": the verb has its own subject
         if any(t.text in (";",) for t in gap):
             continue
         best = m

@@ -241,7 +241,12 @@ def _negated(sent: Any, tok: Any) -> bool:
 
 def find_mentions(lex: Lexicon, sent: Any, triggers: list[Trigger]) -> list[Mention]:
     text = sent.text
-    qmatches = [q for q in find_quantities(text) if not _AGE_RE.match(text[q.end:q.end + 8])]
+    # counts inside dates, times, money and percentages are not counts of people ("July 27", "16:28", "day one")
+    skip_spans = [(e.start_char, e.end_char) for e in sent.ents
+                  if e.label_ in ("DATE", "TIME", "MONEY", "PERCENT", "ORDINAL")
+                  and not re.search(r"(?i)\b(dozens|hundreds|thousands|tens)\b", e.text)]
+    qmatches = [q for q in find_quantities(text) if not _AGE_RE.match(text[q.end:q.end + 8])
+                and not any(a <= q.start < b for a, b in skip_spans)]
     # quantities attach to the nearest following victim head through filler words only
     heads: list[tuple[Any, tuple[str, str | None]]] = []
     trigger_idx = {t.i for t in triggers}
@@ -353,6 +358,16 @@ def find_mentions(lex: Lexicon, sent: Any, triggers: list[Trigger]) -> list[Ment
             after = [q for q in qmatches if q.start >= verb.idx and q.start - verb.idx < 40 and verb.i > m.head]
             if after:
                 m.quantity = after[0].quantity
+    # "he was killed", "she died": one person (the gold convention for singulars)
+    for t in triggers:
+        tok = sent[t.i]
+        if t.direction != "left" or t.family not in ("killed", "wounded", "captured", "missing", "surrendered"):
+            continue
+        for c in tok.children:
+            if c.dep_ in ("nsubj", "nsubjpass") and c.lower_ in ("he", "she") \
+                    and not any(m.start <= c.i < m.end for m in mentions):
+                mentions.append(Mention(start=c.i, end=c.i + 1, head=None, quantity=single(""), vtype="unknown",
+                                        text=c.text))
     # "most of them were shot down", "many of them died": a share of a group named before, no number
     for tok in sent:
         if tok.lower_ in ("most", "many", "some", "all", "none", "half") and tok.i + 2 < len(sent) \
@@ -439,6 +454,10 @@ def _implicit_quantity(sent: Any, head: Any, start: int) -> Quantity:
     """No number: a singular with a/an/another/the → 1; 'no casualties' → 0; plural → unspecified."""
     left = [t for t in sent[max(0, min(start, head.i - 2)):head.i]]
     words = [t.text.lower() for t in left]
+    vague = next((w for w in words if w in ("many", "much", "most", "some", "numerous", "significant", "huge",
+                                           "heavy", "massive", "countless")), None)
+    if vague:
+        return unspecified(vague)  # "so many aircraft", "huge losses": a word, not a number
     if re.match(r"(su|mig|ka|k|mi|tu|t|bmp|btr|s)-\d+$", head.text.lower()):
         return single(next((w for w in words if w in ("a", "an", "another", "one")), ""))
     if "no" in words or (head.i > 0 and sent[head.i - 1].text.lower() == "no"):

@@ -38,7 +38,7 @@ _NATIONALITY_WORDS = frozenset(k for k in parties.tables()["nationality"]
                                if not k[:1].isupper() and k.endswith(("ian", "ians", "ean", "ese", "ish", "ic")))
 _HISTORICAL_RE = re.compile(r"(?i)\b(1[0-9]|20)th century\b|\b(?:in|of|since) (1[0-8]\d\d|19[0-3]\d|194[0-5])\b|"
                             r"\bHolodomor\b|\b(?:in|during) (?:the )?(?:First |Second )?World War\b")
-_OWN_SIDE_RE = re.compile(r"(?i)\b(our|my|his|her|their own|defenders?|warriors?|heroes|brothers-in-arms|comrades)\b")
+_OWN_SIDE_RE = re.compile(r"(?i)\b(our|my|their own|defenders?|warriors?|heroes|brothers-in-arms|comrades)\b")
 _ACTOR_OF_RE = re.compile(r"(forces|army|ministry|president|government|citizens|troops|military|servicemen|soldiers|"
                           r"people|side|leadership|authorities|prime minister|head|armed forces|navy|command) of( the)?\s*$")
 _DIR_PREFIX_RE = re.compile(r"(?i)(southern|northern|eastern|western|south-eastern|north-eastern|southeastern|northeastern|central)\s+$")
@@ -479,8 +479,8 @@ class Extractor:
         if party is None and m.source is None and (m.head is None or m.text.lower() in ("they", "them", "these", "those")) and s.antecedent \
                 and m.vtype in ("military", "unknown"):
             party = s.antecedent  # "over 4,000 of them", "they have suffered casualties"
-        if party is None and m.vtype == "military" and _OWN_SIDE_RE.search(m.text):
-            party = perspective
+        if party is None and m.vtype != "equipment" and _OWN_SIDE_RE.search(m.text):
+            party = perspective  # "our defenders", "his brothers-in-arms", "our children": the speaker's own side
         if party is None and m.hostile:
             party = parties.party_from_hostile(m.hostile, perspective)
         if party is None and re.search(r"\b(our|my)\b", m.text, re.I) and m.vtype in ("military", "equipment"):

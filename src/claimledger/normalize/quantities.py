@@ -61,7 +61,7 @@ _RANGE_SEP = r"\s*(?:-|–|—|to|or)\s*"
 
 QUANTITY_RE = re.compile(
     rf"""(?ix)
-    (?<![\w.,-])
+    (?<![\w.,:/-])
     (?P<qual>(?:{_BEFORE_RE})\s+)?
     (?:(?P<from>from|between)\s+)?
     (?P<n1>{_NUMBER})
