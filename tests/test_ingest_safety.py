@@ -93,12 +93,14 @@ def test_kill_9_loses_nothing_committed(ledger_target: tuple[str, str | None], t
 
     Ledger.open(url, schema=schema).close()  # migrate before the race starts
     src = corpus(tmp_path / "c.jsonl", range(300))
-    proc = spawn(url, schema, [src], 0.01)
+    proc = spawn(url, schema, [src], 0.03)  # about 9 s of work: the kill lands mid-run
+    watcher = Ledger.open(url, schema=schema)
     deadline = time.time() + 120
-    while _count_docs(url, schema) < 40:
+    while (watcher.query("documents", limit=1).total or 0) < 40:
         assert proc.poll() is None, proc.communicate()
         assert time.time() < deadline
-        time.sleep(0.05)
+        time.sleep(0.02)
+    watcher.close()
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     assert proc.returncode == -signal.SIGKILL
