@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from tests.conftest import make_claim
 
@@ -99,6 +101,14 @@ def test_running_totals_become_tallies_never_event_counts(ledger: Ledger) -> Non
     series = tally_series(ledger, side="Ukraine", party="Russia", kind="killed")
     assert [(p["as_of"], p["quantity"]["low"]) for p in series] == [("2025-01-08", 38000), ("2025-01-20", 40000)]
     assert ledger.query("claims", [Filter("is_tally", "eq", True)]).total == 2
+    page = ledger.query("tallies", [Filter("party", "eq", "Russia"), Filter("side", "eq", "Ukraine")], limit=1)
+    assert page.total == 2 and page.next_cursor is not None
+    row = page.rows[0]
+    assert (row["date"], row["since"], row["quantity"]["low"], row["kind"]) == ("2025-01-08", "2024-08-06", 38000,
+                                                                               "killed")
+    assert "_sort" not in row and row["outlet"] == "kyiv.example"
+    nxt = ledger.query("tallies", [Filter("party", "eq", "Russia")], cursor=page.next_cursor, limit=1)
+    assert nxt.rows[0]["quantity"]["low"] == 40000
 
 
 def test_incremental_equals_rebuild_and_revisions_leave_groups(ledger: Ledger) -> None:
@@ -166,3 +176,22 @@ def test_a_copy_ingested_before_its_original_is_relinked(ledger: Ledger) -> None
     full = ledger.get_group(g[0]["id"])
     assert full is not None and full["reports"][0]["doc_id"] in ("doc1", "doc5")
     assert [r["wire_copy_of"] for r in full["reports"] if r["doc_id"] == "doc2"] == [docs["doc1"]["id"]]
+
+
+def test_tallies_command(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from claimledger.cli import main
+
+    url = f"sqlite:///{tmp_path / 't.db'}"
+    led = Ledger.open(url)
+    for i, (day, n) in enumerate([("2025-01-08", 38000), ("2025-02-01", 41000)]):
+        store_document(led.db, doc(i, f"Over {n} Russian soldiers have been killed since August.", day, "k.example"),
+                       [make_claim(low=n, high=None, qualifier="at_least", start="2024-08-06", end=day,
+                                   time_precision="period", stated_on=day)])
+    reconcile(led)
+    res = CliRunner().invoke(main, ["tallies", "--db", url, "--party", "Russia", "--format", "csv"])
+    assert res.exit_code == 0, res.output
+    lines = [x for x in res.stdout.splitlines() if x and not x.startswith("#")]
+    assert lines[0].startswith("id,date,since,side") and [x.split(",")[1] for x in lines[1:]] == [
+        "2025-01-08", "2025-02-01"]

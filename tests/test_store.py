@@ -123,6 +123,7 @@ def test_facets_and_sources(ledger: Ledger) -> None:
     assert [(s["outlet"], s["documents"], s["claims"]) for s in sources] == [
         ("Kyiv Daily", 1, 2), ("Moscow Herald", 1, 2)]
     assert ledger.query("documents").total == 2
+    assert all("_sort" not in r for t in ("documents", "sources") for r in ledger.query(t).rows)
 
 
 def test_open_twice_migrates_once(ledger_target: tuple[str, str | None]) -> None:

@@ -431,3 +431,30 @@ def events(db_url: str | None, fmt: str, output: str | None, **filters: Any) -> 
 def export_cmd(db_url: str | None, style: str, fmt: str, output: str | None, **filters: Any) -> None:
     """Export events with ACLED- or UCDP-GED-style columns (crosswalk in the README)."""
     _ledger_output("events", db_url, fmt, output, style.lower(), filters)
+
+
+@main.command()
+@db_option
+@click.option("--side", multiple=True, help="Claimant side (repeatable).")
+@click.option("--party", multiple=True, help="Victim party (repeatable).")
+@click.option("--kind", multiple=True, help="Claim kind (repeatable).")
+@click.option("--since", metavar="DATE", callback=_iso_date, help="Figures as of DATE or later.")
+@click.option("--until", metavar="DATE", callback=_iso_date, help="Figures as of DATE or earlier.")
+@format_option("table", "jsonl", "csv", "parquet")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None, help="Write to FILE, not stdout.")
+def tallies(db_url: str | None, side: tuple[str, ...], party: tuple[str, ...], kind: tuple[str, ...],
+            since: str | None, until: str | None, fmt: str, output: str | None) -> None:
+    """Running totals ("over 38,000 since August") as time series per claimant side, party and kind."""
+    with library_errors():
+        from claimledger.export import export as run_export
+        from claimledger.store import Filter
+
+        filters = Filter.date_range(since, until)
+        for name, values in (("side", side), ("party", party), ("kind", kind)):
+            if values:
+                filters.append(Filter(name, "in", list(values)))
+        ledger = _open_ledger(db_url)
+        n = run_export(ledger, "tallies", filters, fmt.lower(), output, order="date")
+        ledger.close()
+        if output:
+            click.echo(f"{n} rows written to {output}", err=True)

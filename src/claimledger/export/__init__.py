@@ -80,15 +80,25 @@ def flat_event(r: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def flat_tally(r: dict[str, Any]) -> dict[str, Any]:
+    q = r.get("quantity") or {}
+    return {"id": r.get("id"), "date": r.get("date"), "since": r.get("since"), "side": r.get("side"),
+            "claimant": r.get("claimant"), "party": r.get("party"), "kind": r.get("kind"),
+            "quantity_low": q.get("low"), "quantity_high": q.get("high"), "qualifier": q.get("qualifier"),
+            "claim_id": r.get("claim_id"), "outlet": r.get("outlet"), "url": r.get("url")}
+
+
 CLAIM_TABLE_COLUMNS = ["id", "stated_on", "kind", "victim_party", "quantity_text", "quantity_low", "quantity_high",
                        "claimant_side", "claimant_name", "stance", "location_name", "admin1", "outlet"]
+TALLY_TABLE_COLUMNS = ["date", "since", "side", "claimant", "party", "kind", "quantity_low", "quantity_high",
+                       "qualifier", "outlet"]
 EVENT_TABLE_COLUMNS = ["id", "date_start", "date_end", "place", "admin1", "parties", "n_claims", "n_sides",
                        "deaths_low", "deaths_best", "deaths_high"]
 
 
 def export(ledger: Ledger, table: str, filters: Sequence[Filter], fmt: str, out: str | None = None,
            style: str | None = None, order: str | None = None) -> int:
-    """Stream every matching row of `table` ("claims" or "events") to `out` (a path, or stdout).
+    """Stream every matching row of `table` ("claims", "events", "tallies") to `out` (a path, or stdout).
 
     `style` "acled"/"ucdp" turns events into those datasets' columns. Provenance goes in band
     (CSV comment, GeoJSON properties, Parquet metadata) and, when writing a file, into a
@@ -107,9 +117,10 @@ def export(ledger: Ledger, table: str, filters: Sequence[Filter], fmt: str, out:
         columns = crosswalk.ACLED_COLUMNS if style == "acled" else crosswalk.UCDP_COLUMNS
         table_cols = columns
     elif fmt != "jsonl":
-        flat = flat_claim if table == "claims" else flat_event
+        flat = {"claims": flat_claim, "events": flat_event, "tallies": flat_tally}[table]
         rows = (flat(r) for r in rows)
-        table_cols = CLAIM_TABLE_COLUMNS if table == "claims" else EVENT_TABLE_COLUMNS
+        table_cols = {"claims": CLAIM_TABLE_COLUMNS, "events": EVENT_TABLE_COLUMNS,
+                      "tallies": TALLY_TABLE_COLUMNS}[table]
     else:
         table_cols = []
     if fmt == "parquet":

@@ -20,11 +20,11 @@ from sqlalchemy.orm import Session
 
 from claimledger.errors import StoreError
 from claimledger.store.db import Database
-from claimledger.store.models import ClaimGroup, ClaimRow, DocumentRow, Event
+from claimledger.store.models import ClaimGroup, ClaimRow, DocumentRow, Event, Tally
 
 Op = Literal["eq", "in", "gte", "lte", "contains"]
 OPS: tuple[str, ...] = ("eq", "in", "gte", "lte", "contains")
-TABLES: tuple[str, ...] = ("claims", "events", "claim_groups", "documents", "sources")
+TABLES: tuple[str, ...] = ("claims", "events", "claim_groups", "documents", "sources", "tallies")
 MAX_LIMIT = 1000
 
 
@@ -183,13 +183,27 @@ def _source_fields() -> dict[str, FieldSpec]:
     }
 
 
+def _tally_fields() -> dict[str, FieldSpec]:
+    t = Tally
+    return {
+        "id": FieldSpec(t.id, int, True, False),
+        "side": FieldSpec(t.claimant_side, doc="claimant side of the running total"),
+        "claimant": FieldSpec(t.claimant_name), "party": FieldSpec(t.victim_party, doc="victim party"),
+        "kind": FieldSpec(t.kind), "date": FieldSpec(t.as_of, str, True, False, "as-of date of the figure"),
+        "since": FieldSpec(t.period_start, doc="start of the counted period"),
+        "quantity": FieldSpec(t.quantity_low, int, True, True, "the figure (lower bound)"),
+        "claim_id": FieldSpec(t.claim_id, int),
+    }
+
+
 FIELDS: dict[str, dict[str, FieldSpec]] = {
     "claims": _claim_fields(), "events": _event_fields(), "claim_groups": _group_fields(),
-    "documents": _document_fields(), "sources": _source_fields(),
+    "documents": _document_fields(), "sources": _source_fields(), "tallies": _tally_fields(),
 }
-DEFAULT_ORDER = {"claims": "-date", "events": "-date", "claim_groups": "-date", "documents": "-id",
+DEFAULT_ORDER = {"claims": "-date", "events": "-date", "claim_groups": "-date", "documents": "-id", "tallies": "date",
                  "sources": "outlet"}
 _KEY = {"claims": ClaimRow.id, "events": Event.id, "claim_groups": ClaimGroup.id, "documents": DocumentRow.id,
+        "tallies": Tally.id,
         "sources": None}
 LIST_FIELDS = {("claims", "means"), ("events", "party"), ("events", "kind")}
 
@@ -295,6 +309,13 @@ def _base(table: str) -> Select[Any]:
         return select(Event)
     if table == "claim_groups":
         return select(ClaimGroup)
+    if table == "tallies":
+        t, d = Tally, DocumentRow
+        tallies: Any = (select(t.id, t.claim_id, t.claimant_side.label("side"), t.claimant_name.label("claimant"),
+                               t.victim_party.label("party"), t.kind, t.period_start.label("since"),
+                               t.as_of.label("date"), t.quantity_low, t.quantity_high, t.qualifier, d.outlet, d.url)
+                        .join(ClaimRow, ClaimRow.id == t.claim_id).join(d, d.id == ClaimRow.document_id))
+        return tallies
     if table == "documents":
         d = DocumentRow
         stmt: Any = select(d.id, d.doc_key, d.outlet, d.url, d.title, d.speaker, d.published, d.published_precision,
@@ -394,6 +415,11 @@ def _row(table: str, r: Any) -> dict[str, Any]:
     if table == "claim_groups":
         return group_row(r[0])
     m = dict(r._mapping)
+    m.pop("_sort", None)
+    if table == "tallies":
+        m["quantity"] = {"low": m.pop("quantity_low"), "high": m.pop("quantity_high"),
+                         "qualifier": m.pop("qualifier")}
+        return m
     if "fetched_at" in m and m["fetched_at"] is not None:
         m["fetched_at"] = m["fetched_at"].isoformat()
     if "doc_key" in m:
@@ -467,7 +493,7 @@ def _count(s: Session, table: str, conds: list[ColumnElement[bool]], cap: int | 
     elif table == "sources":
         inner = select(_SOURCES.c.outlet)
     else:
-        entity: Any = {"events": Event, "claim_groups": ClaimGroup, "documents": DocumentRow}[table]
+        entity: Any = {"events": Event, "claim_groups": ClaimGroup, "documents": DocumentRow, "tallies": Tally}[table]
         inner = select(entity.id)
     inner = inner.where(*conds)
     if cap is not None:
@@ -498,7 +524,7 @@ def facet_counts(db: Database, table: str, field: str, filters: Sequence[Filter]
     elif table == "sources":
         stmt = select(col, func.count()).select_from(_SOURCES)
     else:
-        entity = {"events": Event, "claim_groups": ClaimGroup, "documents": DocumentRow}[table]
+        entity = {"events": Event, "claim_groups": ClaimGroup, "documents": DocumentRow, "tallies": Tally}[table]
         stmt = select(col, func.count()).select_from(entity)
     stmt = stmt.where(*conds).group_by(col).order_by(func.count().desc(), col).limit(limit)
     with db.reading() as s:
