@@ -17,6 +17,7 @@ _REPORT_WORDS = (r"said|says|say|stated|states|announced|announces|reported|repo
                  r"reports|informs")
 _TAIL_RE = re.compile(r"\s[-–—]\s+(?P<who>[^-–—.!?\"]{2,70}?)\s*[.!?]?$")
 _TRAIL_RE = re.compile(r",\s+(?P<who>(?:the\s+)?[\w'’.\- ]{2,60}?)\s+(?:" + _REPORT_WORDS + r")(?:\s+\w+){0,3}\s*[.!?]?$")
+_REPORTED_IN_RE = re.compile(r",\s+(?:" + _REPORT_WORDS + r")\s+(?:in|by|at)\s+(?P<who>(?:the\s+)?[\w'’.\- ]{2,50}?)\s*[.!?]?$")
 _ACCORDING_RE = re.compile(r"(?i)\baccording to (?P<who>(?:the\s+)?[A-Z][\w'’.\-]*(?:\s+(?:of\s+the\s+|of\s+|the\s+|'s\s+)?[A-Z][\w'’.\-]*){0,6}|(?:the\s+)?[a-z]+(?:\s+[a-z]+)?\s+(?:ministry|office|staff|service|administration|command|police))")
 _DATELINE_RE = re.compile(r"^[A-Z][A-Z .'’-]{1,40}\s*(?:\([^)]*\)\s*)?[-—–]\s+")
 _PRONOUNS = {"he", "she", "they", "we", "i", "it", "who", "which", "this", "that"}
@@ -44,9 +45,14 @@ def tail_attribution(sentence: str) -> Attribution | None:
         who = m.group("who").strip()
         words = who.split()
         if 1 <= len(words) <= 8 and not re.search(r"\b(" + _REPORT_WORDS + r"|killed|died|wounded|destroyed)\b", who) \
+                and words[0].lower() not in ("in", "on", "at", "of", "for", "with", "from", "by", "to", "into", "as") \
                 and not re.search(r"(?i)\b(is|are|was|were|this|that|we|you|i|know|only|will|would|there|here|it)\b", who):
             if not re.match(r"^\d", who):
                 return Attribution(name=who, side=side_for(who, sentence), origin="tail")
+    m = _REPORTED_IN_RE.search(sentence)
+    if m:
+        who = m.group("who").strip()
+        return Attribution(name=who, side=side_for(who, sentence), origin="tail")
     m = _TRAIL_RE.search(sentence)
     if m:
         who = m.group("who").strip()
@@ -116,12 +122,15 @@ def _governs(sent: Any, verb: Any, target: int) -> bool:
 
 def _verb_date(sent: Any, verb: Any) -> str | None:
     """A DATE entity attached to the reporting verb, or opening the sentence ('On Saturday, … said')."""
+    subj = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    subj_start = subj.left_edge.i if subj is not None else verb.i
     for ent in sent.ents:
         if ent.label_ not in ("DATE", "TIME"):
             continue
         root = ent.root
-        hops = [root.head, root.head.head]
-        if verb in hops or (ent.start <= 2 and verb.dep_ == "ROOT"):
+        hops = [root.head, root.head.head, root.head.head.head]
+        opening = ent.end <= subj_start and verb.dep_ == "ROOT" and verb in root.ancestors
+        if verb in hops[:2] or (ent.start <= 2 and verb.dep_ == "ROOT") or opening:
             prev = sent[ent.start - 1].text.lower() if ent.start > 0 else ""
             return (prev + " " + ent.text).strip() if prev in ("on", "in", "late", "early", "since") else ent.text
     return None

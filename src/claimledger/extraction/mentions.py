@@ -430,6 +430,8 @@ def _left_edge(sent: Any, head: Any) -> int:
     i = head.i
     while i > 0:
         t = sent[i - 1]
+        if t.ent_type_ in ("GPE", "LOC", "FAC") and t.pos_ == "PROPN":
+            break  # "in Donbas - civilians killed": the place is not part of the victims
         if t.dep_ in ("amod", "compound", "det", "nmod", "poss", "case", "nummod", "quantmod", "npadvmod") \
                 and t.head.i >= i - 1 or t.text in ("-", "–") and t.dep_ == "punct" \
                 or t.pos_ in ("ADJ",) and t.head.i == head.i:

@@ -38,6 +38,13 @@ _NATIONALITY_WORDS = frozenset(k for k in parties.tables()["nationality"]
                                if not k[:1].isupper() and k.endswith(("ian", "ians", "ean", "ese", "ish", "ic")))
 _HISTORICAL_RE = re.compile(r"(?i)\b(1[0-9]|20)th century\b|\b(?:in|of|since) (1[0-8]\d\d|19[0-3]\d|194[0-5])\b|"
                             r"\bHolodomor\b|\b(?:in|during) (?:the )?(?:First |Second )?World War\b")
+_COMPASS_WORDS = {"north", "south", "east", "west", "centre", "center", "northeast", "northwest", "southeast",
+                  "southwest", "outskirts", "suburbs"}
+_AXIS_RE = re.compile(r"^-[A-Z][\w'’]*(?: [A-Z][\w'’]*)? (?:direction|axis|front|sector)\b")
+_LABEL_RE = re.compile(r"^(?P<label>(?:the )?(?:South|North|East|West|Center|Centre|Southeast|Northeast|Donbas|Donbass|"
+                       r"[A-Z][\w'’-]+(?: [A-Z][\w'’-]+)?(?: region| Oblast| direction)?)):\s")
+_ROLE_RE = re.compile(r"(?i)\b(mayor|head|headquarters|emergency services?|ministry|governor|administration|ombudsman|"
+                      r"police|military|army|command|authorities|officials?|republic|militia|service|department)\b")
 _OWN_SIDE_RE = re.compile(r"(?i)\b(our|my|their own|defenders?|warriors?|heroes|brothers-in-arms|comrades)\b")
 _ACTOR_OF_RE = re.compile(r"(forces|army|ministry|president|government|citizens|troops|military|servicemen|soldiers|"
                           r"people|side|leadership|authorities|prime minister|head|armed forces|navy|command) of( the)?\s*$")
@@ -331,9 +338,14 @@ class Extractor:
             name = ent.text
             if name.lower().startswith("the "):
                 name = name[4:]
+            if name.lower() in _COMPASS_WORDS and parsed.text[ent.end_char:ent.end_char + 4] == " of ":
+                continue  # "in the west of Donetsk": the place is the next one
             m = _REGION_SUFFIX_RE.match(parsed.text[ent.end_char:ent.end_char + 14])
             if m:
                 name = f"{name} {m.group(1)}"
+            m = _AXIS_RE.match(parsed.text[ent.end_char:ent.end_char + 40])
+            if m:
+                name = name + m.group(0)  # "Nikolaev-Kryvyi Rih direction"
             pm = _DIR_PREFIX_RE.search(parsed.text[max(0, ent.start_char - 16):ent.start_char])
             if pm:
                 name = f"{pm.group(1)} {name}"
@@ -393,8 +405,18 @@ class Extractor:
                 best = (dist, name)
         chosen = best[1] if best else None
         if chosen is None:
+            # a headline label: "South: AFU destroyed …", "Kharkiv region: there is not a single …"
+            lm = _LABEL_RE.match(s.text)
+            if lm and (lm.group("label").lower() in _COMPASS_WORDS or any(
+                    lm.group("label").startswith(ent.text) for ent, _, _ in self._place_ents(parsed))):
+                chosen = lm.group("label")
+        if chosen is None:
             same_par = [h for h in history if h[3] == paragraph and h[2]]
-            if same_par:
+            # prefer the last specific place over a country named after it ("…in the Kursk region … on Russian territory")
+            specific = [h for h in same_par if not self._country_level(h[0])]
+            if specific:
+                chosen = specific[-1][0]
+            elif same_par:
                 chosen = same_par[-1][0]
         if chosen is None and exclude:
             # "the governor of the Belgorod region said …": the official's own province, as a last resort
@@ -410,6 +432,12 @@ class Extractor:
         if chosen is None:
             return None
         return self._geocode(chosen, s.text, doc_ctx)
+
+    def _country_level(self, name: str) -> bool:
+        if re.search(r"(?i)\bterritory\b", name):
+            return True
+        loc = self._geocode(name, "", None)
+        return loc.precision in ("country",)
 
     def _geocode(self, name: str, sentence: str, doc_ctx: Any) -> Location:
         if self.places is not None and hasattr(self.places, "geocode"):
@@ -515,6 +543,17 @@ class Extractor:
                 claimant = Claimant(name=chan["head"], side=chan["side"])  # the site's own head of state
         if claimant.name and claimant.side is None and att and att.origin in ("reported", "quote", "speaker"):
             claimant.side = parties.side_of_claimant(claimant.name, s.text)
+        if claimant.name and claimant.side is None and _ROLE_RE.search(claimant.name):
+            # "- mayor", "emergency services", "Defense Ministry": an official of the outlet's side; in Russian
+            # reporting, officials in Donetsk and Luhansk provinces speak for the DPR and LPR
+            side = parties.outlet_side(doc.source)
+            if side == "Russia":
+                where = " ".join(filter(None, [location.admin1 if location else None, s.text]))
+                if re.search(r"\b(DPR|Donetsk)\b", where):
+                    side = "DPR"
+                elif re.search(r"\b(LPR|Luhansk|Lugansk)\b", where):
+                    side = "LPR"
+            claimant.side = side
         conf = 0.55
         if q.low is not None or q.high is not None:
             conf += 0.15

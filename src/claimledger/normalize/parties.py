@@ -90,6 +90,10 @@ def party_from_hostile(usage: str, perspective: str | None) -> str | None:
     return opponent(perspective)
 
 
+_INSTITUTION_KEYS = {"ova", "rma", "sbu", "gur", "hur", "caa", "vga", "jccc", "isw", "fsb", "dpsu", "tass", "ohchr",
+                     "kremlin", "pentagon", "ombudsman", "ukrinform", "stratcom", "rosgvardia"}
+
+
 def side_of_claimant(name: str | None, context: str = "") -> str | None:
     """The side a named claimant speaks for: table of people and institutions, else a nationality word in the name;
     'the republic' takes the republic named in the sentence."""
@@ -106,6 +110,16 @@ def side_of_claimant(name: str | None, context: str = "") -> str | None:
     m_inst = re.search(r"(?i)\b(russian|ukrainian|kremlin)-(?:installed|appointed|backed|controlled)\b", name)
     if m_inst:
         return str(tables()["nationality"][m_inst.group(1).lower()])
+    # a named person in the table first ("Zelensky"), then a country or force named in the claimant's own
+    # words ("DPR Ombudsman", "Russian Defense Ministry"), then institutions ("General Staff")
+    for m in _sides_re().finditer(name):
+        w = m.group(1).lower()
+        if w in tables()["claimant_sides"] and m.group(1)[:1].isupper() and w not in _INSTITUTION_KEYS \
+                and " " not in w:
+            return str(tables()["claimant_sides"][w])
+    nat = party_of(name)
+    if nat:
+        return nat
     best: tuple[int, str] | None = None
     for m in _sides_re().finditer(name):
         w = m.group(1).lower()
