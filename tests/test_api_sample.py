@@ -19,7 +19,7 @@ XSS_TITLE = '<script>window.__pwned = "title"</script>Shelling report'
 XSS_TEXT = (
     "<script>window.__pwned = 'script';</script> The regional administration said on Wednesday that "
     "<img src=x onerror=\"window.__pwned='img'\"> seven civilians were killed by Russian shelling in Kherson. "
-    "Officials said <svg onload=\"window.__pwned='svg'\"></svg> the shelling continued overnight."
+    "Officials said <svg onload=\"alert('svg')\"></svg> the shelling continued overnight."
 )
 
 BAKHMUT = ("Bakhmut", 48.5956, 38.0003, "UA", "Donetsk Oblast", "point")

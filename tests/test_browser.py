@@ -193,6 +193,16 @@ def test_untrusted_text_is_shown_never_run(page: tuple[Any, Watch], server: Back
     pg.wait_for_selector("#doc-text mark.current")
     assert pg.evaluate("window.__pwned") is None
     watch.assert_clean()
+    # control: the same payload parsed as HTML on a page without our CSP does run, so the checks
+    # above would have seen it
+    control = pg.context.new_page()
+    dialogs: list[str] = []
+    control.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    control.set_content(f"<html><body><div>{XSS_TEXT}</div></body></html>")
+    control.wait_for_timeout(500)
+    assert control.evaluate("window.__pwned") is not None
+    assert dialogs == ["svg"]
+    control.close()
 
 
 def test_url_state_timeline_and_export(page: tuple[Any, Watch], server: BackgroundServer) -> None:
