@@ -240,3 +240,33 @@ def test_extract_many_streams_in_order() -> None:
     got = list(claimledger.extract_many(docs))
     assert [c.doc_id for c in got] == [f"d{i}" for i in range(5)]
     assert [c.quantity.low for c in got] == [2, 3, 4, 5, 6]
+
+
+@pytest.mark.parametrize("text,place,precision", [
+    ("South: the Defense Forces destroyed 40 soldiers and four tanks of the invaders", "South", "region"),
+    ("A man died under fire in the west of Donetsk, officials said.", "Donetsk", "point"),
+    ("The army lost more than 300 people killed in the Kherson-Mykolaiv direction.", "Kherson-Mykolaiv direction",
+     "region"),
+])
+def test_place_names(text: str, place: str, precision: str) -> None:
+    loc = claims(text)[0]["location"]
+    assert loc["name"] == place
+    assert loc["precision"] == precision
+
+
+def test_date_opening_the_sentence_dates_the_statement() -> None:
+    c = claims("In a post on social media on Tuesday, the brigade said it had killed nine enemy soldiers.",
+               published="2025-01-08")[0]
+    assert c["stated_on"] == "2025-01-07"
+
+
+def test_an_official_speaks_for_the_outlets_side() -> None:
+    doc = {"id": "h1", "text": "Two people were killed in shelling of the Kuibyshevsky district of Donetsk - mayor",
+           "published": "2022-09-10", "source": "TASS"}
+    c = next(iter(claimledger.extract_many([doc]))).to_dict()
+    assert c["claimant"] == {"name": "mayor", "side": "DPR"}
+
+
+def test_a_party_named_in_the_claimant_wins() -> None:
+    c = claims("Five civilians died in the shelling, the DPR Ombudsman said.")[0]
+    assert c["claimant"]["side"] == "DPR"

@@ -101,7 +101,9 @@ def reported_speech(lex: Lexicon, sent: Any, target: int | None = None) -> tuple
                 and not re.search(r"ministry|staff|office|administration|command|service|mayor|governor|head|spokes|"
                                   r"president|minister|republic|militia|headquarters|military|army|forces|police|"
                                   r"official|commander|adviser|advisor|ombudsman|prosecutor|sources?|witness|"
-                                  r"authorities|analyst|expert|intelligence|monitor|observer|mission", name, re.I):
+                                  r"authorities|analyst|expert|intelligence|monitor|observer|mission|brigade|regiment|"
+                                  r"battalion|corps|division|unit|guard|navy|air force|spokes(?:man|woman|person)",
+                                  name, re.I):
             continue
         return Attribution(name=name, side=side_for(name, sent.text), date_text=_verb_date(sent, tok),
                            origin="reported", span=(sent[start].idx, sent[end - 1].idx + len(sent[end - 1]))), tok.i
