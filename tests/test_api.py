@@ -341,6 +341,10 @@ def test_openapi_documents_every_parameter(client: TestClient) -> None:
             for op in OPS:
                 assert f"{fld}__{op}" in params, (path, fld, op)
                 assert params[f"{fld}__{op}"]["description"]
+    for path, ops in spec["paths"].items():
+        for method, op in ops.items():
+            for p in op.get("parameters", []):
+                assert p.get("description"), (method, path, p["name"])
     assert "post" in spec["paths"]["/api/documents"]
     assert "/api/documents/{doc_id}" in spec["paths"]
 

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Query, Request
+from fastapi import Path as FPath
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import FileResponse, JSONResponse, StreamingResponse
@@ -362,14 +363,14 @@ def create_app(ledger: Ledger | str | None = None, settings: ApiSettings | None 
 
     # ---- details -------------------------------------------------------------------------
     @app.get("/api/claims/{claim_id}", summary="One claim")
-    def get_claim(claim_id: int) -> JSONResponse:
+    def get_claim(claim_id: Annotated[int, FPath(description="claim id (the `id` of a claim row)")]) -> JSONResponse:
         row = led.get_claim(claim_id)
         if row is None:
             raise ApiError(404, f"no claim {claim_id}")
         return ok_json({"ok": True, "claim": row})
 
     @app.get("/api/events/{event_id}", summary="One event with its competing claims (who says what)")
-    def get_event(event_id: int) -> JSONResponse:
+    def get_event(event_id: Annotated[int, FPath(description="event id")]) -> JSONResponse:
         ev = led.get_event(event_id)
         if ev is None:
             raise ApiError(404, f"no event {event_id}")
@@ -382,7 +383,7 @@ def create_app(ledger: Ledger | str | None = None, settings: ApiSettings | None 
                         "sides": [{"side": s, "claim_ids": ids} for s, ids in sides.items()]})
 
     @app.get("/api/claim-groups/{group_id}", summary="One claim group with every report, original first")
-    def get_group(group_id: int) -> JSONResponse:
+    def get_group(group_id: Annotated[int, FPath(description="claim group id (a claim row's `group_id`)")]) -> JSONResponse:
         g = led.get_group(group_id)
         if g is None:
             raise ApiError(404, f"no claim group {group_id}")
@@ -390,7 +391,7 @@ def create_app(ledger: Ledger | str | None = None, settings: ApiSettings | None 
         return ok_json({"ok": True, "group": g, "reports": reports})
 
     @app.get("/api/documents/{doc_id}", summary="One document: its text, revisions and claims (evidence offsets)")
-    def get_document(doc_id: int) -> JSONResponse:
+    def get_document(doc_id: Annotated[int, FPath(description="document id (a claim row's `document_id`)")]) -> JSONResponse:
         d = led.get_document(doc_id)
         if d is None:
             raise ApiError(404, f"no document {doc_id}")
