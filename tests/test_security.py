@@ -171,8 +171,11 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             self.send_response(200)
             self.send_header("Content-Type", "text/plain")
             self.end_headers()
-            for _ in range(40):
-                self.wfile.write(b"x" * 100_000)
+            try:
+                for _ in range(40):
+                    self.wfile.write(b"x" * 100_000)
+            except (BrokenPipeError, ConnectionResetError):
+                pass  # the client stopped reading at its cap, as it should
         elif self.path == "/slow":
             self.send_response(200)
             self.send_header("Content-Type", "text/plain")
