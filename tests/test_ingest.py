@@ -114,3 +114,37 @@ def test_real_pipeline_through_the_cli(tmp_path: Path) -> None:
     ev = runner.invoke(main, ["events", "--db", db, "--format", "jsonl"])
     events = [json.loads(x) for x in ev.stdout.splitlines() if x.startswith("{")]
     assert len(events) == 1 and events[0]["n_sides"] == 2 and events[0]["deaths"]["best"] == 160
+
+
+def test_reextract_replaces_claims_only_when_they_change(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """An upgraded extractor's claims replace the stored ones; the old ones stay as history, not current."""
+    from claimledger.model import Claim, Claimant, Document, Evidence, Quantity, Victim
+    from claimledger.store import Filter, Ledger
+    from claimledger.store.ingest import ingest as run_ingest
+
+    text = "Officials said 12 soldiers were killed near the river."
+    doc = Document(id="r1", text=text, published="2024-01-02")
+
+    def claim(n: int) -> Claim:
+        return Claim(doc_id="r1", kind="killed", victim=Victim(party="Russia", type="military", text="soldiers"),
+                     quantity=Quantity(n, n, "exact", str(n)), claimant=Claimant("Officials", None),
+                     evidence=Evidence(text, 0, len(text)))
+
+    def extractor(n: int):  # type: ignore[no-untyped-def]
+        from claimledger.core import DocResult
+
+        def run(docs, batch_size=16):  # type: ignore[no-untyped-def]
+            for d in docs:
+                yield DocResult(document=d, claims=[claim(n)])
+        return run
+
+    with Ledger.open(f"sqlite:///{tmp_path / 'r.db'}") as ledger:
+        run_ingest(ledger, ["t"], documents=[doc], extract=extractor(12))
+        rep = run_ingest(ledger, ["t"], documents=[doc], extract=extractor(12), reextract=True)
+        assert rep.counts.claims == 0  # same claims: nothing changes
+        rep = run_ingest(ledger, ["t"], documents=[doc], extract=extractor(13), reextract=True)
+        assert rep.counts.claims == 1
+        rows = list(ledger.iter_rows("claims", [Filter("doc_id", "eq", "r1")], order="id"))
+        assert [r["quantity"]["low"] for r in rows] == [13]
+        rep = run_ingest(ledger, ["t"], documents=[doc], extract=extractor(14))
+        assert rep.counts.skipped == 1 and rep.counts.claims == 0  # without reextract a known text is skipped

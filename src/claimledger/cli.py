@@ -337,8 +337,11 @@ def _ledger_filters(table: str, **kw: Any) -> Any:
 @click.option("--report", type=click.Path(dir_okay=False), default=None,
               help="Failure report (JSON Lines). Default: claimledger-failures.jsonl when anything failed.")
 @click.option("--no-reconcile", is_flag=True, help="Skip the incremental reconcile after ingesting.")
+@click.option("--reextract", is_flag=True,
+              help="Extract texts already stored again (after an upgrade) and replace their claims when they differ.")
 def ingest(sources: tuple[str, ...], db_url: str | None, published: str | None, speaker: str | None,
-           source: str | None, max_bytes: int | None, resume: bool, report: str | None, no_reconcile: bool) -> None:
+           source: str | None, max_bytes: int | None, resume: bool, report: str | None, no_reconcile: bool,
+           reextract: bool) -> None:
     """Read SOURCE ... (files, folders, JSON Lines, feeds, URLs, Telegram exports) into the ledger."""
     opts = make_read_options(published, speaker, source, max_bytes)
     with library_errors():
@@ -350,7 +353,7 @@ def ingest(sources: tuple[str, ...], db_url: str | None, published: str | None, 
         try:
             with RichProgress() as progress:
                 rep = run_ingest(ledger, list(sources), read_options=opts, resume=resume, report=report,
-                                 progress=progress)
+                                 progress=progress, reextract=reextract)
         except KeyboardInterrupt:
             click.echo("ingest: interrupted; every finished document is stored. "
                        "Run the same command with --resume to continue.", err=True)

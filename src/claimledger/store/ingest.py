@@ -60,11 +60,12 @@ def config_hash(extra: dict[str, Any] | None = None) -> str:
 def ingest(ledger: Ledger, specs: Sequence[str], *, read_options: Any = None, resume: bool = False,
            report: str | Path | None = None, progress: ProgressFn | None = None,
            extract: ExtractFn | None = None, batch_size: int = 16,
-           documents: Iterable[Document | InputError] | None = None) -> IngestReport:
+           documents: Iterable[Document | InputError] | None = None, reextract: bool = False) -> IngestReport:
     """Ingest `specs` (files, folders, URLs, feeds, exports) into `ledger`.
 
     `documents` replaces reading `specs` (the API's POST uses it). `extract` defaults to
-    `claimledger.core.extract_documents` (one result per input, in order).
+    `claimledger.core.extract_documents` (one result per input, in order). With `reextract`, texts already
+    stored are extracted again and their claims replaced when the extractor now finds different ones.
     """
     db = ledger.db
     run_id, resumed = repo.start_run(db, list(specs), config_hash(), resume=resume)
@@ -102,7 +103,7 @@ def ingest(ledger: Ledger, specs: Sequence[str], *, read_options: Any = None, re
                 fail(item)
             else:
                 known, by_run = repo.known_run(db, item)
-                if not known:
+                if not known or reextract:
                     yield item
                 elif not (resumed and by_run == run_id):  # a resumed run already counted its own
                     counts.processed += 1
@@ -121,7 +122,11 @@ def ingest(ledger: Ledger, specs: Sequence[str], *, read_options: Any = None, re
                     continue
                 counts.processed += 1
                 res = repo.store_document(db, result.document, result.claims, run_id)
-                if res.status == "skipped":
+                if res.status == "skipped" and reextract:
+                    res = repo.replace_claims(db, result.document, result.claims, run_id)
+                    if res.status == "reextracted":
+                        counts.claims += res.n_claims
+                if res.status in ("skipped", "reextracted"):
                     counts.skipped += 1
                 else:
                     counts.stored += 1

@@ -94,7 +94,7 @@ def group_key(side: str | None, kind: str, party: str | None, low: int | None, h
 
 @dataclass(slots=True)
 class StoreResult:
-    status: str  # "stored", "revision", "skipped"
+    status: str  # "stored", "revision", "skipped", "reextracted"
     document_id: int | None
     n_claims: int = 0
 
@@ -148,6 +148,42 @@ def store_document(db: Database, doc: Document, claims: Sequence[Claim], run_id:
     except IntegrityError:
         # another process stored the same text under the same identity between our check and insert
         return StoreResult("skipped", None)
+
+
+def replace_claims(db: Database, doc: Document, claims: Sequence[Claim], run_id: int | None = None) -> StoreResult:
+    """Re-extraction of a stored text (a newer extractor): when the claims differ, the old ones stop being
+    current (kept for history, retired from groups and events at the next reconcile) and the new ones are
+    added to the same document. Same claims → nothing changes."""
+    identity, sha = identity_of(doc), doc.sha256
+    fetched = now()
+
+    def write(s: Session) -> StoreResult:
+        from sqlalchemy import func
+
+        row = s.execute(select(DocumentRow).where(DocumentRow.identity == identity, DocumentRow.sha256 == sha)
+                        .limit(1).with_for_update()).scalars().first()
+        if row is None:
+            return StoreResult("skipped", None)
+        old = s.execute(select(ClaimRow.data).where(ClaimRow.document_id == row.id, ClaimRow.current.is_(True))
+                        .order_by(ClaimRow.ordinal)).scalars().all()
+        new = [dict(c.to_dict(), doc_id=doc.id) for c in claims]
+        if [_comparable(d) for d in old] == [_comparable(d) for d in new]:
+            return StoreResult("skipped", row.id)
+        s.execute(update(ClaimRow).where(ClaimRow.document_id == row.id, ClaimRow.current.is_(True))
+                  .values(current=False, reconciled=False))
+        start = int(s.execute(select(func.coalesce(func.max(ClaimRow.ordinal), -1))
+                              .where(ClaimRow.document_id == row.id)).scalar_one()) + 1
+        if claims:
+            s.execute(insert(ClaimRow), [_claim_values(row.id, start + i, c, doc, fetched)
+                                         for i, c in enumerate(claims)])
+        row.n_claims = len(claims)
+        return StoreResult("reextracted", row.id, len(claims))
+
+    return db.write(write)
+
+
+def _comparable(d: dict[str, Any]) -> str:
+    return json.dumps({k: v for k, v in d.items() if k != "confidence"}, sort_keys=True, default=str)
 
 
 def _claim_values(document_id: int, ordinal: int, claim: Claim, doc: Document, fetched: datetime) -> dict[str, Any]:
