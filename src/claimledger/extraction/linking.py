@@ -470,13 +470,18 @@ def _owner_from_of(sent: Any, tok: Any) -> str | None:
             txt.append(" ".join(t.text for t in c.subtree))
         if c.dep_ in ("poss", "amod", "compound"):
             txt.append(" ".join(t.text for t in c.subtree))
-    joined = " ".join(txt)
-    if not joined:
+    return _party_or_hostile(" ".join(txt))
+
+
+def _party_or_hostile(text: str) -> str | None:
+    """A party named in `text`, else 'hostile:<usage>' for 'the enemy'/'invaders' (resolved later from the
+    speaker's side), else None."""
+    if not text:
         return None
-    party = parties.party_of(joined)
+    party = parties.party_of(text)
     if party:
         return party
-    usage = parties.hostile_usage(joined)
+    usage = parties.hostile_usage(text)
     return "hostile:" + usage if usage else None
 
 
@@ -489,12 +494,7 @@ def _subject_party(sent: Any, trig: Trigger) -> str | None:
         return None
     if subj.lower_ in ("we", "us"):
         return "self"
-    txt = " ".join(t.text for t in subj.subtree)
-    party = parties.party_of(txt)
-    if party:
-        return party
-    usage = parties.hostile_usage(txt)
-    return "hostile:" + usage if usage else None
+    return _party_or_hostile(" ".join(t.text for t in subj.subtree))
 
 
 def _agent_party(sent: Any, trig: Trigger) -> str | None:
@@ -509,11 +509,7 @@ def _agent_party(sent: Any, trig: Trigger) -> str | None:
     if not cands and tok.dep_ == "conj":
         cands = [c for c in tok.head.children if c.dep_ == "nsubj"]
     for c in cands:
-        txt = " ".join(t.text for t in c.subtree)
-        party = parties.party_of(txt)
-        if party:
-            return party
-        usage = parties.hostile_usage(txt)
-        if usage:
-            return "hostile:" + usage
+        found = _party_or_hostile(" ".join(t.text for t in c.subtree))
+        if found:
+            return found
     return None
