@@ -1,8 +1,8 @@
-"""Aggregates the dashboard needs that the store's query API does not offer: claims per day for
+"""Aggregates the dashboard needs that the page API does not offer: claims per day/week/month for
 the timeline histogram, and claims per place / per province for the map.
 
-They reuse the store's models and its filter → condition translation (`store.query._where`), so a
-request's filters mean exactly what they mean for `/api/claims`, and no SQL text is built here.
+The numbers come from the store (`Ledger.claims_per_day`, `Ledger.map_cells`), which applies a
+request's filters exactly as `/api/claims` does; this module only buckets and shapes them.
 """
 
 from __future__ import annotations
@@ -11,25 +11,10 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import Numeric, Select, cast, func, select
-
-from claimledger.store import Ledger
-from claimledger.store.models import ClaimRow, DocumentRow
-from claimledger.store.query import Filter, QueryError
-from claimledger.store.query import _mentions_document as _mentions_document
-from claimledger.store.query import _where as _where
+from claimledger.store import Filter, Ledger, QueryError
 
 BUCKETS = ("auto", "day", "week", "month", "year")
 MAX_POINTS = 5_000
-GRID_DECIMALS = 2  # points are grouped on a 0.01° grid (about 1 km): plenty for clustered markers
-
-
-def _claims_select(filters: Sequence[Filter], *cols: Any) -> tuple[Select[Any], list[Any]]:
-    conds = _where("claims", filters)
-    stmt = select(*cols).select_from(ClaimRow)
-    if any(_mentions_document(c) for c in conds):
-        stmt = stmt.join(DocumentRow, DocumentRow.id == ClaimRow.document_id)
-    return stmt.where(*conds), conds
 
 
 def _parse_day(s: str | None) -> date | None:
@@ -76,10 +61,7 @@ def timeline(ledger: Ledger, filters: Sequence[Filter], bucket: str = "auto") ->
     """Claims per period (by `date`: when the loss happened, else when it was stated), gaps filled."""
     if bucket not in BUCKETS:
         raise QueryError(f"_bucket must be one of {', '.join(BUCKETS)}, got {bucket!r}")
-    stmt, _ = _claims_select(filters, ClaimRow.date, func.count())
-    stmt = stmt.group_by(ClaimRow.date)
-    with ledger.db.reading() as s:
-        per_day = [(d, int(n)) for d, n in s.execute(stmt)]
+    per_day = ledger.claims_per_day(filters)
     days = [(dd, n) for d, n in per_day if (dd := _parse_day(d)) is not None]
     if not days:
         return {"bucket": bucket if bucket != "auto" else "day", "buckets": []}
@@ -104,39 +86,22 @@ def timeline(ledger: Ledger, filters: Sequence[Filter], bucket: str = "auto") ->
 def map_summary(ledger: Ledger, filters: Sequence[Filter], max_points: int = MAX_POINTS) -> dict[str, Any]:
     """What the map draws: exact and district places as points, province-only claims as areas,
     and counts of what cannot be drawn honestly (country, region, no place)."""
-    lat3 = func.round(cast(ClaimRow.lat, Numeric), GRID_DECIMALS)
-    lon3 = func.round(cast(ClaimRow.lon, Numeric), GRID_DECIMALS)
-    pointish = ClaimRow.precision.in_(("point", "admin2"))
-    pts, _ = _claims_select(filters, lat3.label("lat"), lon3.label("lon"), ClaimRow.precision,
-                            func.min(ClaimRow.place), func.count().label("n"))
-    pts = (pts.where(pointish, ClaimRow.lat.is_not(None), ClaimRow.lon.is_not(None))
-           .group_by(lat3, lon3, ClaimRow.precision).order_by(func.count().desc()).limit(max_points + 1))
-    areas, _ = _claims_select(filters, ClaimRow.admin1, ClaimRow.country, func.avg(ClaimRow.lat),
-                              func.avg(ClaimRow.lon), func.count())
-    areas = (areas.where(ClaimRow.precision == "admin1", ClaimRow.admin1.is_not(None))
-             .group_by(ClaimRow.admin1, ClaimRow.country).order_by(func.count().desc()).limit(2000))
-    prec, _ = _claims_select(filters, ClaimRow.precision, func.count())
-    prec = prec.group_by(ClaimRow.precision)
-    with ledger.db.reading() as s:
-        point_rows = list(s.execute(pts))
-        area_rows = list(s.execute(areas))
-        by_precision = {p: int(n) for p, n in s.execute(prec)}
-    truncated = len(point_rows) > max_points
-    points = [{"lat": float(la), "lon": float(lo), "precision": p, "place": place, "count": int(n)}
-              for la, lo, p, place, n in point_rows[:max_points]]
-    area_list = [{"admin1": a, "country": c, "lat": float(la) if la is not None else None,
-                  "lon": float(lo) if lo is not None else None, "count": int(n)}
-                 for a, c, la, lo, n in area_rows]
+    cells = ledger.map_cells(filters, max_points)
+    points = [{"lat": p.lat, "lon": p.lon, "precision": p.precision, "place": p.place, "count": p.count}
+              for p in cells.points]
+    area_list = [{"admin1": a.admin1, "country": a.country, "lat": a.lat, "lon": a.lon, "count": a.count}
+                 for a in cells.areas]
+    by_precision = cells.by_precision
     admin1_total = by_precision.get("admin1", 0)
     return {
         "points": points,
-        "points_truncated": truncated,
+        "points_truncated": cells.points_truncated,
         "areas": area_list,
         "unplaced": {
             "country": by_precision.get("country", 0),
             "region": by_precision.get("region", 0),
             "none": by_precision.get(None, 0),
-            "admin1_without_name": admin1_total - sum(a["count"] for a in area_list),
+            "admin1_without_name": admin1_total - sum(a.count for a in cells.areas),
         },
         "by_precision": {("none" if k is None else k): v for k, v in by_precision.items()},
     }

@@ -30,11 +30,11 @@ from claimledger import __version__
 from claimledger.api import params as P
 from claimledger.api import streams
 from claimledger.api.aggregates import BUCKETS, map_summary, timeline
-from claimledger.api.budget import BudgetExceeded, Counter, filters_key, install, time_budget
+from claimledger.api.budget import Counter, filters_key
 from claimledger.api.security import SecurityHeadersMiddleware, token_matches
 from claimledger.config import get_settings
 from claimledger.errors import ConfigError, InputError, StoreError
-from claimledger.store import Ledger
+from claimledger.store import BudgetExceeded, Ledger
 from claimledger.store.query import LIST_FIELDS, OPS, Filter, QueryError, filterable_fields
 
 log = logging.getLogger("claimledger.api")
@@ -194,7 +194,7 @@ def compute_facets(ledger: Ledger, table: str, lp: P.ListParams, path: str,
             counts = counter.cached(("facet", table, fld, filters_key(others), lp.facet_size), count, budget_ms)
         else:
             try:
-                with time_budget(budget_ms):
+                with ledger.budgeted(budget_ms):
                     counts = count()
             except BudgetExceeded:
                 counts = None
@@ -257,7 +257,7 @@ def create_app(ledger: Ledger | str | None = None, settings: ApiSettings | None 
     )
     app.state.ledger = led
     app.state.settings = settings
-    install(led.db.read_engine)
+    led.enable_time_budgets()
     counter = Counter(led, size=settings.count_cache_size)
     app.state.counter = counter
     # Outermost, around Starlette's own error middleware too, so that even a 500 carries the headers.

@@ -7,8 +7,8 @@ says so (`total: null, total_truncated: true`, a facet with `timed_out: true`) i
 every page slow. `_total=exact` waits for the exact count, and exact counts are cached until the
 ledger changes, so the dashboard's background count makes the next pages exact too.
 
-SQLite: a progress handler on each connection interrupts a query once the calling thread's
-deadline has passed. PostgreSQL: `statement_timeout` for each transaction begun inside a budget.
+The interruption itself is the store's (`Ledger.budgeted`, see `store/budget.py`); this module
+only decides what to cache and for how long.
 """
 
 from __future__ import annotations
@@ -16,83 +16,16 @@ from __future__ import annotations
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from typing import Any, TypeVar, cast
 
-from sqlalchemy import Engine, event, func, select
-from sqlalchemy.exc import DBAPIError, OperationalError
+from claimledger.store import BudgetExceeded, Filter, Ledger
 
-from claimledger.store import Ledger
-from claimledger.store.models import ClaimGroup, ClaimRow, DocumentRow, Event, IngestRun
-from claimledger.store.query import Filter
-from claimledger.store.query import _count as _store_count
-from claimledger.store.query import _where as _where
-
-_local = threading.local()
 T = TypeVar("T")
 
 
-class BudgetExceeded(Exception):
-    """The work did not fit in its time budget and was interrupted."""
-
-
-def _deadline() -> float | None:
-    return getattr(_local, "deadline", None)
-
-
-def _progress() -> int:
-    d = _deadline()
-    return 1 if d is not None and time.perf_counter() > d else 0
-
-
-@contextmanager
-def time_budget(ms: float | None) -> Iterator[None]:
-    """Queries run by this thread inside the block are interrupted after `ms` milliseconds."""
-    prev = _deadline()
-    _local.deadline = None if ms is None else time.perf_counter() + ms / 1000.0
-    try:
-        yield
-    except (OperationalError, DBAPIError) as exc:
-        if is_interrupt(exc):
-            raise BudgetExceeded(str(exc)) from None
-        raise
-    finally:
-        _local.deadline = prev
-
-
-def is_interrupt(exc: BaseException) -> bool:
-    msg = str(exc).lower()
-    return "interrupted" in msg or "statement timeout" in msg or "canceling statement" in msg
-
-
-def install(engine: Engine) -> bool:
-    """Let `time_budget` interrupt the queries of this engine: SQLite through a progress handler on
-    every connection, PostgreSQL through `SET LOCAL statement_timeout` when a transaction begins
-    inside a budget. Returns False when already installed or the dialect has neither."""
-    if getattr(engine, "_claimledger_budget", False):
-        return False
-    if engine.dialect.name == "sqlite":
-        def on_connect(dbapi_conn: Any, _record: Any) -> None:
-            dbapi_conn.set_progress_handler(_progress, 4000)
-
-        event.listen(engine, "connect", on_connect)
-        engine.dispose()  # connections opened before the handler existed are replaced
-    elif engine.dialect.name == "postgresql":
-        def on_begin(conn: Any) -> None:
-            d = _deadline()
-            if d is not None:
-                ms = max(1, int((d - time.perf_counter()) * 1000))
-                conn.exec_driver_sql(f"SET LOCAL statement_timeout = {ms:d}")  # an int we computed
-
-        event.listen(engine, "begin", on_begin)
-    else:
-        return False
-    engine._claimledger_budget = True  # type: ignore[attr-defined]
-    return True
-
-
 def filters_key(filters: Sequence[Filter]) -> tuple[Any, ...]:
+    """A hashable cache key for a list of filters (values by repr: lists are unhashable)."""
     return tuple((f.field, f.op, repr(f.value)) for f in filters)
 
 
@@ -116,17 +49,7 @@ class Counter:
         now = time.monotonic()
         if self._version is not None and now - self._version[0] < self.VERSION_TTL:
             return self._version[1]
-        with self.ledger.db.reading() as s:
-            row = s.execute(select(
-                select(func.max(DocumentRow.id)).scalar_subquery(),
-                select(func.max(ClaimRow.id)).scalar_subquery(),
-                select(func.max(Event.id)).scalar_subquery(),
-                select(func.max(ClaimGroup.id)).scalar_subquery(),
-                select(func.max(IngestRun.id)).scalar_subquery(),
-                select(func.count()).select_from(ClaimRow).where(
-                    ClaimRow.current.is_(True), ClaimRow.reconciled.is_(False)).scalar_subquery(),
-            )).one()
-        self._version = (now, tuple(row))
+        self._version = (now, self.ledger.change_marker())
         return self._version[1]
 
     def cached(self, key: tuple[Any, ...], compute: Callable[[], T], budget_ms: float | None) -> T | None:
@@ -139,7 +62,7 @@ class Counter:
                 self._cache.move_to_end(full)
                 return cast(T, hit[1])
         try:
-            with time_budget(budget_ms):
+            with self.ledger.budgeted(budget_ms):
                 value = compute()
         except BudgetExceeded:
             return None
@@ -152,9 +75,8 @@ class Counter:
 
     def total(self, table: str, filters: Sequence[Filter], budget_ms: float | None) -> int | None:
         """The exact number of matching rows, or None when counting would exceed `budget_ms`."""
-        def count() -> int:
-            conds = _where(table, filters)
-            with self.ledger.db.reading() as s:
-                return _store_count(s, table, conds)
+        return self.cached(("count", table, filters_key(filters)),
+                           lambda: self.ledger.count(table, filters), budget_ms)
 
-        return self.cached(("count", table, filters_key(filters)), count, budget_ms)
+
+__all__ = ["BudgetExceeded", "Counter", "filters_key"]

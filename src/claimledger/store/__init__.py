@@ -1,16 +1,21 @@
 """The ledger store: documents, claims, groups, events, tallies; SQLite or PostgreSQL.
 
 `Ledger.open(url)` opens (and migrates to head) a ledger; the read API (`query`, `facet_counts`,
-`iter_rows`, ...) lives in `store.query` and is mirrored as methods here so that callers need
-only one object. No SQL is written outside this package.
+`iter_rows`, ...) lives in `store.query`, aggregates (`claims_per_day`, `map_cells`) in
+`store.aggregates`, time budgets in `store.budget`; all are mirrored as methods here so that
+callers need only one object. No SQL is written outside this package.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from contextlib import AbstractContextManager
 from typing import Any
 
+from claimledger.store import aggregates as _agg
 from claimledger.store import query as _q
+from claimledger.store.aggregates import MapCells
+from claimledger.store.budget import BudgetExceeded, time_budget
 from claimledger.store.db import Database, default_url
 from claimledger.store.query import Filter, Page, QueryError
 
@@ -48,6 +53,9 @@ class Ledger:
               count_cap: int | None = None) -> Page:
         return _q.query(self.db, table, filters, order, cursor, limit, with_total, count_cap)
 
+    def count(self, table: str, filters: Sequence[Filter] = (), cap: int | None = None) -> int:
+        return _q.count(self.db, table, filters, cap)
+
     def facet_counts(self, table: str, field: str, filters: Sequence[Filter] = (),
                      limit: int = 50) -> list[tuple[Any, int]]:
         return _q.facet_counts(self.db, table, field, filters, limit)
@@ -74,5 +82,27 @@ class Ledger:
     def filterable_fields(self, table: str) -> dict[str, str]:
         return _q.filterable_fields(table)
 
+    # aggregates -----------------------------------------------------------------------------
+    def claims_per_day(self, filters: Sequence[Filter] = ()) -> list[tuple[str | None, int]]:
+        return _agg.claims_per_day(self.db, filters)
 
-__all__ = ["Ledger", "Filter", "Page", "QueryError"]
+    def map_cells(self, filters: Sequence[Filter] = (), max_points: int = 5_000) -> MapCells:
+        return _agg.map_cells(self.db, filters, max_points)
+
+    def change_marker(self) -> tuple[Any, ...]:
+        return _agg.change_marker(self.db)
+
+    # time budgets ----------------------------------------------------------------------------
+    def enable_time_budgets(self) -> bool:
+        """Make `budgeted` effective for this ledger's reads (idempotent); call it once, early."""
+        return self.db.enable_time_budgets()
+
+    def budgeted(self, ms: float | None) -> AbstractContextManager[None]:
+        """A block whose reads (in this thread) are interrupted after `ms` milliseconds, raising
+        `BudgetExceeded`; None means no limit. Enables budgets on first use (better done early,
+        with `enable_time_budgets`, as SQLite's pooled connections are replaced then)."""
+        self.db.enable_time_budgets()
+        return time_budget(ms)
+
+
+__all__ = ["Ledger", "Filter", "Page", "QueryError", "BudgetExceeded", "MapCells"]

@@ -156,6 +156,13 @@ class Database:
 
         return with_retry(run)
 
+    def enable_time_budgets(self) -> bool:
+        """Let `store.budget.time_budget` interrupt reads of this ledger (idempotent; True the
+        first time). Done once, up front: on SQLite it replaces the pooled read connections."""
+        from claimledger.store.budget import install
+
+        return install(self.read_engine)
+
     def dispose(self) -> None:
         self.read_engine.dispose()
         self.write_engine.dispose()

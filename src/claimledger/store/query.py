@@ -325,8 +325,14 @@ def _base(table: str) -> Select[Any]:
     return select(_SOURCES)
 
 
-def _where(table: str, filters: Sequence[Filter], dialect: str = "", order_field: str | None = None,
-           ) -> list[ColumnElement[bool]]:
+def where_clause(table: str, filters: Sequence[Filter], dialect: str = "", order_field: str | None = None,
+                 ) -> list[ColumnElement[bool]]:
+    """The SQL conditions (ANDed) for `filters` on `table`, plus the implicit current/latest ones.
+
+    Public so that every reader in the store (pages, counts, facets, aggregates) gives a filter the
+    same meaning. `dialect`/`order_field` only steer SQLite's planner for ordered pages; counts and
+    aggregates leave them empty. Raises QueryError for unknown fields, operators or bad values.
+    """
     conds: list[ColumnElement[bool]] = []
     for f in filters:
         if dialect == "sqlite" and f.op in ("gte", "lte") and f.field != order_field and table == "claims":
@@ -341,7 +347,7 @@ def _where(table: str, filters: Sequence[Filter], dialect: str = "", order_field
         if f.field == "bbox" and dialect == "sqlite" and table == "claims":
             _condition(table, f)  # validates (raises QueryError)
             w, so, e, n = (float(v) for v in _as_list(f.value))
-            conds.extend(_where(table, Filter.bbox(w, so, e, n), dialect, order_field))
+            conds.extend(where_clause(table, Filter.bbox(w, so, e, n), dialect, order_field))
             continue
         conds.extend(_condition(table, f))
     if table == "claims" and not any(f.field == "current" for f in filters):
@@ -461,7 +467,7 @@ def query(db: Database, table: str, filters: Sequence[Filter] = (), order: str |
     name, spec, desc = _order(table, order)
     order_key = ("-" if desc else "") + name
     key_col = _KEY[table]
-    conds = _where(table, filters, db.dialect, name)
+    conds = where_clause(table, filters, db.dialect, name)
     stmt = _base(table).add_columns(spec.column.label("_sort")).where(*conds)
     if cursor:
         value, key = _decode_cursor(cursor, order_key)
@@ -478,17 +484,25 @@ def query(db: Database, table: str, filters: Sequence[Filter] = (), order: str |
             last_raw, last = raw[limit - 1], rows[-1]
             key = last.get("outlet") if key_col is None else last["id"]
             next_cursor = _encode_cursor(order_key, last_raw._mapping["_sort"], key)
-        total = _count(s, table, conds, count_cap) if with_total else None
+        total = count_where(s, table, conds, count_cap) if with_total else None
     capped = total is not None and count_cap is not None and total > count_cap
     return Page(rows=rows, next_cursor=next_cursor, total=count_cap if capped else total, total_capped=capped)
 
 
-def _count(s: Session, table: str, conds: list[ColumnElement[bool]], cap: int | None = None) -> int:
+def count(db: Database, table: str, filters: Sequence[Filter] = (), cap: int | None = None) -> int:
+    """The exact number of `table` rows matching every filter; with `cap`, counting stops after
+    cap+1 rows. Separate from `query` so that a caller can count later, under a time budget."""
+    conds = where_clause(table, filters)
+    with db.reading() as s:
+        return count_where(s, table, conds, cap)
+
+
+def count_where(s: Session, table: str, conds: list[ColumnElement[bool]], cap: int | None = None) -> int:
     """Rows matching `conds`; with `cap`, stop counting after cap+1 rows (cheap on huge results)."""
     inner: Any
     if table == "claims":
         inner = select(ClaimRow.id)
-        if any(_mentions_document(c) for c in conds):
+        if any(mentions_document(c) for c in conds):
             inner = inner.join(DocumentRow, DocumentRow.id == ClaimRow.document_id)
     elif table == "sources":
         inner = select(_SOURCES.c.outlet)
@@ -501,7 +515,8 @@ def _count(s: Session, table: str, conds: list[ColumnElement[bool]], cap: int | 
     return int(s.execute(select(func.count()).select_from(inner.subquery())).scalar_one())
 
 
-def _mentions_document(cond: ColumnElement[Any]) -> bool:
+def mentions_document(cond: ColumnElement[Any]) -> bool:
+    """Whether a condition refers to the documents table, i.e. a claims query must join it."""
     from sqlalchemy.sql import visitors
 
     return any(getattr(el, "table", None) is DocumentRow.__table__ for el in visitors.iterate(cond))
@@ -513,13 +528,13 @@ def facet_counts(db: Database, table: str, field: str, filters: Sequence[Filter]
     spec = _fields(table).get(field)
     if spec is None:
         raise QueryError(f"unknown field {field!r} for {table}")
-    conds = _where(table, filters)
+    conds = where_clause(table, filters)
     col = spec.column
     if (table, field) in LIST_FIELDS:
         return _list_facets(db, table, field, conds, limit)
     if table == "claims":
         stmt = select(col, func.count(ClaimRow.id)).select_from(ClaimRow)
-        if col.table is DocumentRow.__table__ or any(_mentions_document(c) for c in conds):
+        if col.table is DocumentRow.__table__ or any(mentions_document(c) for c in conds):
             stmt = stmt.join(DocumentRow, DocumentRow.id == ClaimRow.document_id)
     elif table == "sources":
         stmt = select(col, func.count()).select_from(_SOURCES)
@@ -550,7 +565,7 @@ def iter_rows(db: Database, table: str, filters: Sequence[Filter] = (), order: s
     """Every matching row, streamed with a server-side cursor (memory stays flat)."""
     name, spec, desc = _order(table, order)
     key_col = _KEY[table]
-    stmt = _base(table).where(*_where(table, filters, db.dialect, name)).order_by(*_order_by(spec, key_col, desc))
+    stmt = _base(table).where(*where_clause(table, filters, db.dialect, name)).order_by(*_order_by(spec, key_col, desc))
     with db.reading() as s:
         result = s.execute(stmt, execution_options={"stream_results": True, "yield_per": batch})
         for r in result:
@@ -633,5 +648,6 @@ def dataset_version(db: Database) -> str:
     return f"d{n_docs}-c{n_claims}-{hashlib.sha256(raw.encode()).hexdigest()[:10]}"
 
 
-__all__ = ["Filter", "Page", "QueryError", "query", "facet_counts", "iter_rows", "filterable_fields",
-           "get_claim", "get_document", "get_event", "get_group", "dataset_version", "TABLES", "OPS"]
+__all__ = ["Filter", "Page", "QueryError", "query", "count", "facet_counts", "iter_rows", "filterable_fields",
+           "where_clause", "count_where", "mentions_document",
+           "get_claim", "get_document", "get_event", "get_group", "dataset_version", "TABLES", "OPS", "LIST_FIELDS"]
