@@ -11,8 +11,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy.orm import Session
-
 from claimledger.reconcile import events as ev
 from claimledger.reconcile import groups as gr
 from claimledger.reconcile import neardup
@@ -44,7 +42,7 @@ def reconcile(ledger: Ledger, rebuild: bool = False) -> ReconcileReport:
     return ledger.db.write(lambda s: _reconcile(s, rebuild))
 
 
-def _reconcile(s: Session, rebuild: bool) -> ReconcileReport:
+def _reconcile(s: repo.Transaction, rebuild: bool) -> ReconcileReport:
     rep = ReconcileReport()
     repo.lock(s)
     if rebuild:

@@ -26,6 +26,10 @@ from claimledger.store.models import (
 
 _PG_RECONCILE_LOCK = 7_201_340_418
 
+# The open write transaction a reconcile pass hands to every function here (`Database.write`).
+# Callers outside the store treat it as an opaque handle: they pass it on and never query it.
+Transaction = Session
+
 
 @dataclass(slots=True)
 class ClaimInfo:
