@@ -70,6 +70,19 @@ KIND_CASES = [
     ("Officials said that as many as 300 Russian troops may have been killed in the strike.",
      [("killed", "Russia", None, 300, "at_most")]),
     ("He was killed on July 27, 2014, near the airport.", [("killed", None, 1, 1, "exact")]),
+    # headlines: present tense, verbs tagged as nouns, labels, bare numbers
+    ("Russian shelling of Nikopol kills two, injures five - governor",
+     [("killed", None, 2, 2, "exact"), ("wounded", None, 5, 5, "exact")]),
+    ("Air defense shoots down 6 Russian cruise missiles over Dnipropetrovsk region",
+     [("equipment_destroyed", "Russia", 6, 6, "exact")]),
+    ("Civilian killed, three injured as Russians shell a village",
+     [("killed", None, 1, 1, "exact"), ("wounded", None, 3, 3, "exact")]),
+    ("Kherson region: Russians kill 2, wound 12 over past day",
+     [("killed", None, 2, 2, "exact"), ("wounded", None, 12, 12, "exact")]),
+    ("In Luhansk region, occupiers suffer heavy losses near Bilohorivka - Haidai",
+     [("casualties", "Russia", None, None, "unspecified")]),
+    ("Body of killed journalist found near Kyiv", [("killed", None, 1, 1, "exact")]),
+    ("Ukraine repatriates bodies of 62 fallen soldiers", [("killed", "Ukraine", 62, 62, "exact")]),
     ("Out of 24 drones launched by the enemy, 13 were shot down, the Air Force said.",
      [("equipment_destroyed", "Russia", 13, 13, "exact")]),
     ("Russia has not lost so many aircraft in decades, the Ukrainian President said.",
@@ -265,6 +278,12 @@ def test_an_official_speaks_for_the_outlets_side() -> None:
            "published": "2022-09-10", "source": "TASS"}
     c = next(iter(claimledger.extract_many([doc]))).to_dict()
     assert c["claimant"] == {"name": "mayor", "side": "DPR"}
+
+
+def test_a_headline_label_names_the_source() -> None:
+    c = claims("Russian Defense Ministry: over 100 Ukrainian militants eliminated near Kupyansk")[0]
+    assert c["claimant"] == {"name": "Russian Defense Ministry", "side": "Russia"}
+    assert c["victim"]["party"] == "Ukraine"
 
 
 def test_a_party_named_in_the_claimant_wins() -> None:

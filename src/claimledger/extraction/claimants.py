@@ -62,6 +62,22 @@ def tail_attribution(sentence: str) -> Attribution | None:
     return None
 
 
+_LABEL_RE = re.compile(r"^(?P<who>[A-Z][\w'’.\- ]{1,60}?):\s+\S")
+
+
+def label_attribution(sentence: str) -> Attribution | None:
+    """Headlines led by their source: 'Russian Defense Ministry: over 100 …', 'DPR: …' (not places:
+    'Kherson region: …' has no side and is left to the place finder)."""
+    m = _LABEL_RE.match(sentence)
+    if not m:
+        return None
+    who = m.group("who").strip()
+    side = side_for(who, sentence)
+    if side is None or len(who.split()) > 8:
+        return None
+    return Attribution(name=who, side=side, origin="tail")
+
+
 def according_to(sentence: str) -> Attribution | None:
     m = _ACCORDING_RE.search(sentence)
     if not m:

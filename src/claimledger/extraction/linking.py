@@ -125,9 +125,14 @@ def link(lex: Lexicon, sent: Any, triggers: list[Trigger], mentions: list[Mentio
             else:
                 cand.agent_party = _agent_party(sent, trig)
             out.append(cand)
-    # "a man wounded during the shelling … died": the main verb's kind wins over the participle's
+    # "a man wounded during the shelling … died": the main verb's kind wins over the participle's;
+    # "body of killed journalist": two triggers, one claim
     final = []
+    seen: set[tuple[int, str]] = set()
     for cand in out:
+        if (id(cand.mention), cand.kind) in seen:
+            continue
+        seen.add((id(cand.mention), cand.kind))
         tok = sent[cand.trigger.i]
         if cand.kind == "wounded" and tok.dep_ in ("acl", "amod") and any(
                 o.mention is cand.mention and o.kind == "killed" for o in out):
@@ -137,7 +142,10 @@ def link(lex: Lexicon, sent: Any, triggers: list[Trigger], mentions: list[Mentio
 
 
 def _habitual(sent: Any, trig: Trigger) -> bool:
-    """A simple-present verb ('destroy', 'suffer', 'die') states a habit, not an event."""
+    """A simple-present verb ('destroy', 'suffer', 'die') states a habit, not an event — in prose. Headlines
+    (no closing punctuation) tell past events in the present ('occupiers suffer heavy losses')."""
+    if not sent.text.rstrip().endswith((".", "!", "?", "…", '"', "”")):
+        return False
     tok = sent[trig.i]
     if trig.direction == "noun":
         tok = tok.head if tok.head.pos_ == "VERB" else tok
@@ -361,8 +369,11 @@ def _right_list_core(sent: Any, trig: Trigger, mentions: list[Mention], by_i: di
         gap = sent[cursor:m.start]
         gap_words = [t.text.lower() for t in gap]
         if not got:
-            if len(gap) > 4 or any(t.i in by_i for t in gap) or any(w in (";", ":", "that", "which") for w in gap_words):
+            if len(gap) > 4 or any(t.i in by_i for t in gap) or any(w in (";", ":", "that", "which")
+                                                                    for w in gap_words):
                 break
+            if gap_words[:1] == [","]:
+                break  # "Civilian killed, three injured": a comma never separates a verb from its object
             if m.head is not None and sent[m.head].dep_ == "pobj" and sent[m.head].head.lower_ == "of" \
                     and sent[m.head].head.head in gap and sent[m.head].head.head.pos_ in ("NOUN", "PROPN") \
                     and not parties.hostile_usage(sent[m.head].head.head.text) \

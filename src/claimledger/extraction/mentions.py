@@ -140,12 +140,25 @@ def trigger_of(lex: Lexicon, sent: Any, tok: Any) -> Trigger | None:
     low, lem = tok.text.lower(), _lemma(tok)
     nxt = sent[tok.i + 1].text.lower() if tok.i + 1 < len(sent) else ""
     prev = sent[tok.i - 1].text.lower() if tok.i > 0 else ""
+    if tok.pos_ in ("NOUN", "PROPN") and (low.endswith("s") or low in lex.trigger_verbs and prev in (",", "and")) \
+            and nxt and (
+            nxt in ("down", "off") or sent[tok.i + 1].pos_ in ("NUM", "DET") or sent[tok.i + 1].like_num):
+        # headlines: "Air defense shoots down 6 missiles", "Russia loses 9 tanks" (the small model tags them nouns)
+        stem = next((x for x in (low, low[:-1], low[:-2], low[:-3] + "y" if low.endswith("ies") else "")
+                     if x in lex.trigger_verbs), None)
+        if stem is not None and not (stem == "shoot" and nxt != "down") and stem not in ("hit", "strike", "down"):
+            fam = lex.trigger_verbs[stem]
+            fam = "destroy" if stem == "shoot" else fam
+            return Trigger(tok.i, fam[:-5] if fam.endswith("_intr") else fam,
+                           "left" if fam.endswith("_intr") else "right", end=tok.i + (2 if nxt in ("down", "off") else 1))
     if lem == "be" and any(c.dep_ == "expl" for c in tok.children):
         return Trigger(tok.i, "deployed", "right", end=tok.i + 1)
     if lem == "bring" and any(c.dep_ == "auxpass" for c in tok.children):
         return Trigger(tok.i, "deployed", "left", end=tok.i + 1)
     if tok.pos_ in ("VERB", "AUX") or (tok.tag_ in ("VBN", "VBD", "VBG", "VBZ", "VBP") and lem in lex.trigger_verbs):
         fam = lex.trigger_verbs.get(lem)
+        if fam is None and low in lex.trigger_verbs and low not in ("down",):
+            fam, lem = lex.trigger_verbs[low], low  # "wound" lemmatised as "wind"
         if lem == "take" and re.match(r"(the )?li(fe|ves)", " ".join(t.text.lower() for t in sent[tok.i + 1: tok.i + 3])):
             fam = "killed"
         if lem == "take" and nxt in ("prisoner", "prisoners", "captive"):
@@ -310,13 +323,18 @@ def find_mentions(lex: Lexicon, sent: Any, triggers: list[Trigger]) -> list[Ment
         nominal_vtype = None
         if of_them:
             ok = True
-        elif nxt is not None and (nxt.pos_ in ("AUX", "VERB") or nxt.i in trigger_idx or nxt.text in (",", ".", ")")
-                                  or nxt.text.lower() in ("in", "and", "by", "with", "of", "were", "more", "others", "other")):
+        elif nxt is not None and (nxt.pos_ in ("AUX", "VERB") or nxt.i in trigger_idx
+                                  or nxt.text in (",", ".", ")", "-", "–", "—", ";", ":")
+                                  or nxt.text.lower() in ("in", "and", "by", "with", "of", "were", "more", "others", "other",
+                                                          "over", "on", "at", "near", "during", "since", "after",
+                                                          "as", "from", "when", "overnight", "today", "yesterday")):
             ok = nxt.text.lower() not in ("of",) or bool(re.match(r"of (the )?(wounded|dead|killed|injured)", after_text))
         elif nxt is None:
             ok = True
         if first.i > 0 and sent[first.i - 1].text.lower() in ("to", "reached", "at", "totaled", "totalled", "exceeded", "is", "was", "are", "were"):
             ok = True
+        if first.i > 0 and (first.i - 1) in trigger_idx and sent[first.i - 1].pos_ == "VERB":
+            ok = True  # "wound 12 over past day": the object of a claim verb
         if not ok:
             # "9,614 civilian deaths", "12 military casualties": modifiers, then a trigger noun
             k = last.i + 1

@@ -40,12 +40,16 @@ _HISTORICAL_RE = re.compile(r"(?i)\b(1[0-9]|20)th century\b|\b(?:in|of|since) (1
                             r"\bHolodomor\b|\b(?:in|during) (?:the )?(?:First |Second )?World War\b")
 _COMPASS_WORDS = {"north", "south", "east", "west", "centre", "center", "northeast", "northwest", "southeast",
                   "southwest", "outskirts", "suburbs"}
+_COMPASS_RE = re.compile(r"\b(?:in|on|at)\s+(?:the\s+)?((?:south|north|east|west|centre|center|south-east|north-east|"
+                         r"southeast|northeast|south-west|southwest|north-west|northwest)(?:ern)?"
+                         r"(?:\s+(?:front|direction|sector|axis))?)\b(?!\s+of\b)", re.I)
 _AXIS_RE = re.compile(r"^-[A-Z][\w'’]*(?: [A-Z][\w'’]*)? (?:direction|axis|front|sector)\b")
 _LABEL_RE = re.compile(r"^(?P<label>(?:the )?(?:South|North|East|West|Center|Centre|Southeast|Northeast|Donbas|Donbass|"
                        r"[A-Z][\w'’-]+(?: [A-Z][\w'’-]+)?(?: region| Oblast| direction)?)):\s")
 _ROLE_RE = re.compile(r"(?i)\b(mayor|head|headquarters|emergency services?|ministry|governor|administration|ombudsman|"
-                      r"police|military|army|command|authorities|officials?|republic|militia|service|department)\b")
-_OWN_SIDE_RE = re.compile(r"(?i)\b(our|my|their own|defenders?|warriors?|heroes|brothers-in-arms|comrades)\b")
+                      r"police|military|army|command|authorities|officials?|republic|militia|service|department|"
+                      r"intelligence|general staff|staff|spokes(?:man|woman|person)|prosecutors?)\b")
+_OWN_SIDE_RE = re.compile(r"(?i)\b(our|my|their own|defenders?|warriors?|heroes|brothers-in-arms|comrades|fallen)\b")
 _ACTOR_OF_RE = re.compile(r"(forces|army|ministry|president|government|citizens|troops|military|servicemen|soldiers|"
                           r"people|side|leadership|authorities|prime minister|head|armed forces|navy|command) of( the)?\s*$")
 _DIR_PREFIX_RE = re.compile(r"(?i)(southern|northern|eastern|western|south-eastern|north-eastern|southeastern|northeastern|central)\s+$")
@@ -306,7 +310,7 @@ class Extractor:
         acc = cl.according_to(s.text)
         if acc is not None:
             return acc
-        tail = cl.tail_attribution(s.text)
+        tail = cl.tail_attribution(s.text) or cl.label_attribution(s.text)
         if tail is not None:
             return tail
         for r in quotes:
@@ -410,6 +414,10 @@ class Extractor:
             if lm and (lm.group("label").lower() in _COMPASS_WORDS or any(
                     lm.group("label").startswith(ent.text) for ent, _, _ in self._place_ents(parsed))):
                 chosen = lm.group("label")
+        if chosen is None:
+            cm = _COMPASS_RE.search(s.text)
+            if cm:
+                return Location(name=cm.group(1), country=None, precision="region")  # "in the east", "in south"
         if chosen is None:
             same_par = [h for h in history if h[3] == paragraph and h[2]]
             # prefer the last specific place over a country named after it ("…in the Kursk region … on Russian territory")

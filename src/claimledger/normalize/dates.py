@@ -775,7 +775,7 @@ def infer_published(text: str, today: dt.date | None = None) -> tuple[dt.date, s
 _FIND_PATTERNS = [
     # the 24 hours before the report
     r"(?:per|in\s+a|in\s+one|during\s+one|within\s+one|over\s+one)\s+day",
-    r"(?:over|in|during|within|for)\s+the\s+(?:past|last|previous)\s+(?:day|24\s+hours|twenty-four\s+hours|night)",
+    r"(?:over|in|during|within|for)\s+(?:the\s+)?(?:past|last|previous)\s+(?:day|24\s+hours|twenty-four\s+hours|night)",
     r"(?:in|within|per)\s+24\s+hours", r"during\s+the\s+(?:day|night)", r"in\s+the\s+night",
     r"last\s+night", r"this\s+night", r"overnight", r"at\s+night", r"tonight",
     r"night(?=[\s-](?:time\s+)?(?:shelling|attack|strike|raid|bombardment|assault|drone|missile|shell)s?\b)",
