@@ -82,7 +82,7 @@ KIND_CASES = [
     ("In Luhansk region, occupiers suffer heavy losses near Bilohorivka - Haidai",
      [("casualties", "Russia", None, None, "unspecified")]),
     ("Body of killed journalist found near Kyiv", [("killed", None, 1, 1, "exact")]),
-    ("Ukraine repatriates bodies of 62 fallen soldiers", [("killed", "Ukraine", 62, 62, "exact")]),
+    ("Ukraine repatriates bodies of 62 fallen soldiers - Ukrainian ombudsman", [("killed", "Ukraine", 62, 62, "exact")]),
     ("Out of 24 drones launched by the enemy, 13 were shot down, the Air Force said.",
      [("equipment_destroyed", "Russia", 13, 13, "exact")]),
     ("Russia has not lost so many aircraft in decades, the Ukrainian President said.",

@@ -155,6 +155,7 @@ def trigger_of(lex: Lexicon, sent: Any, tok: Any) -> Trigger | None:
         return Trigger(tok.i, "deployed", "right", end=tok.i + 1)
     if lem == "bring" and any(c.dep_ == "auxpass" for c in tok.children):
         return Trigger(tok.i, "deployed", "left", end=tok.i + 1)
+    fam: str | None
     if tok.pos_ in ("VERB", "AUX") or (tok.tag_ in ("VBN", "VBD", "VBG", "VBZ", "VBP") and lem in lex.trigger_verbs):
         fam = lex.trigger_verbs.get(lem)
         if fam is None and low in lex.trigger_verbs and low not in ("down",):
