@@ -147,10 +147,9 @@ def trigger_of(lex: Lexicon, sent: Any, tok: Any) -> Trigger | None:
         stem = next((x for x in (low, low[:-1], low[:-2], low[:-3] + "y" if low.endswith("ies") else "")
                      if x in lex.trigger_verbs), None)
         if stem is not None and not (stem == "shoot" and nxt != "down") and stem not in ("hit", "strike", "down"):
-            fam = lex.trigger_verbs[stem]
-            fam = "destroy" if stem == "shoot" else fam
-            return Trigger(tok.i, fam[:-5] if fam.endswith("_intr") else fam,
-                           "left" if fam.endswith("_intr") else "right", end=tok.i + (2 if nxt in ("down", "off") else 1))
+            hfam = "destroy" if stem == "shoot" else lex.trigger_verbs[stem]
+            return Trigger(tok.i, hfam[:-5] if hfam.endswith("_intr") else hfam,
+                           "left" if hfam.endswith("_intr") else "right", end=tok.i + (2 if nxt in ("down", "off") else 1))
     if lem == "be" and any(c.dep_ == "expl" for c in tok.children):
         return Trigger(tok.i, "deployed", "right", end=tok.i + 1)
     if lem == "bring" and any(c.dep_ == "auxpass" for c in tok.children):
