@@ -117,6 +117,7 @@ NON_CLAIMS = [
     "Nine missiles hit the plant, and the enterprise was destroyed.",
     "The journalist who was sent to jail by the occupiers was released.",
     "Russian missiles hit there again.",
+    "Kyiv says 25 Ukrainian prisoners of war were returned home in an exchange on Sunday.",
 ]
 
 

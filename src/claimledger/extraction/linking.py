@@ -7,6 +7,7 @@ passives and intransitives the nearest one before ("13 people died"), nouns the 
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from claimledger.extraction.lexicon import Lexicon
@@ -14,6 +15,8 @@ from claimledger.extraction.mentions import Candidate, Mention, Trigger
 from claimledger.normalize import parties
 from claimledger.normalize.quantities import unspecified
 
+_EXCHANGE_RE = re.compile(r"(?i)\b(exchange[sd]?|swap(?:ped)?|returned|released|freed|repatriat\w*|came home|"
+                          r"brought home|homecoming)\b")
 _CLAUSE_BREAK = {";", ":", "while", "whereas", "but", "although", "though", "because", "after", "before", "when",
                  "where", "which", "who", "that", "as", "if", "since"}
 _RESULT_WORDS = ("amounted", "amount", "reached", "reach", "totaled", "totalled", "total", "exceeded", "exceed",
@@ -97,6 +100,8 @@ def link(lex: Lexicon, sent: Any, triggers: list[Trigger], mentions: list[Mentio
                 continue
             if kind == "deployed" and m.quantity.low is None and m.quantity.high is None and not m.quantity.is_unit_word():
                 continue  # deployment without a number says nothing countable
+            if kind == "captured" and _EXCHANGE_RE.search(sent.text):
+                continue  # "25 prisoners of war were returned home in an exchange": a release, not a capture
             if kind == "deployed" and m.vtype in ("civilian", "unknown") and not m.bare:
                 continue  # "the person who was sent to jail": only forces are deployed
             if kind == "deployed" and m.vtype == "equipment" and (
