@@ -70,6 +70,7 @@ KIND_CASES = [
     ("Officials said that as many as 300 Russian troops may have been killed in the strike.",
      [("killed", "Russia", None, 300, "at_most")]),
     ("He was killed on July 27, 2014, near the airport.", [("killed", None, 1, 1, "exact")]),
+    ("16:28 - Shahed was destroyed over the Litky district.", [("equipment_destroyed", None, 1, 1, "exact")]),
     # headlines: present tense, verbs tagged as nouns, labels, bare numbers
     ("Russian shelling of Nikopol kills two, injures five - governor",
      [("killed", None, 2, 2, "exact"), ("wounded", None, 5, 5, "exact")]),
@@ -118,6 +119,10 @@ NON_CLAIMS = [
     "The journalist who was sent to jail by the occupiers was released.",
     "Russian missiles hit there again.",
     "Kyiv says 25 Ukrainian prisoners of war were returned home in an exchange on Sunday.",
+    "They have already destroyed dozens of hospitals and hundreds of schools.",
+    "Nine missiles hit one of the plants, the enterprise was destroyed.",
+    "The occupiers' loss of initiative is obvious.",
+    "79 families who have lost the most valuable are still forced to fight.",
 ]
 
 

@@ -100,6 +100,10 @@ def link(lex: Lexicon, sent: Any, triggers: list[Trigger], mentions: list[Mentio
                 continue
             if kind == "deployed" and m.quantity.low is None and m.quantity.high is None and not m.quantity.is_unit_word():
                 continue  # deployment without a number says nothing countable
+            if m.bare and m.vtype == "unknown" and fam in ("destroy", "hit", "damaged", "seize", "capture"):
+                cand_extra = {"needs_people_antecedent": True}  # "dozens of them were destroyed": of what?
+            else:
+                cand_extra = {}
             if kind == "captured" and _EXCHANGE_RE.search(sent.text):
                 continue  # "25 prisoners of war were returned home in an exchange": a release, not a capture
             if kind == "deployed" and m.vtype in ("civilian", "unknown") and not m.bare:
@@ -117,7 +121,7 @@ def link(lex: Lexicon, sent: Any, triggers: list[Trigger], mentions: list[Mentio
                 continue  # "our guys who destroy the enemy", "they suffer losses": generic present, no count
             m.by_participle = (not m.used or m.by_participle) and sent[trig.i].dep_ in ("acl", "amod")
             m.used = True
-            cand = Candidate(kind=kind, mention=m, trigger=trig)
+            cand = Candidate(kind=kind, mention=m, trigger=trig, extra=dict(cand_extra))
             if fam in ("lose", "deployed") or trig.family in ("lose", "deployed"):
                 cand.owner_party = _subject_party(sent, trig)
             elif trig.direction == "noun":
@@ -236,7 +240,8 @@ def _arguments(lex: Lexicon, sent: Any, trig: Trigger, mentions: list[Mention], 
         return []  # "the destroyed high-rise buildings": a participle on a non-victim noun
     real_subject = any(c.dep_ in ("nsubj", "nsubjpass") and c.lower_ not in ("who", "which", "that", "whom")
                        for c in tok.children)
-    if tok.dep_ in ("acl", "amod", "relcl") and tok.head.i < trig.i and not (tok.dep_ == "relcl" and real_subject):
+    if tok.dep_ in ("acl", "amod", "relcl") and tok.head.i < trig.i and not (tok.dep_ == "relcl" and real_subject) \
+            and not (tok.dep_ == "relcl" and trig.direction == "right"):  # "families who have lost …": owners
         # "a house destroyed by the enemy", "journalist X who was killed": the verb belongs to the noun it follows
         h = tok.head
         rel = next((c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass") and c.lower_ in ("who", "which", "that")),
@@ -266,7 +271,8 @@ def _arguments(lex: Lexicon, sent: Any, trig: Trigger, mentions: list[Mention], 
         if any(c.dep_ in ("dobj", "obj") for c in tok.children):
             return []
         left = _nearest_left(sent, trig, mentions, by_i)
-        if left is not None and trig.family != "hit" and (tok.tag_ in ("VBN", "VBD") or tok.dep_ in ("amod", "acl")) \
+        if left is not None and trig.family not in ("hit", "lose", "suffer", "capture", "seize", "deployed") \
+                and (tok.tag_ in ("VBN", "VBD") or tok.dep_ in ("amod", "acl")) \
                 and trig.i - left.end <= 2:
             return [left]  # ("missiles hit there": the missiles are the weapon, not the victim)
         return []
@@ -299,6 +305,15 @@ def _arguments(lex: Lexicon, sent: Any, trig: Trigger, mentions: list[Mention], 
         from claimledger.normalize.quantities import single, zero
         q = single(art) if art in ("a", "one") else zero(f"no {tok.text}") if art == "no" else unspecified("")
         return [Mention(start=trig.i, end=trig.i + 1, head=None, quantity=q, vtype="unknown", text="")]
+    # "loss of initiative", "losses of territory": not people or equipment
+    if tok.lemma_.lower() == "loss":
+        for c in tok.children:
+            if c.dep_ == "prep" and c.lower_ == "of":
+                obj = next((x for x in c.children if x.dep_ == "pobj"), None)
+                if obj is not None and obj.lemma_.lower() in ("initiative", "control", "territory", "ground", "face",
+                                                             "momentum", "position", "life", "power", "income",
+                                                             "revenue", "access", "contact", "trust", "time"):
+                    return []
     # "losses of the AFU … amounted to 50 people"
     for m in mentions:
         if m.start > trig.i and any(t.lemma_.lower() in _RESULT_WORDS or t.text.lower() in _RESULT_WORDS
@@ -452,8 +467,8 @@ def _nearest_left(sent: Any, trig: Trigger, mentions: list[Mention], by_i: dict[
         if m.subset and best is not None:
             continue
         own_subj = [c for c in sent[trig.i].children if c.dep_ in ("nsubj", "nsubjpass")]
-        if own_subj and not any(m.start <= c.i < m.end for c in own_subj) and m.head is not None \
-                and not any(sent[m.head] in c.subtree for c in own_subj) \
+        if own_subj and not any(m.start <= c.i < m.end for c in own_subj) \
+                and not any(any(m.start <= x.i < m.end for x in c.subtree) for c in own_subj) \
                 and not any(c.lower_ in ("who", "that", "which") for c in own_subj):
             continue  # "…, the enterprise was destroyed": the verb has its own subject
         if any(t.text in (";",) for t in gap):

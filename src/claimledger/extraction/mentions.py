@@ -335,6 +335,9 @@ def find_mentions(lex: Lexicon, sent: Any, triggers: list[Trigger]) -> list[Ment
             ok = True
         if first.i > 0 and (first.i - 1) in trigger_idx and sent[first.i - 1].pos_ == "VERB":
             ok = True  # "wound 12 over past day": the object of a claim verb
+        if not of_them and re.match(r"of\b", after_text) and not re.match(r"of (the )?(wounded|dead|killed|injured)",
+                                                                           after_text):
+            ok = False  # "dozens of hospitals", "one of the plants": a count of something else
         if not ok:
             # "9,614 civilian deaths", "12 military casualties": modifiers, then a trigger noun
             k = last.i + 1

@@ -63,6 +63,7 @@ class Sentence:
     parse: Any = None
     places: list[tuple[str, int, bool, int]] = field(default_factory=list)  # (name, offset, locative, paragraph)
     antecedent: str | None = None   # the party last named before this sentence (for "them", "they")
+    prev_text: str = ""
 
 
 @dataclass
@@ -152,10 +153,13 @@ class Extractor:
         doc_places: dict[str, int] = {}
         doc_ctx = self._doc_place_context(doc.text)
         last_party: str | None = None
+        prev_text = ""
         for s in sents:
             parsed = s.parse
             paragraph = doc.text.count("\n", 0, s.start)
             s.antecedent = last_party
+            s.prev_text = prev_text
+            prev_text = s.text
             last_party = self._people_party(s.text) or last_party
             if parsed is not None:
                 s.places = self._places_in(parsed, s.start, paragraph)
@@ -193,6 +197,10 @@ class Extractor:
                 if locative:
                     doc_places[name] = doc_places.get(name, 0) + 1
         return claims
+
+    def _names_people(self, text: str) -> bool:
+        words = {w.lower().rstrip("s") for w in re.findall(r"[A-Za-z-]+", text)}
+        return bool(words & {w.rstrip("s") for w in self.lex.military | self.lex.civilian})
 
     def _people_party(self, text: str) -> str | None:
         """The party of the last people named with a nationality ('North Korean soldiers'), for 'they'/'them'."""
@@ -483,6 +491,9 @@ class Extractor:
         cands = link(lex, parsed, triggers, mentions)
         victim_spans = [(parsed[m.start].idx, parsed[m.end - 1].idx + len(parsed[m.end - 1]))
                         for m in mentions if m.used and m.head is not None and m.vtype == "equipment" and m.end > m.start]
+        # "several of them were destroyed": only when the sentence before names people
+        cands = [c for c in cands if not c.extra.get("needs_people_antecedent")
+                 or self._names_people(s.prev_text)]
         starts = sorted({parsed[c.mention.start].idx for c in cands})
         for c in cands:
             c.extra["victim_spans"] = victim_spans
@@ -512,7 +523,8 @@ class Extractor:
         party = m.party
         if party is None and m.source is not None and resolved and id(m.source) in resolved:
             party = resolved[id(m.source)]  # "eight … and five": the five share the eight's party
-        if party is None and m.source is None and (m.head is None or m.text.lower() in ("they", "them", "these", "those")) and s.antecedent \
+        if party is None and m.source is None and m.text.lower() not in ("he", "she") and (
+                m.head is None or m.text.lower() in ("they", "them", "these", "those")) and s.antecedent \
                 and m.vtype in ("military", "unknown"):
             party = s.antecedent  # "over 4,000 of them", "they have suffered casualties"
         if party is None and m.vtype != "equipment" and _OWN_SIDE_RE.search(m.text):

@@ -67,7 +67,7 @@ QUANTITY_RE = re.compile(
     (?P<n1>{_NUMBER})
     (?:(?P<sep>{_RANGE_SEP}|\s+and\s+)(?P<n2>{_NUMBER}))?
     (?P<after>\s+(?:or\ more|and\ more|or\ so))?
-    (?![\w])
+    (?![\w])(?!:\d)
     """,
 )
 _VAGUE_WORDS = "|".join(re.escape(k) for k in sorted(VAGUE, key=len, reverse=True))
