@@ -71,6 +71,11 @@ KIND_CASES = [
      [("killed", "Russia", None, 300, "at_most")]),
     ("He was killed on July 27, 2014, near the airport.", [("killed", None, 1, 1, "exact")]),
     ("16:28 - Shahed was destroyed over the Litky district.", [("equipment_destroyed", None, 1, 1, "exact")]),
+    ("The Ministry of Defense of the Russian Federation reported the destruction of a HIMARS launcher",
+     [("equipment_destroyed", "Ukraine", 1, 1, "exact")]),
+    ("The number of victims of the shelling of the market has increased to 13", [("killed", None, 13, 13, "exact")]),
+    ("Russians fired at Kherson 42 times over the day, one dead, three wounded",
+     [("killed", None, 1, 1, "exact"), ("wounded", None, 3, 3, "exact")]),
     # headlines: present tense, verbs tagged as nouns, labels, bare numbers
     ("Russian shelling of Nikopol kills two, injures five - governor",
      [("killed", None, 2, 2, "exact"), ("wounded", None, 5, 5, "exact")]),

@@ -108,7 +108,9 @@ def reported_speech(lex: Lexicon, sent: Any, target: int | None = None) -> tuple
                 and sent[end].pos_ == "PROPN":
             end += 1
         # "The commander of the brigade", "the head of the district administration"
-        if end < len(sent) and sent[end].lower_ in ("of", "for") and sent[end].head.i == subj.i:
+        while end < len(sent) and sent[end].lower_ in ("of", "for") and sent[end].head.i in (subj.i, end - 1) \
+                or end < len(sent) and sent[end].lower_ in ("of", "for") and sent[end].head.i >= start \
+                and sent[end].head.i < end:
             end = max(t.i for t in sent[end].subtree) + 1
         name = _DATELINE_RE.sub("", sent[start:end].text)
         if name.lower() in _GENERIC:

@@ -205,8 +205,14 @@ def _agent_like(sent: Any, m: Mention) -> bool:
     head = sent[m.head]
     if head.lemma_.lower() in ("force", "forces", "army", "military", "aviation", "navy") and m.quantity.qualifier == "unspecified":
         return True
-    return head.dep_ == "pobj" and head.head.lower_ == "by" or head.dep_ == "nsubj" and head.head.pos_ == "VERB" \
-        and any(c.dep_ in ("dobj", "obj") for c in head.head.children)
+    if head.dep_ == "pobj" and head.head.lower_ == "by":
+        return True
+    if head.dep_ == "nsubj" and head.head.pos_ == "VERB":
+        verb = head.head
+        # "Russians fired at Kherson …, one dead": doers of a non-claim verb; "Russians killed five": doers too
+        return any(c.dep_ in ("dobj", "obj") for c in verb.children) or verb.lemma_.lower() in (
+            "fire", "shell", "shoot", "attack", "strike", "hit", "launch", "bomb", "use", "open", "carry")
+    return False
 
 
 def _resolve_bare(sent: Any, mentions: list[Mention]) -> None:

@@ -221,7 +221,13 @@ def trigger_of(lex: Lexicon, sent: Any, tok: Any) -> Trigger | None:
             return None
         if low == "missing" and prev in ("went", "gone", "go", "goes", "going"):
             return None
-        if lem == "victim" and prev != "fallen":
+        if lem == "victim":
+            if prev == "fallen":
+                return Trigger(tok.i, "casualties", "noun", end=tok.i + 1)
+            if tok.head.lemma_.lower() in ("number", "toll", "count") or tok.dep_ == "pobj" and \
+                    tok.head.head.lemma_.lower() in ("number", "toll", "count") or \
+                    any(c.dep_ == "nummod" for c in tok.children):
+                return Trigger(tok.i, "killed", "noun", end=tok.i + 1)  # "the number of victims rose to 13"
             return None
         if lem in ("body", "corpse") and not re.search(r"found|recovered|pulled|exhumed|buried|lying|discovered|bodies of|taken out|retrieved|identified", sent.text.lower()):
             return None
