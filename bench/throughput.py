@@ -3,7 +3,10 @@ same texts (../shared/corpus/statements/*.jsonl), in the same run. Prints words/
 and the peak memory (max RSS) of each, measured in separate child processes so that one does not
 inflate the other. Figures only: nothing here asserts a time.
 
-    .venv/bin/python bench/throughput.py [--limit N] [--json]
+    .venv/bin/python bench/throughput.py [--limit N] [--repeat K] [--json]
+
+`--repeat K` feeds the corpus K times over (extract_many only, no bare run): peak memory should stay
+the same as K grows, since documents stream through in batches.
 """
 
 from __future__ import annotations
@@ -21,22 +24,27 @@ ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT.parent / "shared" / "corpus" / "statements"
 
 
-def iter_docs(limit: int | None):  # type: ignore[no-untyped-def]
-    n = 0
-    for path in sorted(CORPUS.glob("*.jsonl")):
-        with path.open(encoding="utf-8") as f:
-            for line in f:
-                if not line.strip():
-                    continue
-                yield json.loads(line)
-                n += 1
-                if limit and n >= limit:
-                    return
+def iter_docs(limit: int | None, repeat: int = 1):  # type: ignore[no-untyped-def]
+    for k in range(repeat):
+        n = 0
+        for path in sorted(CORPUS.glob("*.jsonl")):
+            with path.open(encoding="utf-8") as f:
+                for line in f:
+                    if not line.strip():
+                        continue
+                    doc = json.loads(line)
+                    doc["id"] = f"{doc.get('id')}#{k}"
+                    yield doc
+                    n += 1
+                    if limit and n >= limit:
+                        break
+            if limit and n >= limit:
+                break
 
 
-def run_phase(phase: str, limit: int | None) -> dict[str, float]:
+def run_phase(phase: str, limit: int | None, repeat: int = 1) -> dict[str, float]:
     """Run in this (child) process; report words, seconds, claims and max RSS."""
-    words = sum(len(d["text"].split()) for d in iter_docs(limit))
+    words = sum(len(d["text"].split()) for d in iter_docs(limit, repeat))
     if phase == "bare":
         import spacy
 
@@ -59,14 +67,15 @@ def run_phase(phase: str, limit: int | None) -> dict[str, float]:
         get_extractor()
         load = time.perf_counter() - t0
         t0 = time.perf_counter()
-        claims = sum(1 for _ in extract_many(iter_docs(limit)))
+        claims = sum(1 for _ in extract_many(iter_docs(limit, repeat)))
         secs = time.perf_counter() - t0
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return {"words": words, "seconds": secs, "load_seconds": load, "claims": claims, "max_rss_mb": rss_mb}
 
 
-def child(phase: str, limit: int | None) -> dict[str, float]:
-    cmd = [sys.executable, __file__, "--phase", phase] + (["--limit", str(limit)] if limit else [])
+def child(phase: str, limit: int | None, repeat: int = 1) -> dict[str, float]:
+    cmd = [sys.executable, __file__, "--phase", phase, "--repeat", str(repeat)] + (
+        ["--limit", str(limit)] if limit else [])
     out = subprocess.run(cmd, check=True, capture_output=True, text=True, cwd=ROOT,
                          env={**os.environ, "PYTHONPATH": str(ROOT / "src")})
     return json.loads(out.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
@@ -76,10 +85,17 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--limit", type=int, help="only the first N documents")
     ap.add_argument("--phase", choices=["bare", "extract"], help=argparse.SUPPRESS)
+    ap.add_argument("--repeat", type=int, default=1, help="feed the corpus K times (extract_many only)")
     ap.add_argument("--json", action="store_true")
     a = ap.parse_args()
     if a.phase:
-        print(json.dumps(run_phase(a.phase, a.limit)))
+        print(json.dumps(run_phase(a.phase, a.limit, a.repeat)))
+        return 0
+    if a.repeat > 1:
+        for k in (1, a.repeat):
+            r = child("extract", a.limit, k)
+            print(f"extract_many x{k}: {int(r['words']):,} words, {r['words'] / r['seconds']:,.0f} words/s, "
+                  f"peak RSS {r['max_rss_mb']:.0f} MB")
         return 0
     if not CORPUS.exists():
         print(f"corpus not found: {CORPUS}", file=sys.stderr)
