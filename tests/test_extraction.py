@@ -158,6 +158,21 @@ def test_claimants(text: str, name: str, side: str, stated_on: str) -> None:
     assert c["stated_on"] == stated_on
 
 
+def test_nested_quotes_do_not_end_the_outer_quote() -> None:
+    text = ('"Once again, the Kremlin will say that this is "an operation." Where are our children? '
+            'You killed 16 children," the Ukrainian President said.')
+    c = claims(text)[0]
+    assert c["quantity"]["low"] == 16
+    assert c["claimant"] == {"name": "the Ukrainian President", "side": "Ukraine"}
+
+
+def test_a_new_paragraph_speaker_is_not_the_previous_quotes() -> None:
+    text = ('The commander said: "We destroyed nine enemy tanks."\n\n'
+            'The Pentagon spokesman said in December that troops had been killed.')
+    got = claims(text)
+    assert got[0]["claimant"]["name"] == "The commander"
+
+
 def test_quote_speaker_after_the_quote() -> None:
     text = 'The talks went on. "You killed 16 children," the President of Ukraine told the envoy.'
     c = claims(text)[0]

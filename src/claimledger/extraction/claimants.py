@@ -9,6 +9,7 @@ from typing import Any
 
 from claimledger.extraction.lexicon import Lexicon
 from claimledger.normalize import parties
+from claimledger.normalize.quantities import find_quantities
 
 _REPORT_WORDS = (r"said|says|say|stated|states|announced|announces|reported|reports|noted|notes|claimed|claims|told|"
                  r"added|wrote|writes|posted|stressed|emphasi[sz]ed|confirmed|confirms|informed|declared|asserted|"
@@ -46,6 +47,7 @@ def tail_attribution(sentence: str) -> Attribution | None:
         words = who.split()
         if 1 <= len(words) <= 8 and not re.search(r"\b(" + _REPORT_WORDS + r"|killed|died|wounded|destroyed)\b", who) \
                 and words[0].lower() not in ("in", "on", "at", "of", "for", "with", "from", "by", "to", "into", "as") \
+                and not find_quantities(who) \
                 and not re.search(r"(?i)\b(is|are|was|were|this|that|we|you|i|know|only|will|would|there|here|it)\b", who):
             if not re.match(r"^\d", who):
                 return Attribution(name=who, side=side_for(who, sentence), origin="tail")

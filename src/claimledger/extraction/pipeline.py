@@ -178,9 +178,11 @@ class Extractor:
                     key = (claim.kind, claim.victim.party, claim.quantity.low, claim.quantity.high,
                            claim.quantity.qualifier if claim.quantity.low is None
                            and claim.quantity.high is None else None)
+                    numeric = claim.quantity.low is not None or claim.quantity.high is not None
                     prev = next((p for p in seen.get(key, []) if p.evidence.start != claim.evidence.start and (
-                        p.claimant.side == claim.claimant.side or p.claimant.side is None and p.claimant.name is None
-                        or claim.claimant.side is None and claim.claimant.name is None)), None)
+                        p.claimant.side == claim.claimant.side
+                        or numeric and p.claimant.side is None and p.claimant.name is None
+                        or numeric and claim.claimant.side is None and claim.claimant.name is None)), None)
                     if prev is not None:
                         prev.evidence_more.append(claim.evidence)
                         _prefer_specific_claimant(prev, claim)
@@ -227,38 +229,43 @@ class Extractor:
         return None
 
     def quote_regions(self, text: str, sents: list[Sentence]) -> list[QuoteRegion]:
-        """Quotations with their speakers; a quote left open at a paragraph end continues when the next
-        paragraph opens with a quote mark (news convention)."""
+        """Quotations with their speakers. Straight quotes are told apart by their neighbours (an opening
+        one stands before a word, a closing one after it), so a quote inside a quote ('"… will say that
+        this is "an operation," …"') does not end the outer one; a quote left open at a paragraph end
+        continues when the next paragraph opens with a quote mark (news convention)."""
         regions: list[QuoteRegion] = []
         open_at: int | None = None
-        i = 0
+        depth = 0
         n = len(text)
+        i = 0
         while i < n:
             ch = text[i]
-            if ch in "“" or (ch == '"' and open_at is None):
-                if open_at is None:
-                    open_at = i
-                i += 1
-                continue
-            if ch in "”" or (ch == '"' and open_at is not None):
-                # a straight quote at a paragraph start while open = continuation
-                if ch == '"' and (i == 0 or text[i - 1] == "\n") and open_at is not None:
-                    i += 1
-                    continue
-                if open_at is not None:
-                    regions.append(QuoteRegion(open_at, i + 1))
-                    open_at = None
-                i += 1
-                continue
             if ch == "\n" and open_at is not None:
                 j = i
                 while j < n and text[j] in "\n \t":
                     j += 1
                 if j >= n or text[j] not in _QUOTE_OPEN:
                     regions.append(QuoteRegion(open_at, i))
-                    open_at = None
-                i = j
+                    open_at, depth = None, 0
+                    i = j
+                else:
+                    i = j + 1  # the continuation mark of the next paragraph
                 continue
+            if ch in "“\"”":
+                prev = text[i - 1] if i > 0 else " "
+                nxt = text[i + 1] if i + 1 < n else " "
+                opening = ch == "“" or (ch == '"' and (prev.isspace() or prev in "([—–-:") and not nxt.isspace())
+                closing = ch == "”" or (ch == '"' and not opening)
+                if opening:
+                    if open_at is None:
+                        open_at, depth = i, 1
+                    else:
+                        depth += 1
+                elif closing and open_at is not None:
+                    depth -= 1
+                    if depth <= 0:
+                        regions.append(QuoteRegion(open_at, i + 1))
+                        open_at, depth = None, 0
             i += 1
         if open_at is not None:
             regions.append(QuoteRegion(open_at, n))
@@ -267,6 +274,9 @@ class Extractor:
         return regions
 
     def _quote_speaker(self, text: str, r: QuoteRegion, sents: list[Sentence]) -> cl.Attribution | None:
+        after_att = self._speaker_after(text, r)
+        if after_att is not None:
+            return after_att  # '"…," Volodymyr Zelenskyy said.'
         host = next((s for s in sents if s.start <= r.start < s.end), None) or next(
             (s for s in sents if s.start <= r.start < s.end + 1), None)
         if host is not None:
@@ -280,12 +290,21 @@ class Extractor:
             if name:
                 return cl.Attribution(name=name, side=cl.side_for(name, before), origin="quote",
                                       date_text=self._date_in(before))
+        return None
+
+    def _speaker_after(self, text: str, r: QuoteRegion) -> cl.Attribution | None:
         after = text[r.end:r.end + 160]
-        m = re.match(r"\s*,?\s*(?:(?P<a>(?:[A-Z][\w'’.\-]*\s+){0,5}[A-Z][\w'’.\-]*)\s+(?:" + cl._REPORT_WORDS + r")|(?:"
-                     + cl._REPORT_WORDS + r")\s+(?P<b>(?:[A-Z][\w'’.\-]*\s+){0,5}[A-Z][\w'’.\-]*))", after)
+        inside = text[r.start:r.end].rstrip("\"”").rstrip()
+        if not inside.endswith((",", "!", "?", "—", "–", "-", "…")) or "\n" in after[:3]:
+            return None  # '"…," X said' only: a new paragraph's speaker is not this quote's
+        m = re.match(r"\s*,?\s*(?:(?P<a>(?:(?:the|a|an|The|A|An)\s+)?[\w'’.\-]+(?:\s+[\w'’.\-]+){0,7}?)\s+(?:"
+                     + cl._REPORT_WORDS + r")\b|(?:" + cl._REPORT_WORDS
+                     + r")\s+(?P<b>(?:(?:the|a|an)\s+)?(?:[A-Z][\w'’.\-]*\s+){0,5}[A-Z][\w'’.\-]*))", after)
         if m:
             name = (m.group("a") or m.group("b") or "").strip()
-            if name and name.split()[0].lower() not in cl._PRONOUNS:
+            if name and name.split()[0].lower() not in cl._PRONOUNS and (
+                    name[:1].isupper() or re.search(r"[A-Z]", name) or cl.is_institution(name)
+                    or re.search(r"(?i)\b(president|minister|spokes\w+|official|commander|governor|mayor|head)\b", name)):
                 return cl.Attribution(name=name, side=cl.side_for(name, after), origin="quote")
         return None
 
