@@ -62,7 +62,10 @@ def extract_articles(items: Iterator[Document | InputError]) -> DemoRun:
 
 
 def print_claims(run: DemoRun, console: Console | None = None) -> None:
-    console = console or Console()
+    if console is None:
+        console = Console()
+        if not console.is_terminal:  # piped (CI, logs): do not squeeze the table into 80 columns
+            console = Console(width=160)
     console.print(claims_table(run.claims, title="Claims in examples/articles/"))
     for e in run.errors:
         console.print(f"[red]error:[/red] {e.source}: {e.reason}", highlight=False)
