@@ -64,6 +64,11 @@ def tail_attribution(sentence: str) -> Attribution | None:
     return None
 
 
+_LABEL_LOWER = {"of", "the", "and", "for", "'s", "’s", "de", "region", "regional", "city", "district", "oblast",
+                "military", "civil", "civilian", "state", "people's", "juvenile"}
+_ROLE_WORD_RE = re.compile(r"(mayor|governor|head|prosecutors?|militia|ministry|administration|command|staff|"
+                           r"police|ombudsman|headquarters|spokes\w+|officials?|authorities|military|army|forces|"
+                           r"service|intelligence|council|office|department|emergency|rescuers|medics)s?")
 _LABEL_RE = re.compile(r"^(?P<who>[A-Z][\w'’.\- ]{1,60}?):\s+\S")
 
 
@@ -74,8 +79,14 @@ def label_attribution(sentence: str) -> Attribution | None:
     if not m:
         return None
     who = m.group("who").strip()
+    if len(who.split()) > 6:
+        return None
+    # a clause is not a source ("Russians shelled Kramatorsk: three dead"): only names and role words
+    if any(w[:1].islower() and w.lower() not in _LABEL_LOWER and not _ROLE_WORD_RE.fullmatch(w.lower())
+           for w in re.findall(r"[\w'’-]+", who)):
+        return None
     side = side_for(who, sentence)
-    if side is None or len(who.split()) > 8:
+    if side is None and not _ROLE_WORD_RE.search(who.lower()):
         return None
     return Attribution(name=who, side=side, origin="tail")
 

@@ -299,7 +299,7 @@ def _arguments(lex: Lexicon, sent: Any, trig: Trigger, mentions: list[Mention], 
             return [m]
     for m in mentions:  # "N casualties", "two dead", "dozens of wounded", "15,000 of them irrecoverable losses"
         if m.end <= trig.i and trig.i - m.end <= 2 and not sent[m.end:trig.i].text.strip(" ,").count(" ") \
-                and not any(t.pos_ in ("VERB", "AUX") for t in sent[m.end:trig.i]):
+                and not any(t.pos_ in ("VERB", "AUX") or t.text in (":", ";") for t in sent[m.end:trig.i]):
             if m.head is None or m.head == m.end - 1:
                 return [m]
     # "there are dead and wounded (among the civilian population)", "there is a dead"

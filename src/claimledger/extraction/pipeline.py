@@ -468,6 +468,25 @@ class Extractor:
             return None
         return self._geocode(chosen, s.text, doc_ctx)
 
+    def _side_from_place(self, name: str, doc: Document) -> str | None:
+        """A claimant named after a place ("Belgorod governor", "the Kharkiv regional administration") speaks
+        for the country that holds it (Russian-held Donetsk/Luhansk officials in Russian outlets: DPR/LPR)."""
+        if not _ROLE_RE.search(name):
+            return None
+        ruler = self.nlp.get_pipe("entity_ruler")
+        d = ruler(self.nlp.make_doc(name))
+        for e in d.ents:
+            if e.label_ not in ("GPE", "LOC"):
+                continue
+            loc = self._geocode(e.text, name, None)
+            if loc.country == "RU":
+                return "Russia"
+            if loc.country == "UA":
+                if parties.outlet_side(doc.source) == "Russia" and loc.admin1 in ("Donetsk Oblast", "Luhansk Oblast"):
+                    return "DPR" if loc.admin1 == "Donetsk Oblast" else "LPR"
+                return "Ukraine"
+        return None
+
     def _country_level(self, name: str) -> bool:
         if re.search(r"(?i)\bterritory\b", name):
             return True
@@ -582,10 +601,14 @@ class Extractor:
                 claimant = Claimant(name=chan["head"], side=chan["side"])  # the site's own head of state
         if claimant.name and claimant.side is None and att and att.origin in ("reported", "quote", "speaker"):
             claimant.side = parties.side_of_claimant(claimant.name, s.text)
-        if claimant.name and claimant.side is None and _ROLE_RE.search(claimant.name):
-            # "- mayor", "emergency services", "Defense Ministry": an official of the outlet's side; in Russian
-            # reporting, officials in Donetsk and Luhansk provinces speak for the DPR and LPR
-            side = parties.outlet_side(doc.source)
+        if claimant.name and claimant.side is None:
+            claimant.side = self._side_from_place(claimant.name, doc)  # "Belgorod governor", "Odesa mayor"
+        if claimant.name and claimant.side is None:
+            # "- mayor", "emergency services", "Defense Ministry", "- Reznichenko": an official or source quoted
+            # by an outlet (or an official site) of known side speaks for that side; in Russian reporting,
+            # officials in Donetsk and Luhansk provinces speak for the DPR and LPR
+            chan = parties.official_channel(doc.source, doc.url)
+            side = parties.outlet_side(doc.source) or (chan or {}).get("side")
             if side == "Russia":
                 where = " ".join(filter(None, [location.admin1 if location else None, s.text]))
                 if re.search(r"\b(DPR|Donetsk)\b", where):
