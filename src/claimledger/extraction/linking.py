@@ -287,7 +287,7 @@ def _arguments(lex: Lexicon, sent: Any, trig: Trigger, mentions: list[Mention], 
     if trig.direction == "left":
         left = _nearest_left(sent, trig, mentions, by_i)
         if left is not None:
-            return [left]
+            return _left_list(sent, left, mentions)
         # "Killed were 5 soldiers" / "wounded: 12 civilians"
         right = [m for m in mentions if m.start > trig.i and m.start - trig.end <= 2]
         return right[:1]
@@ -458,6 +458,38 @@ def _continue_list(sent: Any, first: Mention, mentions: list[Mention], by_i: dic
         got.append(m)
         cursor = m.end
     return got
+
+
+def _left_list(sent: Any, last: Mention, mentions: list[Mention]) -> list[Mention]:
+    """Coordinated subjects of one verb: "Two tanks and three howitzers of the occupiers were destroyed",
+    "A man and a woman were injured" (singulars add up), "15 T-72 tanks and two Buk systems were destroyed"."""
+    items = [last]
+    for m in reversed([x for x in mentions if x.end <= last.start]):
+        first = items[0]
+        gap = [t.lower_ for t in sent[m.end:first.start]]
+        if m.used or not gap or not set(gap) <= {",", "and", "as", "well", "plus"} or m.vtype != first.vtype \
+                and "equipment" in (m.vtype, first.vtype):
+            break
+        items.insert(0, m)
+    if len(items) == 1:
+        return items
+    party = next((x.party for x in reversed(items) if x.party), None)
+    hostile = next((x.hostile for x in reversed(items) if x.hostile), None)
+    for x in items:  # "… of the occupiers" names the owner of the whole list
+        x.party = x.party or party
+        x.hostile = x.hostile or hostile
+    if all(x.quantity.low == 1 and x.quantity.high == 1 and x.vtype != "equipment" and x.head is not None
+           for x in items):
+        from claimledger.model import Quantity
+
+        first, lastm = items[0], items[-1]
+        merged = Mention(start=first.start, end=lastm.end, head=lastm.head,
+                         quantity=Quantity(len(items), len(items), "exact", sent[first.start:lastm.end].text),
+                         vtype=first.vtype, party=party, text=sent[first.start:lastm.end].text, hostile=hostile)
+        for x in items:
+            x.used = True
+        return [merged]
+    return items
 
 
 def _nearest_left(sent: Any, trig: Trigger, mentions: list[Mention], by_i: dict[int, Trigger]) -> Mention | None:
