@@ -98,7 +98,8 @@ def link(lex: Lexicon, sent: Any, triggers: list[Trigger], mentions: list[Mentio
             kind = kind_for(fam, m.vtype)
             if kind is None:
                 continue
-            if trig.direction == "noun" and sent[trig.i].lemma_.lower() == "destruction" and m.vtype != "equipment":
+            if trig.direction == "noun" and sent[trig.i].lemma_.lower() == "destruction" and m.vtype != "equipment" \
+                    and (m.vtype != "military" or m.quantity.low is None and m.quantity.high is None):
                 continue  # "the destruction of our people": rhetoric, not a count
             if kind == "deployed" and m.quantity.low is None and m.quantity.high is None and not m.quantity.is_unit_word():
                 continue  # deployment without a number says nothing countable

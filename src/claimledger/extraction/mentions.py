@@ -180,6 +180,10 @@ def trigger_of(lex: Lexicon, sent: Any, tok: Any) -> Trigger | None:
                 return None
         if lem == "wipe" and nxt != "out" and not any(c.text.lower() == "out" for c in tok.children):
             return None
+        if lem == "blow":
+            if nxt != "up" and not any(c.lower_ == "up" for c in tok.children):
+                return None
+            fam = "destroy"  # "partisans blew up a Russian armored train"
         if lem == "put" and "out of action" in sent[tok.i: tok.i + 6].text.lower():
             fam = "casualties"
         if lem == "down" and tok.pos_ != "VERB":
@@ -265,7 +269,8 @@ def find_mentions(lex: Lexicon, sent: Any, triggers: list[Trigger]) -> list[Ment
                   if e.label_ in ("DATE", "TIME", "MONEY", "PERCENT", "ORDINAL")
                   and not re.search(r"(?i)\b(dozens|hundreds|thousands|tens)\b", e.text)]
     qmatches = [q for q in find_quantities(text) if not _AGE_RE.match(text[q.end:q.end + 8])
-                and not any(a <= q.start < b for a, b in skip_spans)]
+                and not any(a <= q.start < b for a, b in skip_spans)
+                and not re.search(r"(?i)\b(aged?|ages)\s+(?:of\s+)?(?:\d+\s+and\s+)?$", text[max(0, q.start - 14):q.start])]
     # quantities attach to the nearest following victim head through filler words only
     heads: list[tuple[Any, tuple[str, str | None]]] = []
     trigger_idx = {t.i for t in triggers}
@@ -457,7 +462,8 @@ def _left_edge(sent: Any, head: Any) -> int:
     i = head.i
     while i > 0:
         t = sent[i - 1]
-        if t.ent_type_ in ("GPE", "LOC", "FAC") and t.pos_ == "PROPN":
+        if t.ent_type_ in ("GPE", "LOC", "FAC") and t.pos_ == "PROPN" and i - 1 + 1 < len(sent) \
+                and sent[i].text in ("-", "–", "—", ",", ":"):
             break  # "in Donbas - civilians killed": the place is not part of the victims
         if t.dep_ in ("amod", "compound", "det", "nmod", "poss", "case", "nummod", "quantmod", "npadvmod") \
                 and t.head.i >= i - 1 or t.text in ("-", "–") and t.dep_ == "punct" \

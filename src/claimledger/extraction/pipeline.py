@@ -49,7 +49,7 @@ _LABEL_RE = re.compile(r"^(?P<label>(?:the )?(?:South|North|East|West|Center|Cen
 _ROLE_RE = re.compile(r"(?i)\b(mayor|head|headquarters|emergency services?|ministry|governor|administration|ombudsman|"
                       r"police|military|army|command|authorities|officials?|republic|militia|service|department|"
                       r"intelligence|general staff|staff|spokes(?:man|woman|person)|prosecutors?)\b")
-_OWN_SIDE_RE = re.compile(r"(?i)\b(our|my|their own|defenders?|warriors?|heroes|brothers-in-arms|comrades|fallen)\b")
+_OWN_SIDE_RE = re.compile(r"(?i)\b(our|my|its|their own|defenders?|warriors?|heroes|brothers-in-arms|comrades|fallen)\b")
 _ACTOR_OF_RE = re.compile(r"(forces|army|ministry|president|government|citizens|troops|military|servicemen|soldiers|"
                           r"people|side|leadership|authorities|prime minister|head|armed forces|navy|command) of( the)?\s*$")
 _DIR_PREFIX_RE = re.compile(r"(?i)(southern|northern|eastern|western|south-eastern|north-eastern|southeastern|northeastern|central)\s+$")

@@ -187,6 +187,10 @@ def find_quantities(text: str) -> list[QuantityMatch]:
         return all(b <= s or a >= e for s, e in taken)
 
     for m in _UNIT_RE.finditer(text):
+        rest = text[m.end():m.end() + 40]
+        if re.match(r"\s+of\s+(?:about\s+|up\s+to\s+|some\s+|over\s+)?(?:\d|" + _W + r")", rest, re.I) \
+                or re.match(r"\s+(?:commanders?|chiefs?|headquarters|members?|staff|soldiers?|fighters?)\b", rest, re.I):
+            continue  # "a group of 20 saboteurs", "two battalion commanders": the number is elsewhere
         q = _qualifier(m.group("qual"))
         txt = m.group(0)
         art = m.group("art").lower()
