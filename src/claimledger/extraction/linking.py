@@ -249,7 +249,9 @@ def _arguments(lex: Lexicon, sent: Any, trig: Trigger, mentions: list[Mention], 
         return []  # "the destroyed high-rise buildings": a participle on a non-victim noun
     real_subject = any(c.dep_ in ("nsubj", "nsubjpass") and c.lower_ not in ("who", "which", "that", "whom")
                        for c in tok.children)
+    has_object = any(c.dep_ in ("dobj", "obj") for c in tok.children)
     if tok.dep_ in ("acl", "amod", "relcl") and tok.head.i < trig.i and not (tok.dep_ == "relcl" and real_subject) \
+            and not (tok.dep_ in ("acl", "amod") and has_object) \
             and not (tok.dep_ == "relcl" and trig.direction == "right"):  # "families who have lost …": owners
         # "a house destroyed by the enemy", "journalist X who was killed": the verb belongs to the noun it follows
         h = tok.head

@@ -281,7 +281,9 @@ def find_mentions(lex: Lexicon, sent: Any, triggers: list[Trigger]) -> list[Ment
         if tok.i in trigger_idx and vc[0] != "equipment":
             # "dead"/"wounded" as nouns are triggers; but "the wounded" can also be victims: keep as trigger
             continue
-        if tok.ent_type_ in ("ORG", "PERSON", "FAC", "WORK_OF_ART", "LAW", "EVENT") and tok.lower_ not in lex.nationality_nouns:
+        ent = next((e for e in sent.ents if e.start <= tok.i < e.end), None)
+        if ent is not None and ent.label_ in ("ORG", "PERSON", "FAC", "WORK_OF_ART", "LAW", "EVENT") \
+                and len(ent) > 1 and tok.lower_ not in lex.nationality_nouns:
             continue  # "the General Staff", "Special Operations Forces": names of institutions
         if tok.i + 1 < len(sent) and sent[tok.i + 1].lower_ in _INSTITUTION_HEADS and sent[tok.i + 1].text[:1].isupper():
             continue  # "the General Staff"
@@ -349,6 +351,13 @@ def find_mentions(lex: Lexicon, sent: Any, triggers: list[Trigger]) -> list[Ment
         if not of_them and re.match(r"of\b", after_text) and not re.match(r"of (the )?(wounded|dead|killed|injured)",
                                                                            after_text):
             ok = False  # "dozens of hospitals", "one of the plants": a count of something else
+        nxt_noun = next((t for t in sent[last.i + 1: last.i + 5] if t.pos_ in ("NOUN", "PROPN")), None)
+        if ok and nxt_noun is not None and all(t.pos_ in ("ADJ", "ADV", "PROPN", "NOUN") or t.lower_ == "more"
+                                               for t in sent[last.i + 1: nxt_noun.i]) \
+                and (nxt_noun.lemma_.lower() in lex.not_victims or nxt_noun.lower_ in lex.not_victims
+                     or nxt_noun.lemma_.lower() in ("post", "brigade", "battalion", "regiment", "unit")) \
+                and nxt_noun.i <= last.i + 3:
+            ok = False  # "two more brigades", "3 Russian command posts": counts of something else
         if not ok:
             # "9,614 civilian deaths", "12 military casualties": modifiers, then a trigger noun
             k = last.i + 1
@@ -435,7 +444,7 @@ def _quantity_for(sent: Any, head: Any, qmatches: list[QuantityMatch], used: set
         if len(between) > 7:
             continue
         if any((t.pos_ not in _FILLER_POS and not (t.pos_ == "PRON" and t.dep_ == "poss"))
-               or t.pos_ == "VERB" and t.tag_ not in ("VBN", "VBG") for t in between):
+               or t.pos_ == "VERB" and t.tag_ not in ("VBN", "VBG") and t.dep_ != "amod" for t in between):
             continue
         if any(t.text in (",", ";", ":", "(", ")") or t.text.lower() in ("and", "or", "in", "at", "on", "by", "from", "to", "with", "for")
                for t in between):

@@ -41,7 +41,7 @@ VAGUE = {
     "multiple": (2, "at_least"), "a number of": (2, "at_least"), "numerous": (2, "at_least"),
     "several dozen": (24, "at_least"), "several hundred": (200, "at_least"), "several thousand": (2000, "at_least"),
     "a few dozen": (24, "at_least"), "a few hundred": (200, "at_least"), "a few thousand": (2000, "at_least"),
-    "half a hundred": (50, "approx"), "a hundred": (100, "exact"), "a thousand": (1000, "exact"),
+    "half a hundred": (50, "exact"), "a hundred": (100, "exact"), "a thousand": (1000, "exact"),
 }
 # words that say "some, unknown number" → unspecified with the word kept
 UNSPECIFIED_WORDS = {"many", "most", "some", "significant", "huge", "heavy", "numerous and", "countless",
