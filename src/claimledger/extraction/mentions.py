@@ -241,7 +241,11 @@ def trigger_of(lex: Lexicon, sent: Any, tok: Any) -> Trigger | None:
 
 def _hypothetical(sent: Any, tok: Any) -> bool:
     """Modal or conditional governing the trigger: "will very likely climb", "could kill", "if … were killed"."""
-    heads = [tok] + list(tok.ancestors)[:3]
+    heads = [tok]
+    for a in tok.ancestors:  # climb the trigger's own clause, not into a reporting clause
+        if heads[-1].dep_ in ("ccomp", "xcomp", "relcl", "acl") or len(heads) > 3:
+            break
+        heads.append(a)
     for h in heads:
         for c in h.children:
             if c.dep_ == "aux" and c.text.lower() in ("will", "would", "could", "might", "may", "should", "can", "'ll", "wo"):
