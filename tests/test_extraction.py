@@ -315,3 +315,14 @@ def test_a_headline_label_names_the_source() -> None:
 def test_a_party_named_in_the_claimant_wins() -> None:
     c = claims("Five civilians died in the shelling, the DPR Ombudsman said.")[0]
     assert c["claimant"]["side"] == "DPR"
+
+
+def test_general_staff_tally_lines() -> None:
+    text = ("Total combat losses of the enemy over the war:\n"
+            "personnel - about 21,000 (+300), tanks - 800 (+6), artillery systems - 400 (+2), UAVs - 300")
+    doc = {"id": "gs", "text": text, "published": "2022-05-01", "source": "Ukrinform"}
+    got = [brief(c.to_dict()) for c in claimledger.extract_many([doc])]
+    assert got == [("casualties", "Russia", 21000, 21000, "approx"), ("equipment_destroyed", "Russia", 800, 800, "exact"),
+                   ("equipment_destroyed", "Russia", 400, 400, "exact"), ("equipment_destroyed", "Russia", 300, 300, "exact")]
+    c = next(iter(claimledger.extract_many([doc]))).to_dict()
+    assert c["event_time"] == {"start": "2022-02-24", "end": "2022-05-01", "precision": "period"}

@@ -25,6 +25,7 @@ from claimledger.model import Claim, Claimant, Document, EventTime, Evidence, Lo
 from claimledger.nlp import get_nlp
 from claimledger.nlp.sentences import split_sentences
 from claimledger.normalize import dates, parties
+from claimledger.normalize.quantities import parse_quantity
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +41,18 @@ _HISTORICAL_RE = re.compile(r"(?i)\b(1[0-9]|20)th century\b|\b(?:in|of|since) (1
                             r"\bHolodomor\b|\b(?:in|during) (?:the )?(?:First |Second )?World War\b")
 _COMPASS_WORDS = {"north", "south", "east", "west", "centre", "center", "northeast", "northwest", "southeast",
                   "southwest", "outskirts", "suburbs"}
+_LOSS_ITEMS = {"tanks": "tank", "armored": "armored_vehicle", "armoured": "armored_vehicle", "artillery": "artillery",
+               "mlrs": "mlrs", "multiple": "mlrs", "air": "air_defense", "anti-aircraft": "air_defense",
+               "aircraft": "aircraft", "planes": "aircraft", "helicopters": "helicopter", "uavs": "drone",
+               "drones": "drone", "operational-tactical": "drone", "cruise": "other", "warships": "ship",
+               "ships": "ship", "boats": "ship", "vehicles": "vehicle", "automotive": "vehicle", "special": "other"}
+_LOSS_ITEM_RE = re.compile(
+    r"(?i)(?P<item>personnel|manpower|tanks|armou?red (?:combat |fighting |personnel )?(?:vehicles|carriers)|"
+    r"artillery systems|MLRS|multiple (?:launch )?rocket (?:launchers|systems)|air defen[cs]e (?:systems|means)|"
+    r"anti-aircraft (?:warfare )?systems|aircraft|(?:war)?planes|helicopters|(?:operational-tactical )?UAVs|drones|"
+    r"cruise missiles|(?:war)?ships(?:\s*/\s*boats)?|boats|(?:automotive equipment|vehicles) and fuel tanks|"
+    r"special equipment)\s*[-–—:]\s*(?P<q>(?:about|approximately|over|more than|around|up to)?\s*\d[\d,]*(?:\s\d{3})*)"
+    r"(?:\s*\(\s*\+\s*\d+\s*\))?")
 _COMPASS_RE = re.compile(r"\b(?:in|on|at)\s+(?:the\s+)?((?:south|north|east|west|centre|center|south-east|north-east|"
                          r"southeast|northeast|south-west|southwest|north-west|northwest)(?:ern)?"
                          r"(?:\s+(?:front|direction|sector|axis))?)\b(?!\s+of\b)", re.I)
@@ -516,6 +529,10 @@ class Extractor:
                          place_history: list[tuple[str, int, bool, int]], doc_ctx: Any, paragraph: int,
                          doc_places: dict[str, int]) -> list[Claim]:
         lex = self.lex
+        table = self._loss_table(doc, s, published, default, quotes, last, place_history, doc_ctx, paragraph,
+                                 doc_places)
+        if table:
+            return table
         triggers = []
         for tok in parsed:
             t = trigger_of(lex, parsed, tok)
@@ -527,6 +544,9 @@ class Extractor:
             return []  # no trigger; or history ("in the 20th century", "in 1933"): background, not a claim
         mentions = find_mentions(lex, parsed, triggers)
         cands = link(lex, parsed, triggers, mentions)
+        if s.text.rstrip().endswith(":"):
+            # a heading for what follows ("Total combat losses of the enemy:"): its numbers come after it
+            cands = [c for c in cands if c.mention.quantity.low is not None or c.mention.quantity.high is not None]
         victim_spans = [(parsed[m.start].idx, parsed[m.end - 1].idx + len(parsed[m.end - 1]))
                         for m in mentions if m.used and m.head is not None and m.vtype == "equipment" and m.end > m.start]
         # "several of them were destroyed": only when the sentence before names people
@@ -633,6 +653,43 @@ class Extractor:
             event_time=event_time, stated_on=stated_on,
             evidence=Evidence(text=s.text, start=s.start, end=s.end), confidence=min(conf, 0.95),
         )
+
+    def _loss_table(self, doc: Document, s: Sentence, published: dt.date | None, default: cl.Attribution | None,
+                    quotes: list[QuoteRegion], last: tuple[cl.Attribution | None, cl.Attribution | None],
+                    place_history: list[tuple[str, int, bool, int]], doc_ctx: Any, paragraph: int,
+                    doc_places: dict[str, int]) -> list[Claim]:
+        """The General Staff's running tally, "personnel - about 54,650 (+400), tanks - 2,180 (+5), …": one claim
+        per line item (people → casualties, equipment → destroyed), a running total up to publication."""
+        items = list(_LOSS_ITEM_RE.finditer(s.text))
+        if len(items) < 2 or not re.search(r"(?i)\bloss|eliminat|destroy", s.text + " " + s.prev_text):
+            return []
+        parsed = s.parse
+        att = self._attribution_for(s, parsed, 0, s.start, quotes, default, last) if parsed is not None else default
+        perspective = (att.side if att else None) or parties.outlet_side(doc.source)
+        owner = parties.party_of(s.text[:items[0].start()]) or parties.party_of(s.prev_text)
+        if owner is None:
+            usage = parties.hostile_usage(s.text[:items[0].start()] + " " + s.prev_text)
+            owner = parties.party_from_hostile(usage, perspective) if usage else parties.opponent(perspective)
+        et = dates.resolve_cumulative(published, "total")
+        location = None
+        out: list[Claim] = []
+        for m in items:
+            q = parse_quantity(m.group("q").strip())
+            if q is None:
+                continue
+            label = m.group("item").lower()
+            people = label in ("personnel", "manpower", "troops", "soldiers", "servicemen")
+            item = None if people else (self.lex.equipment.get(label) or self.lex.equipment.get(label.rstrip("s"))
+                                        or _LOSS_ITEMS.get(label.split()[0], "other"))
+            out.append(Claim(
+                doc_id=doc.id, kind="casualties" if people else "equipment_destroyed",
+                victim=Victim(party=owner, type="military" if people else "equipment", text=m.group("item"),
+                              item=item),
+                quantity=q, claimant=Claimant(name=att.name if att else None, side=att.side if att else None),
+                stance="asserted", means=[], location=location,
+                event_time=et.to_event_time() if et else None, stated_on=self._stated_on(att, published),
+                evidence=Evidence(text=s.text, start=s.start, end=s.end), confidence=0.75))
+        return out
 
     @staticmethod
     def _mention_span(parsed: Any, c: Candidate) -> list[tuple[int, int]]:
