@@ -71,6 +71,17 @@ KIND_CASES = [
      [("killed", "Russia", None, 300, "at_most")]),
     ("He was killed on July 27, 2014, near the airport.", [("killed", None, 1, 1, "exact")]),
     ("16:28 - Shahed was destroyed over the Litky district.", [("equipment_destroyed", None, 1, 1, "exact")]),
+    # coordinated victims, lists with model names, ages, groups
+    ("Two tanks and three howitzers of the occupiers were destroyed near Lyman",
+     [("equipment_destroyed", "Russia", 2, 2, "exact"), ("equipment_destroyed", "Russia", 3, 3, "exact")]),
+    ("A man and a woman were injured in Nikopol", [("wounded", None, 2, 2, "exact")]),
+    ("Ukrainian air defense downed a Russian Ka-52 helicopter and three Orlan-10 UAVs in the east",
+     [("equipment_destroyed", "Russia", 1, 1, "exact"), ("equipment_destroyed", "Russia", 3, 3, "exact")]),
+    ("Russians shelled Marhanets overnight, two men aged 42 and 57 were wounded", [("wounded", None, 2, 2, "exact")]),
+    ("A group of 20 Ukrainian saboteurs was eliminated near Kakhovka", [("casualties", "Ukraine", 20, 20, "exact")]),
+    ("Russia has deployed up to 2,000 mobilized soldiers to the Svatove direction",
+     [("deployed", "Russia", None, 2000, "at_most")]),
+    ("Partisans blew up a Russian armored train in Melitopol", [("equipment_destroyed", "Russia", 1, 1, "exact")]),
     ("The Ministry of Defense of the Russian Federation reported the destruction of a HIMARS launcher",
      [("equipment_destroyed", "Ukraine", 1, 1, "exact")]),
     ("The number of victims of the shelling of the market has increased to 13", [("killed", None, 13, 13, "exact")]),
@@ -128,6 +139,7 @@ NON_CLAIMS = [
     "Nine missiles hit one of the plants, the enterprise was destroyed.",
     "The occupiers' loss of initiative is obvious.",
     "79 families who have lost the most valuable are still forced to fight.",
+    "Kyiv has transferred two more brigades to the front.",
 ]
 
 

@@ -64,7 +64,7 @@ def _between_has_break(sent: Any, a: int, b: int, triggers: dict[int, Trigger]) 
 
 def link(lex: Lexicon, sent: Any, triggers: list[Trigger], mentions: list[Mention]) -> list[Candidate]:
     by_i = {t.i: t for t in triggers}
-    victims = [m for m in mentions if not _is_means_use(sent, m)]
+    victims = [m for m in mentions if not _is_means_use(sent, m) and not _speaker(lex, sent, m)]
     _resolve_bare(sent, victims)
     out: list[Candidate] = []
     combined = _coordinated_triggers(sent, triggers)
@@ -199,6 +199,15 @@ def _coordinated_triggers(sent: Any, triggers: list[Trigger]) -> dict[int, Trigg
             pairs[a.i] = b
             pairs[b.i] = a
     return pairs
+
+
+def _speaker(lex: Lexicon, sent: Any, m: Mention) -> bool:
+    """'…, the DPR militia said': the subject of a reporting verb is the claimant, never a victim."""
+    if m.head is None:
+        return False
+    head = sent[m.head]
+    return head.dep_ in ("nsubj",) and head.head.lemma_.lower() in lex.report_verbs and m.start > 0 \
+        and sent[m.start - 1].text == "," and 0 < head.head.i - head.i <= 2
 
 
 def _agent_like(sent: Any, m: Mention) -> bool:

@@ -300,8 +300,9 @@ def find_mentions(lex: Lexicon, sent: Any, triggers: list[Trigger]) -> list[Ment
                 and (sent[tok.i + 1].pos_ in ("NOUN", "PROPN", "X") or equipment_item(lex, sent, sent[tok.i + 1]))\
                 and sent[tok.i + 1].text.lower() not in ("'s", "’s"):
             continue  # "an enemy bomber", "enemy vehicles": a modifier, not people
-        if vc[0] == "equipment" and tok.dep_ == "compound" and tok.head.i > tok.i:
-            continue  # "HIMARS installation": the head noun carries the mention
+        if vc[0] == "equipment" and tok.dep_ == "compound" and tok.head.i > tok.i \
+                and not any(t.pos_ == "PUNCT" for t in sent[tok.i + 1:tok.head.i]) and tok.head.i - tok.i <= 3:
+            continue  # "HIMARS installation": the head noun carries the mention (not "drones - Konashenkov")
         heads.append((tok, vc))
     mentions: list[Mention] = []
     used_q: set[int] = set()

@@ -577,7 +577,8 @@ class Extractor:
                published: dt.date | None, location: Location | None,
                resolved: dict[int, str | None] | None = None) -> Claim:
         m = c.mention
-        perspective = (att.side if att else None) or parties.outlet_side(doc.source)
+        perspective = (att.side if att else None) or parties.outlet_side(doc.source) or (
+            parties.official_channel(doc.source, doc.url) or {}).get("side")
         party = m.party
         if party is None and m.source is not None and resolved and id(m.source) in resolved:
             party = resolved[id(m.source)]  # "eight … and five": the five share the eight's party
