@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event, text
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from claimledger.errors import StoreError
@@ -120,9 +120,16 @@ class Database:
                 parent.mkdir(parents=True, exist_ok=True)
             if schema is not None and not self.url.startswith("sqlite"):
                 boot = make_engine(self.url)
-                with boot.begin() as conn:
-                    conn.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{schema}"'))  # validated name
-                boot.dispose()
+                try:
+                    with boot.begin() as conn:
+                        # two processes opening a new ledger at once: serialise on an advisory lock, since
+                        # CREATE SCHEMA IF NOT EXISTS itself can still collide in pg_namespace
+                        conn.execute(text("SELECT pg_advisory_xact_lock(hashtext(:s))"), {"s": schema})
+                        conn.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{schema}"'))  # validated name
+                except IntegrityError:
+                    pass  # created by the other process between our check and our insert: it exists
+                finally:
+                    boot.dispose()
             self.read_engine = make_engine(self.url, schema=schema)
             self.write_engine = make_engine(self.url, schema=schema, immediate=True)
             if upgrade:
