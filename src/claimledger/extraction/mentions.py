@@ -287,7 +287,7 @@ def find_mentions(lex: Lexicon, sent: Any, triggers: list[Trigger]) -> list[Ment
             continue
         ent = next((e for e in sent.ents if e.start <= tok.i < e.end), None)
         if ent is not None and ent.label_ in ("ORG", "PERSON", "FAC", "WORK_OF_ART", "LAW", "EVENT") \
-                and len(ent) > 1 and tok.lower_ not in lex.nationality_nouns:
+                and len(ent) > 1 and tok.lower_ not in lex.nationality_nouns and vc[0] != "equipment":
             continue  # "the General Staff", "Special Operations Forces": names of institutions
         if tok.i + 1 < len(sent) and sent[tok.i + 1].lower_ in _INSTITUTION_HEADS and sent[tok.i + 1].text[:1].isupper():
             continue  # "the General Staff"
@@ -301,7 +301,8 @@ def find_mentions(lex: Lexicon, sent: Any, triggers: list[Trigger]) -> list[Ment
                 and sent[tok.i + 1].text.lower() not in ("'s", "’s"):
             continue  # "an enemy bomber", "enemy vehicles": a modifier, not people
         if vc[0] == "equipment" and tok.dep_ == "compound" and tok.head.i > tok.i \
-                and not any(t.pos_ == "PUNCT" for t in sent[tok.i + 1:tok.head.i]) and tok.head.i - tok.i <= 3:
+                and not any(t.pos_ == "PUNCT" and (t.whitespace_ or sent[t.i - 1].whitespace_)
+                            for t in sent[tok.i + 1:tok.head.i]) and tok.head.i - tok.i <= 5:
             continue  # "HIMARS installation": the head noun carries the mention (not "drones - Konashenkov")
         heads.append((tok, vc))
     mentions: list[Mention] = []
