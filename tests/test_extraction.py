@@ -82,6 +82,13 @@ KIND_CASES = [
     ("Russia has deployed up to 2,000 mobilized soldiers to the Svatove direction",
      [("deployed", "Russia", None, 2000, "at_most")]),
     ("Partisans blew up a Russian armored train in Melitopol", [("equipment_destroyed", "Russia", 1, 1, "exact")]),
+    ("In the Kherson region, a Ukrainian sabotage and reconnaissance group of 15 people was destroyed - Saldo",
+     [("casualties", "Ukraine", 15, 15, "exact")]),
+    ("DPR People's Militia: Ukrainian Armed Forces lost 200 people killed and wounded during the week",
+     [("casualties", "Ukraine", 200, 200, "exact")]),
+    ("In the Donetsk direction, 15 T-72 tanks and two Buk-M1 air defense systems of the Armed Forces of Ukraine "
+     "were destroyed", [("equipment_destroyed", "Ukraine", 15, 15, "exact"),
+                        ("equipment_destroyed", "Ukraine", 2, 2, "exact")]),
     ("The Ministry of Defense of the Russian Federation reported the destruction of a HIMARS launcher",
      [("equipment_destroyed", "Ukraine", 1, 1, "exact")]),
     ("The number of victims of the shelling of the market has increased to 13", [("killed", None, 13, 13, "exact")]),

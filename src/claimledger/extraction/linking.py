@@ -570,14 +570,18 @@ def _party_or_hostile(text: str) -> str | None:
 
 def _subject_party(sent: Any, trig: Trigger) -> str | None:
     tok = sent[trig.i]
-    subj = next((c for c in tok.children if c.dep_ in ("nsubj",)), None)
+    subjects = [c for c in tok.children if c.dep_ in ("nsubj",)]
+    subj = subjects[-1] if subjects else None  # the one next to the verb, not a headline's "Source:" label
     if subj is None and tok.dep_ == "conj":
         subj = next((c for c in tok.head.children if c.dep_ in ("nsubj",)), None)
     if subj is None:
         return None
     if subj.lower_ in ("we", "us"):
         return "self"
-    return _party_or_hostile(" ".join(t.text for t in subj.subtree))
+    words = [t.text for t in subj.subtree]
+    if ":" in words:  # "DPR People's Militia: Ukrainian Armed Forces lost …": the label is the source
+        words = words[len(words) - words[::-1].index(":"):]
+    return _party_or_hostile(" ".join(words))
 
 
 def _agent_party(sent: Any, trig: Trigger) -> str | None:

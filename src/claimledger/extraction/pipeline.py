@@ -606,6 +606,11 @@ class Extractor:
         if party and party.startswith("hostile:"):
             party = self._resolve_hostile(party, perspective)
         vtype = m.vtype
+        group = self._military_group(parsed, m)
+        if group is not None:
+            # "a Ukrainian sabotage and reconnaissance group of 15 people": the people are the group's fighters
+            vtype = "military"
+            party = party if party and m.party else (group or party)
         if vtype == "unknown" and party and c.kind in ("casualties", "captured", "surrendered", "irrecoverable", "deployed"):
             vtype = "military"
         q = m.quantity
@@ -698,6 +703,27 @@ class Extractor:
         if m.head is None or m.end <= m.start:
             return []
         return [(parsed[m.start].idx, parsed[m.end - 1].idx + len(parsed[m.end - 1]))]
+
+    @staticmethod
+    def _military_group(parsed: Any, m: Any) -> str | None:
+        """'' when the mention is 'a <military> group of N people' (party unknown), the group's party when named,
+        None when it is not such a group."""
+        if m.head is None:
+            return None
+        head = parsed[m.head]
+        if not (head.dep_ == "pobj" and head.head.lower_ == "of"):
+            return None
+        unit = parsed[head.head.i - 1] if head.head.i > 0 else head.head.head  # the noun right before "of"
+        if unit.lemma_.lower() not in ("group", "unit", "squad", "detachment", "team", "column", "platoon",
+                                       "company", "battalion"):
+            return None
+        words = parsed[max(0, unit.i - 6):unit.i + 1].text
+        if unit.lemma_.lower() in ("group", "team", "column") and not re.search(
+                r"(?i)sabotage|reconnaissance|assault|military|armed|enemy|nationalist|landing|tactical|militant|"
+                r"mercenar|saboteur|infantry|combat", words):
+            return None
+        return parties.party_of(words) or parties.party_from_hostile(u, None) if (u := parties.hostile_usage(words)) \
+            else parties.party_of(words) or ""
 
     @staticmethod
     def _resolve_hostile(p: str, perspective: str | None) -> str | None:
