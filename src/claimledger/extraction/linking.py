@@ -55,13 +55,6 @@ def _is_means_use(sent: Any, m: Mention) -> bool:
         and not (head.head.text.lower() == "with" and head.head.i > 0 and sent[head.head.i - 1].lower_ in ("along", "together"))
 
 
-def _between_has_break(sent: Any, a: int, b: int, triggers: dict[int, Trigger]) -> bool:
-    for t in sent[a:b]:
-        if t.text.lower() in _CLAUSE_BREAK or t.i in triggers:
-            return True
-    return False
-
-
 def link(lex: Lexicon, sent: Any, triggers: list[Trigger], mentions: list[Mention]) -> list[Candidate]:
     by_i = {t.i: t for t in triggers}
     victims = [m for m in mentions if not _is_means_use(sent, m) and not _speaker(lex, sent, m)]

@@ -773,10 +773,6 @@ class Extractor:
                 out.append(means)
         return out
 
-    @staticmethod
-    def _own_segment(text: str, a: int, b: int) -> bool:
-        return "," not in text[a:b] and " and " not in text[a:b]
-
     def _event_time(self, parsed: Any, published: dt.date | None, c: Candidate) -> EventTime | None:
         for ent in parsed.ents:
             if ent.label_ not in ("DATE", "TIME"):
