@@ -161,9 +161,11 @@ def _verb_date(sent: Any, verb: Any) -> str | None:
         if ent.label_ not in ("DATE", "TIME"):
             continue
         root = ent.root
-        hops = [root.head, root.head.head, root.head.head.head]
+        hops = [root.head, root.head.head, root.head.head.head, root.head.head.head.head]
         opening = ent.end <= subj_start and verb.dep_ == "ROOT" and verb in root.ancestors
-        if verb in hops[:2] or (ent.start <= 2 and verb.dep_ == "ROOT") or opening:
+        via_statement = verb in hops and any(h.lemma_.lower() in ("statement", "post", "address", "interview",
+                                                                    "briefing", "message") for h in hops[:3])
+        if verb in hops[:2] or (ent.start <= 2 and verb.dep_ == "ROOT") or opening or via_statement:
             prev = sent[ent.start - 1].text.lower() if ent.start > 0 else ""
             return (prev + " " + ent.text).strip() if prev in ("on", "in", "late", "early", "since") else ent.text
     return None

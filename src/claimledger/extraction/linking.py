@@ -100,7 +100,7 @@ def link(lex: Lexicon, sent: Any, triggers: list[Trigger], mentions: list[Mentio
                 cand_extra = {"needs_people_antecedent": True}  # "dozens of them were destroyed": of what?
             else:
                 cand_extra = {}
-            if kind == "captured" and _EXCHANGE_RE.search(sent.text):
+            if kind == "captured" and _EXCHANGE_RE.search(sent.text) and trig.direction == "noun":
                 continue  # "25 prisoners of war were returned home in an exchange": a release, not a capture
             if kind == "deployed" and m.vtype in ("civilian", "unknown") and not m.bare:
                 continue  # "the person who was sent to jail": only forces are deployed
@@ -212,6 +212,9 @@ def _agent_like(sent: Any, m: Mention) -> bool:
         return True
     if head.dep_ == "pobj" and head.head.lower_ == "by":
         return True
+    if head.lower_ in ("russians", "ukrainians", "occupiers", "invaders") and head.dep_ in ("nsubj", "compound", "ROOT") \
+            and m.quantity.qualifier == "unspecified":
+        return True  # "Russians shell Nikopol, two killed": the shooters, not the victims
     if head.dep_ == "nsubj" and head.head.pos_ == "VERB":
         verb = head.head
         # "Russians fired at Kherson …, one dead": doers of a non-claim verb; "Russians killed five": doers too

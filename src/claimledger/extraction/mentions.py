@@ -132,7 +132,8 @@ def victim_class(lex: Lexicon, sent: Any, tok: Any) -> tuple[str, str | None] | 
 
 def _military_context(sent: Any, tok: Any) -> bool:
     window = " ".join(t.text.lower() for t in sent[max(0, tok.i - 3): tok.i])
-    return bool(re.search(r"russian|ukrainian|enemy|korean|armed|military|special|our|their|occupation|border|national", window))
+    return bool(re.search(r"russian|ukrainian|enemy|korean|armed|military|special|our|their|occupation|border|national|"
+                          r"mobili[sz]ed|conscript|drafted|fighting|wagner", window))
 
 
 def trigger_of(lex: Lexicon, sent: Any, tok: Any) -> Trigger | None:
@@ -146,6 +147,8 @@ def trigger_of(lex: Lexicon, sent: Any, tok: Any) -> Trigger | None:
         # headlines: "Air defense shoots down 6 missiles", "Russia loses 9 tanks" (the small model tags them nouns)
         stem = next((x for x in (low, low[:-1], low[:-2], low[:-3] + "y" if low.endswith("ies") else "")
                      if x in lex.trigger_verbs), None)
+        if stem == "down" and low == "downs" and sent[tok.i + 1].like_num:
+            return Trigger(tok.i, "destroy", "right", end=tok.i + 1)  # "Air defense downs nine drones"
         if stem is not None and not (stem == "shoot" and nxt != "down") and stem not in ("hit", "strike", "down"):
             hfam = "destroy" if stem == "shoot" else lex.trigger_verbs[stem]
             return Trigger(tok.i, hfam[:-5] if hfam.endswith("_intr") else hfam,
@@ -167,6 +170,8 @@ def trigger_of(lex: Lexicon, sent: Any, tok: Any) -> Trigger | None:
             return Trigger(tok.i, "captured", "right", end=tok.i + 1)  # "took 15 Russian soldiers prisoner"
         if lem == "lose" and nxt in ("their", "his", "her") and sent[tok.i + 2: tok.i + 3].text.lower() in ("lives", "life"):
             return Trigger(tok.i, "killed", "left", end=tok.i + 3)
+        if lem in ("lay", "laid") and nxt == "down" or low == "laid" and nxt == "down":
+            return Trigger(tok.i, "surrendered", "left", end=tok.i + 2)  # "laid down their arms"
         if lem == "go" and nxt == "missing":
             return Trigger(tok.i, "missing", "left", end=tok.i + 2)
         if lem == "fall" and nxt in ("victim", "victims"):
@@ -257,7 +262,10 @@ def _hypothetical(sent: Any, tok: Any) -> bool:
         if h is tok and any(c.dep_ == "aux" and c.tag_ == "TO" for c in h.children):
             # "to kill": intention or capacity, unless achieved ("managed to shoot down")
             gov = h.head
-            if gov.lemma_.lower() not in ("manage", "succeed", "continue", "begin", "start", "happen", "keep"):
+            perfect = any(c.dep_ == "aux" and c.lower_ == "have" for c in h.children)
+            if gov.lemma_.lower() not in ("manage", "succeed", "continue", "begin", "start", "happen", "keep") and not (
+                    perfect and gov.lemma_.lower() in ("know", "believe", "report", "say", "think", "confirm",
+                                                       "estimate", "fear", "presume", "appear", "seem")):
                 return True
     return False
 

@@ -466,6 +466,11 @@ class Extractor:
                 chosen = specific[-1][0]
             elif same_par:
                 chosen = same_par[-1][0]
+            else:
+                # a short article in one-sentence paragraphs: the last specific place named just before
+                recent = [h for h in history if h[1] >= s.start - 600 and h[2] and not self._country_level(h[0])]
+                if recent:
+                    chosen = recent[-1][0]
         if chosen is None and exclude:
             # "the governor of the Belgorod region said …": the official's own province, as a last resort
             for ent, name, _ in self._place_ents(parsed):
@@ -540,7 +545,7 @@ class Extractor:
                 t.hypothetical = _hypothetical(parsed, tok)
                 t.negated = _negated(parsed, tok)
                 triggers.append(t)
-        if not triggers or _HISTORICAL_RE.search(parsed.text):
+        if not triggers or _HISTORICAL_RE.search(parsed.text) or parsed.text.rstrip().endswith("?"):
             return []  # no trigger; or history ("in the 20th century", "in 1933"): background, not a claim
         mentions = find_mentions(lex, parsed, triggers)
         cands = link(lex, parsed, triggers, mentions)
@@ -586,6 +591,8 @@ class Extractor:
                 m.head is None or m.text.lower() in ("they", "them", "these", "those")) and s.antecedent \
                 and m.vtype in ("military", "unknown"):
             party = s.antecedent  # "over 4,000 of them", "they have suffered casualties"
+        if party is None and c.owner_party:
+            party = self._resolve_hostile(c.owner_party, perspective)  # "the Russian army has lost … of its soldiers"
         if party is None and m.vtype != "equipment" and _OWN_SIDE_RE.search(m.text):
             party = perspective  # "our defenders", "his brothers-in-arms", "our children": the speaker's own side
         if party is None and m.hostile:

@@ -25,7 +25,7 @@ SCALES = {"hundred": 100, "thousand": 1000, "million": 1_000_000}
 
 # qualifier words before a number → qualifier
 BEFORE = [
-    (r"more than|over|upwards of|in excess of|at least|no fewer than|no less than|not less than|a minimum of|above|exceeding|over a total of", "at_least"),
+    (r"more than|over|upwards of|in excess of|at least|no fewer than|no less than|not less than|a minimum of|above|exceeding|over a total of|exceeds?|exceeded|surpassed|topped", "at_least"),
     (r"up to|as many as|at most|no more than|not more than|fewer than|less than|under|a maximum of|nearly up to", "at_most"),
     (r"about|approximately|around|roughly|almost|nearly|approaching|some|an estimated|estimated|approx\.?|close to|circa|about an estimated|approximately an estimated|some estimated|reportedly|a reported", "approx"),
 ]
