@@ -250,7 +250,8 @@ def _arguments(lex: Lexicon, sent: Any, trig: Trigger, mentions: list[Mention], 
     for m in mentions:
         if m.head is not None and m.start <= trig.i < m.head and tok.head.i == m.head and tok.dep_ in ("amod", "compound", "acl"):
             return [m]
-    if tok.dep_ == "amod" and tok.tag_ in ("VBN", "VBD") and tok.head.i > trig.i and all(m.head != tok.head.i for m in mentions):
+    if tok.dep_ == "amod" and tok.tag_ in ("VBN", "VBD") and tok.head.i > trig.i and all(m.head != tok.head.i for m in mentions) \
+            and not any(m.end == trig.i and not m.used for m in mentions):  # ("three wounded - …" keeps its three)
         return []  # "the destroyed high-rise buildings": a participle on a non-victim noun
     real_subject = any(c.dep_ in ("nsubj", "nsubjpass") and c.lower_ not in ("who", "which", "that", "whom")
                        for c in tok.children)

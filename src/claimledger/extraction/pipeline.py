@@ -220,7 +220,12 @@ class Extractor:
     def _people_party(self, text: str) -> str | None:
         """The party of the last people named with a nationality ('North Korean soldiers'), for 'they'/'them'."""
         m = self._people_party_re.search(text)
-        return parties.party_of(m.group(1)) if m else None
+        if m:
+            return parties.party_of(m.group(1))
+        g = re.search(r"\b(?:the\s+)?(Russians|Ukrainians|occupiers|invaders|North Koreans)\b", text)
+        if g:  # "The Russians, on the contrary, throw in mobilized men"
+            return parties.party_of(g.group(1)) or parties.party_from_hostile("ukraine_usage", None)
+        return None
 
     # -- attribution --------------------------------------------------------------------------------
     def default_attribution(self, doc: Document) -> cl.Attribution | None:
