@@ -79,6 +79,12 @@ KIND_CASES = [
      [("equipment_destroyed", "Russia", 1, 1, "exact"), ("equipment_destroyed", "Russia", 3, 3, "exact")]),
     ("Russians shelled Marhanets overnight, two men aged 42 and 57 were wounded", [("wounded", None, 2, 2, "exact")]),
     ("A group of 20 Ukrainian saboteurs was eliminated near Kakhovka", [("casualties", "Ukraine", 20, 20, "exact")]),
+    ("Russian army shells Kherson, one killed and three wounded - regional administration",
+     [("killed", None, 1, 1, "exact"), ("wounded", None, 3, 3, "exact")]),
+    ("Air defense downs nine kamikaze drones over the Odesa region", [("equipment_destroyed", None, 9, 9, "exact")]),
+    ("More than 300 Ukrainian soldiers laid down their arms in Mariupol",
+     [("surrendered", "Ukraine", 300, None, "at_least")]),
+    ("At least 12 people are known to have died in the strike", [("killed", None, 12, None, "at_least")]),
     ("Russia has deployed up to 2,000 mobilized soldiers to the Svatove direction",
      [("deployed", "Russia", None, 2000, "at_most")]),
     ("Partisans blew up a Russian armored train in Melitopol", [("equipment_destroyed", "Russia", 1, 1, "exact")]),
@@ -345,3 +351,15 @@ def test_general_staff_tally_lines() -> None:
                    ("equipment_destroyed", "Russia", 400, 400, "exact"), ("equipment_destroyed", "Russia", 300, 300, "exact")]
     c = next(iter(claimledger.extract_many([doc]))).to_dict()
     assert c["event_time"] == {"start": "2022-02-24", "end": "2022-05-01", "precision": "period"}
+
+
+def test_colon_lists_of_losses() -> None:
+    doc = {"id": "c1", "text": "Russia's combat losses in Ukraine: about 63,000 troops, 2,500 tanks and 300 helicopters",
+           "published": "2022-10-12", "source": "Ukrinform"}
+    got = [brief(c.to_dict()) for c in claimledger.extract_many([doc])]
+    assert got == [("casualties", "Russia", 63000, 63000, "approx"), ("equipment_destroyed", "Russia", 2500, 2500, "exact"),
+                   ("equipment_destroyed", "Russia", 300, 300, "exact")]
+
+
+def test_questions_are_not_claims() -> None:
+    assert claims("Question: How many Ukrainian soldiers were killed near Kherson?") == []

@@ -678,35 +678,64 @@ class Extractor:
                     doc_places: dict[str, int]) -> list[Claim]:
         """The General Staff's running tally, "personnel - about 54,650 (+400), tanks - 2,180 (+5), …": one claim
         per line item (people → casualties, equipment → destroyed), a running total up to publication."""
-        items = list(_LOSS_ITEM_RE.finditer(s.text))
-        if len(items) < 2 or not re.search(r"(?i)\bloss|eliminat|destroy", s.text + " " + s.prev_text):
+        found = [(m.group("item"), m.group("q"), m.start()) for m in _LOSS_ITEM_RE.finditer(s.text)]
+        if len(found) < 2:
+            found = self._colon_list(s.text)
+        if len(found) < 2 or not re.search(r"(?i)\bloss|eliminat|destroy|shot down|lost\b", s.text + " " + s.prev_text):
             return []
         parsed = s.parse
         att = self._attribution_for(s, parsed, 0, s.start, quotes, default, last) if parsed is not None else default
-        perspective = (att.side if att else None) or parties.outlet_side(doc.source)
-        owner = parties.party_of(s.text[:items[0].start()]) or parties.party_of(s.prev_text)
+        perspective = (att.side if att else None) or parties.outlet_side(doc.source) or (
+            parties.official_channel(doc.source, doc.url) or {}).get("side")
+        head_text = s.text[:found[0][2]]
+        owner = parties.party_of(head_text) or parties.party_of(s.prev_text)
         if owner is None:
-            usage = parties.hostile_usage(s.text[:items[0].start()] + " " + s.prev_text)
+            usage = parties.hostile_usage(head_text + " " + s.prev_text)
             owner = parties.party_from_hostile(usage, perspective) if usage else parties.opponent(perspective)
         et = dates.resolve_cumulative(published, "total")
         location = None
         out: list[Claim] = []
-        for m in items:
-            q = parse_quantity(m.group("q").strip())
+        for label_text, qtext, _ in found:
+            q = parse_quantity(qtext.strip())
             if q is None:
                 continue
-            label = m.group("item").lower()
-            people = label in ("personnel", "manpower", "troops", "soldiers", "servicemen")
+            label = label_text.lower()
+            people = label in ("personnel", "manpower", "troops", "soldiers", "servicemen") or bool(
+                re.search(r"\b(troops|personnel|servicemen|soldiers|militants|nationalists|invaders|occupiers)\b", label))
+            key = next((k for k in sorted(self.lex.equipment, key=len, reverse=True)
+                        if re.search(r"\b" + re.escape(k) + r"s?\b", label)), None)
             item = None if people else (self.lex.equipment.get(label) or self.lex.equipment.get(label.rstrip("s"))
-                                        or _LOSS_ITEMS.get(label.split()[0], "other"))
+                                        or _LOSS_ITEMS.get(label.split()[0]) or (self.lex.equipment[key] if key
+                                                                                 else "other"))
             out.append(Claim(
                 doc_id=doc.id, kind="casualties" if people else "equipment_destroyed",
-                victim=Victim(party=owner, type="military" if people else "equipment", text=m.group("item"),
+                victim=Victim(party=owner, type="military" if people else "equipment", text=label_text,
                               item=item),
                 quantity=q, claimant=Claimant(name=att.name if att else None, side=att.side if att else None),
                 stance="asserted", means=[], location=location,
                 event_time=et.to_event_time() if et else None, stated_on=self._stated_on(att, published),
                 evidence=Evidence(text=s.text, start=s.start, end=s.end), confidence=0.75))
+        return out
+
+    def _colon_list(self, text: str) -> list[tuple[str, str, int]]:
+        """'Russia's combat losses: about 63,380 troops, 2,505 tanks' / 'the following have been destroyed: 316
+        aircraft, 2,153 UAVs and 6,640 tanks': (item words, quantity text, offset) per list item."""
+        colon = text.find(":")
+        if colon < 0 or not re.search(r"(?i)\bloss|destroy|eliminat|shot down|lost\b", text[:colon]):
+            return []
+        out = []
+        for m in re.finditer(r"(?:^|,|\band\b|;)\s*(?P<q>(?:about|approximately|over|more than|around|up to|almost|"
+                             r"nearly)?\s*\d[\d,]*(?:\s\d{3})*)\s+(?P<item>[A-Za-z][\w\s-]{1,50}?)(?=\s*(?:,|;|\band\b|"
+                             r"\(|\.|$))", text[colon + 1:]):
+            words = m.group("item").strip().lower()
+            if re.search(r"\b(troops|personnel|servicemen|soldiers|militants|nationalists|invaders|occupiers|"
+                         r"fighters|mercenaries)\b", words):
+                out.append(("personnel", m.group("q"), colon + 1 + m.start("q")))
+                continue
+            key = next((k for k in sorted(self.lex.equipment, key=len, reverse=True)
+                        if re.search(r"\b" + re.escape(k) + r"s?\b", words)), None)
+            if key is not None:
+                out.append((m.group("item").strip(), m.group("q"), colon + 1 + m.start("q")))
         return out
 
     @staticmethod
