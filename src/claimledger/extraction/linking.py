@@ -334,7 +334,7 @@ def _arguments(lex: Lexicon, sent: Any, trig: Trigger, mentions: list[Mention], 
     # "losses of the AFU … amounted to 50 people"
     for m in mentions:
         if m.start > trig.i and any(t.lemma_.lower() in _RESULT_WORDS or t.text.lower() in _RESULT_WORDS
-                                    for t in sent[max(trig.i, m.start - 3): m.start]):
+                                    for t in sent[max(trig.i, m.start - 3): m.start + 1]):
             owner = _owner_from_of(sent, tok)
             got = [m] + _continue_list(sent, m, mentions, by_i)
             for x in got:
@@ -448,6 +448,8 @@ def _right_list_core(sent: Any, trig: Trigger, mentions: list[Mention], by_i: di
                 break
             if any(t.pos_ == "VERB" and t.tag_ not in ("VBG", "VBN") for t in gap):
                 break
+            if m.end in by_i:
+                break  # "…, dozens of soldiers dead": the next item has its own claim word
         got.append(m)
         cursor = m.end
     return got
@@ -476,8 +478,12 @@ def _left_list(sent: Any, last: Mention, mentions: list[Mention]) -> list[Mentio
     for m in reversed([x for x in mentions if x.end <= last.start]):
         first = items[0]
         gap = [t.lower_ for t in sent[m.end:first.start]]
-        if m.used or not gap or not set(gap) <= {",", "and", "as", "well", "plus"} or m.vtype != first.vtype \
-                and "equipment" in (m.vtype, first.vtype):
+        if m.used or not gap or not set(gap) <= {",", "and", "as", "well", "plus"}:
+            break
+        numbered = all(x.quantity.low is not None or x.quantity.high is not None for x in (m, first))
+        if "and" not in gap and "plus" not in gap and not (numbered and not items[1:]) and not numbered:
+            break  # "drones launched by the enemy, 13 were shot down": a comma alone does not coordinate
+        if m.bare or _agent_like(sent, m):
             break
         items.insert(0, m)
     if len(items) == 1:

@@ -322,6 +322,11 @@ def find_mentions(lex: Lexicon, sent: Any, triggers: list[Trigger]) -> list[Ment
         end = _right_extension(sent, tok, end)
         span = sent[start:end]
         mtext = span.text
+        if q is None and tok.lemma_.lower() in ("family", "group", "crew", "unit", "squad") and tok.i + 2 < len(sent) \
+                and sent[tok.i + 1].lower_ == "of":
+            after = find_quantities(sent[tok.i + 2: tok.i + 5].text)
+            if after and after[0].start == 0:
+                q = after[0].quantity  # "a family of four"
         if q is None and any(t.lower_ in ("every", "each") for t in sent[start:tok.i]):
             continue  # "every downed missile": generic, not a count
         if q is None:

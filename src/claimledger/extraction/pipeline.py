@@ -64,7 +64,9 @@ _ROLE_RE = re.compile(r"(?i)\b(mayor|head|headquarters|emergency services?|minis
                       r"intelligence|general staff|staff|spokes(?:man|woman|person)|prosecutors?)\b")
 _OWN_SIDE_RE = re.compile(r"(?i)\b(our|my|its|their own|defenders?|warriors?|heroes|brothers-in-arms|comrades|fallen)\b")
 _ACTOR_OF_RE = re.compile(r"(forces|army|ministry|president|government|citizens|troops|military|servicemen|soldiers|"
-                          r"people|side|leadership|authorities|prime minister|head|armed forces|navy|command) of( the)?\s*$")
+                          r"people|side|leadership|authorities|prime minister|head|armed forces|navy|command|militia|"
+                          r"mission|representation|ombudsman|emergencies|administration) (?:of|to|in)( the)?\s*$|"
+                          r"(shelling|fire|firing|strikes?|attacks?) from( the)?( territory of)?\s*$")
 _DIR_PREFIX_RE = re.compile(r"(?i)(southern|northern|eastern|western|south-eastern|north-eastern|southeastern|northeastern|central)\s+$")
 
 
@@ -375,6 +377,8 @@ class Extractor:
                 continue  # "Ukraine's forces": an actor, not a place
             if ent.text.lower() in _NATIONALITY_WORDS:
                 continue  # "Ukrainian shelling": an adjective, not a place
+            if re.fullmatch(r"[A-Z]{3,6}", ent.text) and ent.text not in ("DPR", "LPR", "USA", "UK"):
+                continue  # "JCCC", "HIMARS": acronyms of bodies and weapons
             if ent.start == 0 and ent.text.isupper() and nxt in ("-", "—", "–", ","):
                 continue  # a dateline ("KYIV - "): where the reporter is, not where it happened
             if ent.root.dep_ in ("nsubj", "nsubjpass") and ent.root.head.pos_ == "VERB":
@@ -598,6 +602,12 @@ class Extractor:
             party = s.antecedent  # "over 4,000 of them", "they have suffered casualties"
         if party is None and c.owner_party:
             party = self._resolve_hostile(c.owner_party, perspective)  # "the Russian army has lost … of its soldiers"
+        if party is None and re.search(r"(?i)\bits\b", m.text):
+            before = parsed[:m.start].text
+            named = [parties.party_of(x.group(0)) for x in re.finditer(r"[\w'’.-]+", before)]
+            named = [p for p in named if p]
+            if named:
+                party = named[-1]  # "shoot down a Russian drone, capture its operator"
         if party is None and m.vtype != "equipment" and _OWN_SIDE_RE.search(m.text):
             party = perspective  # "our defenders", "his brothers-in-arms", "our children": the speaker's own side
         if party is None and m.hostile:
