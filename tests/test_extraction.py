@@ -370,3 +370,17 @@ def test_colon_lists_of_losses() -> None:
 
 def test_questions_are_not_claims() -> None:
     assert claims("Question: How many Ukrainian soldiers were killed near Kherson?") == []
+
+
+def test_transcript_turns_name_the_speaker() -> None:
+    doc = {"id": "t1", "published": "2022-10-12", "source": "kremlin.ru",
+           "text": "Denis Pushilin: Vladimir Vladimirovich, the situation is tense. Ukrainian formations shelled "
+                   "Gorlovka last night. Three people died, including a child."}
+    c = next(iter(claimledger.extract_many([doc]))).to_dict()
+    assert c["claimant"] == {"name": "Denis Pushilin", "side": "DPR"}
+    assert c["location"]["name"] == "Gorlovka"
+
+
+def test_place_named_earlier_in_the_paragraph() -> None:
+    c = claims("Tonight, Russian missiles hit Dnipro again. A transport company was hit. Three people were killed.")[0]
+    assert c["location"]["name"] == "Dnipro"

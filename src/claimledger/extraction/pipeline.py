@@ -39,6 +39,9 @@ _NATIONALITY_WORDS = frozenset(k for k in parties.tables()["nationality"]
                                if not k[:1].isupper() and k.endswith(("ian", "ians", "ean", "ese", "ish", "ic")))
 _HISTORICAL_RE = re.compile(r"(?i)\b(1[0-9]|20)th century\b|\b(?:in|of|since) (1[0-8]\d\d|19[0-3]\d|194[0-5])\b|"
                             r"\bHolodomor\b|\b(?:in|during) (?:the )?(?:First |Second )?World War\b")
+_TURN_RE = re.compile(r"^([A-Z][a-z'’-]+(?: [A-Z][a-z'’-]+){1,2}):\s+\S")
+_NOT_SPEAKERS = {"Question", "Answer", "Note", "Update", "Breaking", "South", "North", "East", "West", "Photo",
+                 "Video", "Source", "Read", "See"}
 _COMPASS_WORDS = {"north", "south", "east", "west", "centre", "center", "northeast", "northwest", "southeast",
                   "southwest", "outskirts", "suburbs"}
 _LOSS_ITEMS = {"tanks": "tank", "armored": "armored_vehicle", "armoured": "armored_vehicle", "artillery": "artillery",
@@ -65,7 +68,8 @@ _ROLE_RE = re.compile(r"(?i)\b(mayor|head|headquarters|emergency services?|minis
 _OWN_SIDE_RE = re.compile(r"(?i)\b(our|my|its|their own|defenders?|warriors?|heroes|brothers-in-arms|comrades|fallen)\b")
 _ACTOR_OF_RE = re.compile(r"(forces|army|ministry|president|government|citizens|troops|military|servicemen|soldiers|"
                           r"people|side|leadership|authorities|prime minister|head|armed forces|navy|command|militia|"
-                          r"mission|representation|ombudsman|emergencies|administration) (?:of|to|in)( the)?\s*$|"
+                          r"mission|representation|ombudsman|emergencies|administration) of( the)?\s*$|"
+                          r"(mission|representation|delegation) (to|in)( the)?\s*$|"
                           r"(shelling|fire|firing|strikes?|attacks?) from( the)?( territory of)?\s*$")
 _DIR_PREFIX_RE = re.compile(r"(?i)(southern|northern|eastern|western|south-eastern|north-eastern|southeastern|northeastern|central)\s+$")
 
@@ -169,9 +173,16 @@ class Extractor:
         doc_ctx = self._doc_place_context(doc.text)
         last_party: str | None = None
         prev_text = ""
+        doc_default = default
         for s in sents:
             parsed = s.parse
             paragraph = doc.text.count("\n", 0, s.start)
+            turn = _TURN_RE.match(s.text)
+            if turn and turn.group(1).split()[0] not in _NOT_SPEAKERS:
+                name = turn.group(1)
+                chan = parties.official_channel(doc.source, doc.url)
+                default = cl.Attribution(name=name, side=cl.side_for(name, s.text) or (
+                    doc_default.side if doc_default else None) or (chan or {}).get("side"), origin="speaker")
             s.antecedent = last_party
             s.prev_text = prev_text
             prev_text = s.text
@@ -468,18 +479,14 @@ class Extractor:
             if cm:
                 return Location(name=cm.group(1), country=None, precision="region")  # "in the east", "in south"
         if chosen is None:
-            same_par = [h for h in history if h[3] == paragraph and h[2]]
+            same_par = [h for h in history if h[3] == paragraph]
             # prefer the last specific place over a country named after it ("…in the Kursk region … on Russian territory")
             specific = [h for h in same_par if not self._country_level(h[0])]
             if specific:
                 chosen = specific[-1][0]
             elif same_par:
                 chosen = same_par[-1][0]
-            else:
-                # a short article in one-sentence paragraphs: the last specific place named just before
-                recent = [h for h in history if h[1] >= s.start - 600 and h[2] and not self._country_level(h[0])]
-                if recent:
-                    chosen = recent[-1][0]
+
         if chosen is None and exclude:
             # "the governor of the Belgorod region said …": the official's own province, as a last resort
             for ent, name, _ in self._place_ents(parsed):
