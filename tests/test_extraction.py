@@ -384,3 +384,14 @@ def test_transcript_turns_name_the_speaker() -> None:
 def test_place_named_earlier_in_the_paragraph() -> None:
     c = claims("Tonight, Russian missiles hit Dnipro again. A transport company was hit. Three people were killed.")[0]
     assert c["location"]["name"] == "Dnipro"
+
+
+def test_of_them_refers_to_equipment_named_before() -> None:
+    got = [brief(c) for c in claims("The terrorists launched another wave of Iranian drones at Kyiv. "
+                                     "Our defenders shot down 13 of them.", speaker="Volodymyr Zelensky")]
+    assert got == [("equipment_destroyed", "Russia", 13, 13, "exact")]
+
+
+def test_bodies_of_people() -> None:
+    got = [brief(c) for c in claims("The bodies of 17 people were found after the occupiers left the town.")]
+    assert got == [("killed", None, 17, 17, "exact")]

@@ -311,6 +311,10 @@ def _arguments(lex: Lexicon, sent: Any, trig: Trigger, mentions: list[Mention], 
                 and not any(t.pos_ in ("VERB", "AUX") or t.text in (":", ";") for t in sent[m.end:trig.i]):
             if m.head is None or m.head == m.end - 1:
                 return [m]
+    # "the bodies of 17 people", "the deaths of two children", "casualties among civilians"
+    among_first = _among(lex, sent, tok, mentions)
+    if among_first is not None and tok.lemma_.lower() in ("body", "corpse", "death", "casualty", "victim", "killing"):
+        return [among_first]
     # "there are dead and wounded (among the civilian population)", "there is a dead"
     exist = [t for t in sent[max(0, trig.i - 4):trig.i] if t.lower_ == "there"]
     if exist and tok.lower_ in ("dead", "wounded", "injured", "killed", "victims", "casualties"):

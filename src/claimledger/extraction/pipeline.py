@@ -226,6 +226,13 @@ class Extractor:
                     doc_places[name] = doc_places.get(name, 0) + 1
         return claims
 
+    def _names_equipment(self, text: str) -> str | None:
+        low = text.lower()
+        for key in sorted(self.lex.equipment, key=len, reverse=True):
+            if len(key) > 3 and re.search(r"\b" + re.escape(key) + r"s?\b", low):
+                return self.lex.equipment[key]
+        return None
+
     def _names_people(self, text: str) -> bool:
         words = {w.lower().rstrip("s") for w in re.findall(r"[A-Za-z-]+", text)}
         return bool(words & {w.rstrip("s") for w in self.lex.military | self.lex.civilian})
@@ -570,9 +577,19 @@ class Extractor:
             cands = [c for c in cands if c.mention.quantity.low is not None or c.mention.quantity.high is not None]
         victim_spans = [(parsed[m.start].idx, parsed[m.end - 1].idx + len(parsed[m.end - 1]))
                         for m in mentions if m.used and m.head is not None and m.vtype == "equipment" and m.end > m.start]
-        # "several of them were destroyed": only when the sentence before names people
-        cands = [c for c in cands if not c.extra.get("needs_people_antecedent")
-                 or self._names_people(s.prev_text)]
+        # "several of them were destroyed": only when the sentence before names people, or equipment
+        kept = []
+        for c in cands:
+            if c.extra.get("needs_people_antecedent") and not self._names_people(s.prev_text):
+                item = self._names_equipment(s.prev_text)
+                if item is None:
+                    continue
+                c.mention.vtype, c.mention.item = "equipment", item  # "… drones at Kyiv. We shot down 13 of them."
+                from claimledger.extraction.linking import kind_for
+
+                c.kind = kind_for(c.trigger.family, "equipment") or c.kind
+            kept.append(c)
+        cands = kept
         starts = sorted({parsed[c.mention.start].idx for c in cands})
         for c in cands:
             c.extra["victim_spans"] = victim_spans
