@@ -395,3 +395,18 @@ def test_of_them_refers_to_equipment_named_before() -> None:
 def test_bodies_of_people() -> None:
     got = [brief(c) for c in claims("The bodies of 17 people were found after the occupiers left the town.")]
     assert got == [("killed", None, 17, 17, "exact")]
+
+
+def test_owner_of_casualties_behind_a_preposition() -> None:
+    doc = {"id": "w1", "published": "2022-10-12", "source": "Reuters",
+           "text": "According to British intelligence, Russia has likely suffered between 70,000 and 80,000 "
+                   "casualties since the start of the invasion."}
+    c = next(iter(claimledger.extract_many([doc]))).to_dict()
+    assert brief(c) == ("casualties", "Russia", 70000, 80000, "range")
+    assert c["stance"] == "estimated"
+
+
+def test_a_quote_ends_a_list_of_victims() -> None:
+    got = [brief(c) for c in claims('"We lost four of our guys yesterday," a Ukrainian battalion commander near '
+                                    'Bakhmut told Reuters.')]
+    assert got == [("casualties", "Ukraine", 4, 4, "exact")]

@@ -124,9 +124,12 @@ def link(lex: Lexicon, sent: Any, triggers: list[Trigger], mentions: list[Mentio
                 noun = sent[trig.i]
                 if noun.dep_ == "amod":
                     noun = noun.head
-                verb = noun.head
-                if noun.dep_ in ("dobj", "obj") and verb.lemma_.lower() in ("suffer", "sustain", "incur", "bear", "have", "lose"):
-                    cand.owner_party = _subject_party(sent, Trigger(verb.i, "lose", "right"))  # "the enemy suffered losses"
+                chain = [noun.head, noun.head.head]
+                verb = next((v for v in chain if v.lemma_.lower() in ("suffer", "sustain", "incur", "bear", "have",
+                                                                      "lose")), None)
+                if verb is not None and noun.dep_ in ("dobj", "obj", "pobj"):
+                    # "the enemy suffered losses", "Russia has suffered between 70,000 and 80,000 casualties"
+                    cand.owner_party = _subject_party(sent, Trigger(verb.i, "lose", "right"))
             else:
                 cand.agent_party = _agent_party(sent, trig)
             out.append(cand)
@@ -454,6 +457,8 @@ def _right_list_core(sent: Any, trig: Trigger, mentions: list[Mention], by_i: di
                 break
             if m.end in by_i:
                 break  # "…, dozens of soldiers dead": the next item has its own claim word
+            if any(t.text in ('"', "”", "“") for t in gap):
+                break  # '"We lost four of our guys," a commander told …': the quote ends the list
         got.append(m)
         cursor = m.end
     return got

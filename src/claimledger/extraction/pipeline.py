@@ -754,8 +754,9 @@ class Extractor:
     def _colon_list(self, text: str) -> list[tuple[str, str, int]]:
         """'Russia's combat losses: about 63,380 troops, 2,505 tanks' / 'the following have been destroyed: 316
         aircraft, 2,153 UAVs and 6,640 tanks': (item words, quantity text, offset) per list item."""
-        colon = text.find(":")
-        if colon < 0 or not re.search(r"(?i)\bloss|destroy|eliminat|shot down|lost\b", text[:colon]):
+        colon = next((c.start() for c in re.finditer(":", text)
+                      if re.search(r"(?i)\bloss|destroy|eliminat|shot down|lost\b", text[:c.start()])), -1)
+        if colon < 0:
             return []
         out = []
         for m in re.finditer(r"(?:^|,|\band\b|;)\s*(?P<q>(?:about|approximately|over|more than|around|up to|almost|"
