@@ -17,6 +17,7 @@ from claimledger.normalize.quantities import unspecified
 
 _EXCHANGE_RE = re.compile(r"(?i)\b(exchange[sd]?|swap(?:ped)?|returned|released|freed|repatriat\w*|came home|"
                           r"brought home|homecoming)\b")
+_AFTER_VERB_COUNT_RE = re.compile(r"\s+(?:in|by)\s+(?:the\s+|their\s+)?(hundreds|thousands|dozens|tens)\b", re.I)
 _CLAUSE_BREAK = {";", ":", "while", "whereas", "but", "although", "though", "because", "after", "before", "when",
                  "where", "which", "who", "that", "as", "if", "since"}
 _RESULT_WORDS = ("amounted", "amount", "reached", "reach", "totaled", "totalled", "total", "exceeded", "exceed",
@@ -299,7 +300,19 @@ def _arguments(lex: Lexicon, sent: Any, trig: Trigger, mentions: list[Mention], 
     if trig.direction == "left":
         left = _nearest_left(sent, trig, mentions, by_i)
         if left is not None:
-            return _left_list(sent, left, mentions)
+            got = _left_list(sent, left, mentions)
+            after = _AFTER_VERB_COUNT_RE.match(sent.text[tok.idx + len(tok):])
+            if after and len(got) == 1 and got[0].quantity.qualifier == "unspecified" and not got[0].quantity.text:
+                from claimledger.normalize.quantities import parse_quantity
+
+                q = parse_quantity(after.group(1))
+                if q is not None:
+                    got[0].quantity = q  # "Wagner mercenaries are dying in hundreds"
+            return got
+        if any(t.lower_ == "there" for t in sent[max(0, trig.i - 5):trig.i]) and tok.lower_ in ("wounded", "injured",
+                                                                                                "dead", "killed"):
+            return [Mention(start=trig.i, end=trig.i + 1, head=None, quantity=unspecified(""), vtype="unknown",
+                            text="")]  # "there are dead and wounded": the second one too
         # "Killed were 5 soldiers" / "wounded: 12 civilians"
         right = [m for m in mentions if m.start > trig.i and m.start - trig.end <= 2]
         return right[:1]

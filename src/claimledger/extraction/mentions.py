@@ -221,6 +221,8 @@ def trigger_of(lex: Lexicon, sent: Any, tok: Any) -> Trigger | None:
             return Trigger(tok.i, "hit", "right", end=tok.i + 2)
         if low == "death" and nxt == "toll":
             return None
+        if lem == "hospital" and prev == "in" and tok.i >= 2 and sent[tok.i - 2].lemma_ == "be":
+            return Trigger(tok.i, "wounded", "left", end=tok.i + 1)  # "19 people are in hospital"
         if low == "toll" and prev == "death":
             return Trigger(tok.i, "killed", "noun", end=tok.i + 1)
         fam = lex.trigger_nouns.get(low) or lex.trigger_nouns.get(lem)
