@@ -165,6 +165,7 @@ NON_CLAIMS = [
     "The occupiers' loss of initiative is obvious.",
     "79 families who have lost the most valuable are still forced to fight.",
     "Kyiv has transferred two more brigades to the front.",
+    "The airliner was shot down by the Russian occupiers over Donbas.",
 ]
 
 

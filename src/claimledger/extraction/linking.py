@@ -313,8 +313,9 @@ def _arguments(lex: Lexicon, sent: Any, trig: Trigger, mentions: list[Mention], 
                                                                                                 "dead", "killed"):
             return [Mention(start=trig.i, end=trig.i + 1, head=None, quantity=unspecified(""), vtype="unknown",
                             text="")]  # "there are dead and wounded": the second one too
-        # "Killed were 5 soldiers" / "wounded: 12 civilians"
-        right = [m for m in mentions if m.start > trig.i and m.start - trig.end <= 2]
+        # "Killed were 5 soldiers" / "wounded: 12 civilians" (not "… shot down by the occupiers": the agent)
+        right = [m for m in mentions if m.start > trig.i and m.start - trig.end <= 2
+                 and not any(t.lower_ == "by" for t in sent[trig.end:m.start + 1])]
         return right[:1]
     # noun triggers
     if trig.family == "irrecoverable" and tok.head.lemma_.lower() in ("loss", "casualty"):
