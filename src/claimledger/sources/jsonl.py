@@ -131,12 +131,7 @@ def read_json(spec: str, options: ReadOptions) -> Iterator[Document | InputError
         check_file_size(spec, spec, options.max_bytes)
     except InputError as e:
         raise InputError(spec, e.reason + "; a big corpus should be JSON Lines (.jsonl), read line by line") from None
-    try:
-        data = json.loads(Path(spec).read_bytes().decode("utf-8-sig"))
-    except UnicodeDecodeError as e:
-        raise InputError(spec, f"invalid UTF-8 at byte {e.start}") from None
-    except json.JSONDecodeError as e:
-        raise InputError(spec, f"not JSON ({e.msg} at line {e.lineno} column {e.colno})") from None
+    data = load_json_file(spec)
     stem = Path(spec).stem
     if isinstance(data, list):
         for i, rec in enumerate(data, 1):
@@ -146,3 +141,13 @@ def read_json(spec: str, options: ReadOptions) -> Iterator[Document | InputError
                 yield e
     else:
         yield document_from_record(data, spec, stem, options)
+
+
+def load_json_file(spec: str) -> Any:
+    """A whole .json file, decoded (UTF-8, BOM allowed), or an InputError naming the file and the reason."""
+    try:
+        return json.loads(Path(spec).read_bytes().decode("utf-8-sig"))
+    except UnicodeDecodeError as e:
+        raise InputError(spec, f"invalid UTF-8 at byte {e.start}") from None
+    except json.JSONDecodeError as e:
+        raise InputError(spec, f"not JSON ({e.msg} at line {e.lineno} column {e.colno})") from None

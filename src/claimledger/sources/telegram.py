@@ -8,7 +8,6 @@ messages without text (photos without caption) are not documents.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -55,12 +54,9 @@ def read_telegram(spec: str, options: ReadOptions) -> Iterator[Document | InputE
     size = Path(spec).stat().st_size
     if size > MAX_EXPORT_BYTES:
         raise InputError(spec, f"export larger than {MAX_EXPORT_BYTES:,} bytes")
-    try:
-        data = json.loads(Path(spec).read_bytes().decode("utf-8-sig"))
-    except UnicodeDecodeError as e:
-        raise InputError(spec, f"invalid UTF-8 at byte {e.start}") from None
-    except json.JSONDecodeError as e:
-        raise InputError(spec, f"not JSON ({e.msg} at line {e.lineno} column {e.colno})") from None
+    from claimledger.sources.jsonl import load_json_file
+
+    data = load_json_file(spec)
     if not isinstance(data, dict) or not isinstance(data.get("messages"), list):
         raise InputError(spec, "not a Telegram channel export (no 'messages' list)")
     channel = str(data.get("name") or Path(spec).parent.name or "telegram")
