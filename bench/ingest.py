@@ -25,9 +25,9 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from claimledger.core import extract_documents  # noqa: E402
 from claimledger.reconcile import reconcile  # noqa: E402
+from claimledger.service import ingest  # noqa: E402
 from claimledger.sources import ReadOptions, read_sources  # noqa: E402
 from claimledger.store import Ledger, repo  # noqa: E402
-from claimledger.store.ingest import ingest  # noqa: E402
 
 LEDGER_SECONDS = [0.0]
 

@@ -81,7 +81,7 @@ def generate(n_claims: int, per_doc: int = 10, seed: int = 7) -> tuple[list[dict
                     "event_time": {"start": day, "end": day, "precision": "day"}, "stated_on": day,
                     "evidence": {"text": f"{q} {party} soldiers were killed.", "start": 0, "end": 30},
                     "confidence": round(rnd.random(), 3)}
-                row = claim_columns(data, day, FETCHED)
+                row = claim_columns(data, day)
                 row.update(id=cid, document_id=d["id"], ordinal=k, doc_key=d["doc_key"], current=True,
                            reconciled=True, data=data, is_tally=False, group_id=None, event_id=None)
                 yield row

@@ -152,6 +152,17 @@ def test_sort_and_total_switch(client: TestClient) -> None:
     ("/api/claims?party__like=Rus", 400, "unknown operator 'like'"),
     ("/api/claims?whatever=1", 400, "unknown parameter"),
     ("/api/claims?_next=not-a-cursor", 400, "invalid cursor"),
+    ("/api/claims?quantity__gte=99999999999999999999999", 400, "out of range"),
+    ("/api/claims?quantity__lte=-99999999999999999999999", 400, "out of range"),
+    ("/api/claims?lat__gte=nan", 400, "expected float"),
+    ("/api/claims?_next=eyJvIjogIi1kYXRlIiwgInYiOiBbMSwgMl0sICJrIjogNX0", 400, "invalid cursor"),
+    ("/api/claims?_next=eyJvIjogIi1kYXRlIiwgInYiOiAiMjAyNS0wMS0wMSIsICJrIjogMTAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMH0", 400, "invalid cursor"),
+    ("/api/claims?_next=eyJvIjogIi1kYXRlIiwgInYiOiAiMjAyNS0wMS0wMSIsICJrIjogIngifQ", 400, "invalid cursor"),
+    ("/api/claims?_next=eyJvIjogIi1kYXRlIiwgInYiOiB7ImEiOiAxfSwgImsiOiAxfQ", 400, "invalid cursor"),
+    ("/api/claims?_next=eyJvIjogIi1kYXRlIiwgInYiOiBudWxsLCAiayI6IG51bGx9", 400, "invalid cursor"),
+    ("/api/claims?_next=W1tbW1tbXV1dXV1d", 400, "invalid cursor"),
+    ("/api/claims/99999999999999999999999", 422, "claim_id"),
+    ("/api/documents/-1", 422, "doc_id"),
     ("/api/claims?_sort=evidence", 400, "cannot order"),
     ("/api/claims?quantity__gte=many", 400, "expected int"),
     ("/api/claims?_facet=colour", 400, "cannot facet"),
@@ -174,6 +185,15 @@ def test_errors_have_the_error_shape(client: TestClient, url: str, status: int, 
     body = r.json()
     assert body["ok"] is False and body["status"] == status
     assert words in body["error"]
+
+
+def test_next_url_never_reflects_the_host_header(sample_ledger: Ledger) -> None:
+    plain = TestClient(create_app(sample_ledger, ApiSettings(token=None)), base_url="http://evil.example")
+    body = plain.get("/api/claims?_size=2", headers={"Host": "evil.example"}).json()
+    assert body["next_url"].startswith("/api/claims?") and "evil" not in body["next_url"]
+    based = TestClient(create_app(sample_ledger, ApiSettings(token=None, base_url="https://ledger.example/")))
+    body = based.get("/api/claims?_size=2", headers={"Host": "evil.example"}).json()
+    assert body["next_url"].startswith("https://ledger.example/api/claims?_size=2&_next=")
 
 
 def test_unexpected_errors_are_500_without_internals(sample_ledger: Ledger, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -257,7 +277,7 @@ def test_jsonl_and_geojson_stream_everything(client: TestClient) -> None:
     assert all(json.loads(line)["kind"] for line in lines)
     gj = client.get("/api/claims?_format=geojson").json()
     assert gj["type"] == "FeatureCollection" and len(gj["features"]) == N_CLAIMS
-    by_precision = {f["properties"]["precision"]: f for f in gj["features"]}
+    by_precision = {f["properties"]["location_precision"]: f for f in gj["features"]}
     assert by_precision["point"]["geometry"]["type"] == "Point"
     assert by_precision["region"]["geometry"] is None
     ev = client.get("/api/events?_format=geojson").json()
@@ -418,14 +438,36 @@ def test_post_stores_then_skips_the_same_text(writable: TestClient) -> None:
     ({"text": "   "}, 422, "give 'text' or 'url'"),
     ({"text": "x", "colour": "red"}, 422, "colour"),
     ({"text": "\x00\x01binary"}, 422, "binary"),
-    ({"text": "Это статья на русском языке о войне и потерях на фронте, " * 5}, 422, "not English"),
+    ({"text": "Това е статия на български език за войната и загубите на фронта, " * 5}, 422, "unsupported language"),
     ({"url": "ftp://example.org/a"}, 422, "only http and https"),
+    ({"url": "/etc/passwd"}, 422, "only http and https"),  # never a file of the server
+    ({"url": "examples/articles"}, 422, "only http and https"),
+    ({"url": "http://0177.0.0.1/"}, 422, "not a valid IPv4 address"),  # octal spelling of 127.0.0.1
+    ({"text": "The army said 3 soldiers were killed.", "title": ["a", "b"]}, 422, "title"),
+    ({"text": "The army said 3 soldiers were killed.", "published": "2025-13-45T99:99:99+25:00"}, 422,
+     "not a real date"),
+    ({"text": "The army said 3 soldiers were killed.", "published": "2999-12-31"}, 422, "future"),
     ({"url": "http://127.0.0.1:9/"}, 422, "loopback"),
 ])
 def test_post_rejects_bad_documents(writable: TestClient, payload: dict[str, Any], status: int, words: str) -> None:
     r = writable.post("/api/documents", json=payload, headers={"Authorization": f"Bearer {TOKEN}"})
     assert r.status_code == status, r.text
     assert r.json()["ok"] is False and words in r.json()["error"]
+
+
+def test_post_failures_are_recorded_like_any_run(tmp_path: Path) -> None:
+    led = Ledger.open(f"sqlite:///{tmp_path / 'f.db'}")
+    try:
+        c = TestClient(create_app(led, ApiSettings(token=TOKEN)), raise_server_exceptions=False)
+        auth = {"Authorization": f"Bearer {TOKEN}"}
+        assert c.post("/api/documents", json={"text": "\x00\x01binary", "id": "bad-1"}, headers=auth).status_code == 422
+        assert c.post("/api/documents", json={"url": "http://127.0.0.1:9/x"}, headers=auth).status_code == 422
+        recorded = led.failures()
+        assert [(f["input"], f["stage"]) for f in recorded] == [("http://127.0.0.1:9/x", "fetch"), ("bad-1", "read")]
+        assert "loopback" in recorded[0]["reason"] and "binary" in recorded[1]["reason"]
+        assert all(f["run_sources"] == ["POST /api/documents"] for f in recorded)
+    finally:
+        led.close()
 
 
 def test_read_only_without_token(client: TestClient) -> None:

@@ -181,7 +181,7 @@ BAD_INPUTS: list[tuple[str, str, Any, str]] = [
     ("binary data", "photo.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)), "binary data (contains NUL bytes)"),
     ("invalid UTF-8", "latin.txt", b"Russian forces lost \xff\xfa 12 tanks near Bakhmut", "invalid UTF-8 at byte 20"),
     ("50 MB text", "huge.txt", _big, "too large (50.0 MB; the limit is 20.0 MB per document)"),
-    ("non-English", "french.txt", FRENCH.encode(), "not English (only 0.0% common English words"),
+    ("unsupported language", "french.txt", FRENCH.encode(), "unsupported language (French"),
     ("malformed HTML", "broken.html", b"<html><head><title>t</title></head><body><div><p></div></span></body",
      "malformed or empty HTML: no article text found"),
     ("JSONL line not JSON", "bad.jsonl", b'{"id": "x", "text": "unterminated\n', "not JSON ("),
@@ -315,7 +315,7 @@ def test_e2e_bad_input_with_the_real_pipeline(tmp_path: Path, case: str, name: s
 
 
 @needs_pipeline
-@pytest.mark.parametrize("text, reason", [("", "empty text"), (FRENCH, "not English"),
+@pytest.mark.parametrize("text, reason", [("", "empty text"), (FRENCH, "unsupported language"),
                                           ("a\x00b\x00c", "binary data")])
 def test_e2e_python_api_validates_too(text: str, reason: str) -> None:
     """The public `claimledger.extract` validates its input like the CLI does."""

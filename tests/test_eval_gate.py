@@ -95,7 +95,7 @@ def test_predictions_are_contract_shaped(predictions: dict[str, Any]) -> None:
     """Every prediction has exactly the contract's fields, and evidence offsets point into the text."""
     texts = {r["id"]: r["text"] for rows in predictions["gold"].values() for r in rows}
     required = {"doc_id", "kind", "victim", "quantity", "claimant", "stance", "means", "location", "event_time",
-                "stated_on", "evidence", "confidence"}
+                "stated_on", "evidence", "confidence", "perpetrator"}   # perpetrator: contract v1.1
     n = 0
     for doc_id, claims in predictions["preds"].items():
         for c in claims:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import io
 import json
 from pathlib import Path
 
@@ -55,10 +54,9 @@ def test_claim_exports_stream_everything_with_provenance(filled: Ledger, tmp_pat
         rows = [json.loads(x) for x in out.read_text().splitlines()]
         assert {r["kind"] for r in rows} == {"killed"} and all("evidence" in r for r in rows)
     elif fmt == "csv":
-        text = out.read_text()
-        assert text.startswith(f"# dataset_version={meta['dataset_version']} claimledger_version={__version__}")
-        rows = list(csv.DictReader(io.StringIO(text.split("\n", 1)[1])))
-        assert len(rows) == n and rows[0]["means"] in ("artillery", "")
+        with out.open(newline="", encoding="utf-8") as fh:  # plain RFC 4180: the header comes first
+            rows = list(csv.DictReader(fh))
+        assert len(rows) == n and rows[0]["means"] in ("artillery", "") and rows[0]["location_precision"]
     elif fmt == "geojson":
         gj = json.loads(out.read_text())
         assert gj["properties"]["config_hash"] == meta["config_hash"] and len(gj["features"]) == n
@@ -107,10 +105,9 @@ def test_cli_export(tmp_path: Path, style: str) -> None:
     res = CliRunner().invoke(main, ["export", "--format", style, "--db", url, "-o", str(out)])
     assert res.exit_code == 0, res.output
     lines = out.read_text().splitlines()
-    assert lines[0].startswith("# dataset_version=")
-    assert lines[1].split(",")[0] == ("event_id_cnty" if style == "acled" else "id")
-    assert len(lines) == 2 + filled.query("events").total  # type: ignore[operator]
-    assert provenance(filled)["config_hash"] in lines[0]
+    assert lines[0].split(",")[0] == ("event_id_cnty" if style == "acled" else "id")
+    assert len(lines) == 1 + filled.query("events").total  # type: ignore[operator]
+    assert provenance(filled)["config_hash"] == json.loads(Path(f"{out}.meta.json").read_text())["config_hash"]
 
 
 @pytest.mark.parametrize(("args", "expected"), [

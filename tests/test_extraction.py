@@ -125,11 +125,14 @@ KIND_CASES = [
      [("casualties", "Russia", None, None, "unspecified")]),
     ("Body of killed journalist found near Kyiv", [("killed", None, 1, 1, "exact")]),
     ("Ukraine repatriates bodies of 62 fallen soldiers - Ukrainian ombudsman", [("killed", "Ukraine", 62, 62, "exact")]),
-    ("Out of 24 drones launched by the enemy, 13 were shot down, the Air Force said.",
+    # an air force says whose it is only with its country: "the Air Force" alone names no side (any war)
+    ("Out of 24 drones launched by the enemy, 13 were shot down, the Ukrainian Air Force said.",
      [("equipment_destroyed", "Russia", 13, 13, "exact")]),
+    ("Out of 24 drones launched by the enemy, 13 were shot down, the Air Force said.",
+     [("equipment_destroyed", None, 13, 13, "exact")]),
     ("Russia has not lost so many aircraft in decades, the Ukrainian President said.",
      [("equipment_destroyed", "Russia", None, None, "unspecified")]),
-    ("Seventy missiles were launched; most of them were shot down, the Air Force said.",
+    ("Seventy missiles were launched; most of them were shot down, Ukraine's Air Force said.",
      [("equipment_destroyed", "Russia", None, None, "unspecified")]),
 ]
 

@@ -12,7 +12,7 @@ import pytest
 from claimledger.errors import InputError
 from claimledger.model import Document
 from claimledger.sources import ReadOptions, read_sources
-from claimledger.sources.url import reset_fetcher
+from claimledger.sources.http import reset_shared_client as reset_fetcher
 
 ARTICLE = """<html><head><title>{title}</title></head><body><nav>Menu Home About</nav>
 <article><h1>{title}</h1><p>{body}</p><p>The regional governor said rescue work continued through the night
@@ -25,7 +25,10 @@ PAGES = {
                                  "southern regions of the country."),
     "/private/3": ("Hidden", "This page is disallowed by robots.txt and must never be fetched by the reader."),
     "/flaky/4": ("Flaky", "After two errors the server answered: three soldiers were wounded near Huliaipole."),
+    "/story/6.html": ("Named", "The regional governor said two civilians were wounded in the shelling on Monday."),
+    "/notes/7.txt": ("Plain", "The army said four soldiers were wounded near the river on Monday."),
 }
+SITE_NAMED = '<meta property="og:site_name" content="Kharkiv Herald">'
 
 
 def feed_xml(base: str) -> str:
@@ -59,9 +62,16 @@ class Server:
                 if self.path == "/flaky/4" and outer.flaky_left > 0:
                     outer.flaky_left -= 1
                     return self.reply(503, "text/plain", "busy")
+                if self.path == "/named-feed.xml":
+                    return self.reply(200, "application/rss+xml", feed_xml(base).replace("/news/1", "/story/6.html"))
+                if self.path == "/notes/7.txt":
+                    return self.reply(200, "text/plain; charset=utf-8", " ".join(PAGES[self.path]))
                 if self.path in PAGES:
                     title, body = PAGES[self.path]
-                    return self.reply(200, "text/html; charset=utf-8", ARTICLE.format(title=title, body=body))
+                    page = ARTICLE.format(title=title, body=body)
+                    if self.path.endswith(".html"):
+                        page = page.replace("<head>", "<head>" + SITE_NAMED)
+                    return self.reply(200, "text/html; charset=utf-8", page)
                 if self.path == "/binary":
                     return self.reply(200, "application/octet-stream", "\x00\x01\x02" * 100)
                 return self.reply(404, "text/plain", "not found")
@@ -144,8 +154,56 @@ def test_unreachable_host_fails_after_retries(monkeypatch: pytest.MonkeyPatch) -
     monkeypatch.setenv("CLAIMLEDGER_FETCH_TIMEOUT", "2")
     reset_fetcher()
     out = list(read_sources(["http://127.0.0.1:9/news"], ReadOptions()))
+    reset_fetcher()  # robots.txt unreachable: cannot tell whether fetching is allowed, so not fetched
+    assert len(out) == 1 and isinstance(out[0], InputError) and "cannot tell" in out[0].reason
+    monkeypatch.setenv("CLAIMLEDGER_ROBOTS_ON_ERROR", "allow")
+    out = list(read_sources(["http://127.0.0.1:9/news"], ReadOptions()))
     reset_fetcher()
     assert len(out) == 1 and isinstance(out[0], InputError) and "fetch failed" in out[0].reason
+
+
+def test_urls_go_to_the_url_reader_whatever_their_suffix(server: Server) -> None:
+    out = list(read_sources([server.base + "/story/6.html", server.base + "/notes/7.txt"], ReadOptions()))
+    assert [type(d) for d in out] == [Document, Document], out
+    assert "two civilians were wounded" in out[0].text and out[0].url == server.base + "/story/6.html"
+    assert "four soldiers were wounded" in out[1].text
+    assert {"/story/6.html", "/notes/7.txt"} <= {p for p, _ in server.hits}
+
+
+def test_a_page_keeps_its_own_site_name_over_the_feed_title(server: Server) -> None:
+    docs = {d.url: d for d in read_sources([server.base + "/named-feed.xml"], ReadOptions())
+            if isinstance(d, Document)}
+    assert docs[server.base + "/story/6.html"].source == "Kharkiv Herald"  # the page names itself
+    assert docs[server.base + "/news/2"].source == "Front News"  # no site name of its own: the feed's title
+
+
+@pytest.fixture
+def silent_server() -> Iterator[str]:
+    """A server that accepts connections and never answers."""
+    import socket
+
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(16)
+    yield f"http://127.0.0.1:{sock.getsockname()[1]}"
+    sock.close()
+
+
+@pytest.mark.parametrize(("policy", "words"), [("skip", "cannot tell"), ("allow", "fetch failed")])
+def test_a_server_that_never_answers_costs_one_budget(silent_server: str, monkeypatch: pytest.MonkeyPatch,
+                                                       policy: str, words: str) -> None:
+    import time
+
+    monkeypatch.setenv("CLAIMLEDGER_FETCH_TIMEOUT", "1.5")
+    monkeypatch.setenv("CLAIMLEDGER_FETCH_BACKOFF", "0.1")
+    monkeypatch.setenv("CLAIMLEDGER_ROBOTS_ON_ERROR", policy)
+    reset_fetcher()
+    t0 = time.monotonic()
+    out = list(read_sources([silent_server + "/article.html"], ReadOptions()))
+    spent = time.monotonic() - t0
+    reset_fetcher()
+    assert len(out) == 1 and isinstance(out[0], InputError) and words in out[0].reason, out
+    assert spent < 1.5 + 1.0  # robots.txt, attempts and pauses share the one budget (was 4 × 20 s twice)
 
 
 def test_not_a_feed_file(tmp_path: Path) -> None:
@@ -158,8 +216,8 @@ def test_not_a_feed_file(tmp_path: Path) -> None:
 def test_ingest_feed_stores_provenance_and_page_revisions(server: Server, ledger: object) -> None:
     from tests.test_ingest import fake_extract
 
+    from claimledger.service import ingest
     from claimledger.store import Filter, Ledger
-    from claimledger.store.ingest import ingest
 
     assert isinstance(ledger, Ledger)
     rep = ingest(ledger, [server.base + "/feed.xml"], extract=fake_extract)

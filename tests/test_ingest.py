@@ -12,11 +12,12 @@ import pytest
 from click.testing import CliRunner
 from tests.conftest import make_claim
 
+from claimledger.cli import main
 from claimledger.core import DocResult
 from claimledger.errors import InputError
 from claimledger.model import Document
+from claimledger.service import IngestCounts, ingest
 from claimledger.store import Filter, Ledger
-from claimledger.store.ingest import IngestCounts, ingest
 
 
 def fake_extract(docs: Iterable[Document | InputError], batch_size: int = 16) -> Iterator[DocResult]:
@@ -119,8 +120,8 @@ def test_real_pipeline_through_the_cli(tmp_path: Path) -> None:
 def test_reextract_replaces_claims_only_when_they_change(tmp_path) -> None:  # type: ignore[no-untyped-def]
     """An upgraded extractor's claims replace the stored ones; the old ones stay as history, not current."""
     from claimledger.model import Claim, Claimant, Document, Evidence, Quantity, Victim
+    from claimledger.service import ingest as run_ingest
     from claimledger.store import Filter, Ledger
-    from claimledger.store.ingest import ingest as run_ingest
 
     text = "Officials said 12 soldiers were killed near the river."
     doc = Document(id="r1", text=text, published="2024-01-02")
@@ -148,3 +149,22 @@ def test_reextract_replaces_claims_only_when_they_change(tmp_path) -> None:  # t
         assert [r["quantity"]["low"] for r in rows] == [13]
         rep = run_ingest(ledger, ["t"], documents=[doc], extract=extractor(14))
         assert rep.counts.skipped == 1 and rep.counts.claims == 0  # without reextract a known text is skipped
+
+
+@pytest.mark.parametrize(("db", "words"), [
+    ("mysql://x", "unsupported ledger database 'mysql://x'"),
+    ("oracle+cx://u@h/db", "unsupported ledger database"),
+    ("sqlite:////typo-folder-that-does-not-exist/x.db", "folder /typo-folder-that-does-not-exist does not exist"),
+])
+@pytest.mark.parametrize("command", [["claims", "--format", "jsonl"], ["ingest", "-"], ["reconcile"]])
+def test_cli_ledger_errors_are_one_line(db: str, words: str, command: list[str]) -> None:
+    res = CliRunner().invoke(main, [*command, "--db", db], input="")
+    assert res.exit_code == 1
+    assert "Traceback" not in res.output and words in res.output
+    assert len([line for line in res.output.splitlines() if line.strip()]) == 1, res.output
+    assert not Path("/typo-folder-that-does-not-exist").exists()
+
+
+def test_a_new_sqlite_ledger_in_an_existing_folder_is_fine(tmp_path: Path) -> None:
+    res = CliRunner().invoke(main, ["claims", "--format", "jsonl", "--db", f"sqlite:///{tmp_path / 'new.db'}"])
+    assert res.exit_code == 0 and (tmp_path / "new.db").exists()

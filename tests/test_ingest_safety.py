@@ -1,6 +1,6 @@
 """Safety with real processes: `kill -9` mid-ingest, and two ingest processes on one ledger.
 
-The worker (this file run as a script) ingests a JSON Lines corpus through `store.ingest` with a
+The worker (this file run as a script) ingests a JSON Lines corpus through `service.ingest` with a
 stand-in extractor that takes a little time per document and emits several claims each, so
 that the kill lands while documents are being written.
 """
@@ -29,8 +29,8 @@ def _worker(url: str, schema: str, sources: list[str], delay: float) -> None:
     from claimledger.core import DocResult
     from claimledger.errors import InputError
     from claimledger.model import Document
+    from claimledger.service import ingest
     from claimledger.store import Ledger
-    from claimledger.store.ingest import ingest
 
     def slow(docs: Iterable[Document | InputError], batch_size: int = 16) -> Iterator[DocResult]:
         for d in docs:

@@ -44,14 +44,23 @@ def ctx(admin1: tuple[str, ...] = (), countries: tuple[str, ...] = (), doc_admin
                         doc_countries=set(doc_countries))
 
 
+def war(theatre: tuple[str, ...], near: tuple[str, ...] = (), front: tuple[str, ...] = ()) -> PlaceContext:
+    """The context of a document that names the parties of a war of conflicts.json (what context_from_text
+    gives: a report naming Russia and Ukraine has theatre UA, near RU and Russia's border oblasts as front)."""
+    return PlaceContext(theatre=set(theatre), theatre_near=set(near), front_admin1=set(front))
+
+
+UA_WAR = war(("UA",), ("RU",), ("Kursk Oblast", "Belgorod Oblast", "Bryansk Oblast"))
+
 # (surface form, context, (country, admin1, precision, has coordinates))
 GEOCODE_ROWS: list[tuple[str, PlaceContext | None, tuple[str | None, str | None, str, bool]]] = [
     # settlements: points with coordinates, English oblast names
     ("Kursk", None, ("RU", "Kursk Oblast", "point", True)),
     ("Sudzha", None, ("RU", "Kursk Oblast", "point", True)),
     ("Bakhmut", None, ("UA", "Donetsk Oblast", "point", True)),
-    ("Pokrovsk", None, ("UA", "Donetsk Oblast", "point", True)),  # not the Yakutian one
-    ("Pokrovsk", ctx(countries=("RU",)), ("UA", "Donetsk Oblast", "point", True)),  # "Russian" alone is weak
+    ("Pokrovsk", UA_WAR, ("UA", "Donetsk Oblast", "point", True)),  # not the Yakutian one
+    ("Pokrovsk", PlaceContext(countries={"RU"}, theatre={"UA"}, theatre_near={"RU"}),
+     ("UA", "Donetsk Oblast", "point", True)),  # "Russian" alone is weak
     ("Donetsk", None, ("UA", "Donetsk Oblast", "point", True)),  # not the small town in Rostov Oblast
     ("Kharkiv", None, ("UA", "Kharkiv Oblast", "point", True)),
     ("Belgorod", None, ("RU", "Belgorod Oblast", "point", True)),
@@ -70,7 +79,8 @@ GEOCODE_ROWS: list[tuple[str, PlaceContext | None, tuple[str | None, str | None,
     ("Zaporozhye", None, ("UA", "Zaporizhzhia Oblast", "point", True)),
     ("Zaporizhzhia", None, ("UA", "Zaporizhzhia Oblast", "point", True)),
     ("Artemovsk", None, ("UA", "Donetsk Oblast", "point", True)),
-    ("Odessa", None, ("UA", "Odesa Oblast", "point", True)),
+    ("Odessa", UA_WAR, ("UA", "Odesa Oblast", "point", True)),
+    ("Odessa", None, ("US", "Texas", "point", True)),  # no war named: the town of that main name
     ("KURSK", None, ("RU", "Kursk Oblast", "point", True)),
     ("Ryazan", None, ("RU", "Ryazan Oblast", "point", True)),
     ("Kramatorsk,", None, ("UA", "Donetsk Oblast", "point", True)),
@@ -115,13 +125,36 @@ GEOCODE_ROWS: list[tuple[str, PlaceContext | None, tuple[str | None, str | None,
     ("Europe", None, (None, None, "region", False)),
     ("the Middle East", None, (None, None, "region", False)),
     # famous places elsewhere beat small theatre villages of the same name; countries beat villages
-    ("New York", None, ("US", None, "point", True)),
-    ("Paris", None, ("FR", None, "point", True)),
-    ("Berlin", None, ("DE", None, "point", True)),
+    ("New York", UA_WAR, ("US", "New York", "point", True)),
+    ("Paris", UA_WAR, ("FR", "Ile-de-France", "point", True)),
+    ("Berlin", UA_WAR, ("DE", "Berlin", "point", True)),
     ("Moldova", None, ("MD", None, "country", False)),
     ("UK", None, ("GB", None, "country", False)),
     ("Vladimir", None, ("RU", "Vladimir Oblast", "point", True)),
-    ("Pokrovsk", ctx(countries=("Russia",)), ("UA", "Donetsk Oblast", "point", True)),
+    ("Pokrovsk", PlaceContext(countries={"Russia"}, theatre={"UA"}, theatre_near={"RU"}),
+     ("UA", "Donetsk Oblast", "point", True)),
+    # other wars: provinces of every country, nationality words as countries, the theatre of the war named
+    ("Borno", None, ("NG", "Borno", "admin1", False)),
+    ("Borno State", None, ("NG", "Borno", "admin1", False)),
+    ("Plateau State", None, ("NG", "Plateau", "admin1", False)),
+    ("North Kivu", None, ("CD", "North Kivu", "admin1", False)),
+    ("Nord-Kivu province", None, ("CD", "North Kivu", "admin1", False)),
+    ("Idlib province", None, ("SY", "Idlib", "admin1", False)),
+    ("Rakhine state", None, ("MM", "Rakhine", "admin1", False)),
+    ("Sagaing Region", None, ("MM", "Sagaing", "admin1", False)),
+    ("North Darfur", None, ("SD", "North Darfur", "admin1", False)),
+    ("Philippine", None, ("PH", None, "country", False)),
+    ("Somali", None, ("SO", None, "country", False)),
+    ("Nigerian", None, ("NG", None, "country", False)),
+    ("DR Congo", None, ("CD", None, "country", False)),
+    ("northwest Pakistan", None, ("PK", None, "region", False)),
+    ("Kandahar", None, ("AF", "Kandahar", "point", True)),  # town and province: the town
+    ("Hama", None, ("SY", "Hama", "point", True)),  # the town's main name is another spelling
+    ("Hama province", None, ("SY", "Hama", "admin1", False)),
+    ("Beni, North Kivu", None, ("CD", "North Kivu", "point", True)),
+    ("Asadabad", None, ("IR", "Hamadan", "point", True)),  # the bigger town of that name
+    ("Asadabad", war(("AF",)), ("AF", "Konar", "point", True)),  # in a report on Afghanistan's war
+    ("Asadabad", PlaceContext(nationalities={"AF"}, admin1={"Kunar province"}), ("AF", "Konar", "point", True)),
     # near / outskirts keep the point
     ("the outskirts of Bakhmut", None, ("UA", "Donetsk Oblast", "point", True)),
     # phrases: the province after a comma or "in" is context; "of"/"near"/compass/site words name a place
@@ -311,7 +344,7 @@ def test_register_gazetteer(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.setenv("CLAIMLEDGER_GAZETTEER_NAME", "tiny")
         assert geocode("testograd") is not None
     finally:
-        places._REGISTRY.pop("tiny", None)
+        places.gazetteers.unregister("tiny")
         places.reset_gazetteers()
 
 

@@ -10,8 +10,8 @@ from tests.conftest import make_claim
 from claimledger.model import Document
 from claimledger.reconcile import reconcile, tally_series
 from claimledger.reconcile.events import summarize_party
+from claimledger.reconcile.records import ClaimInfo
 from claimledger.store import Filter, Ledger
-from claimledger.store.recon import ClaimInfo
 from claimledger.store.repo import store_document
 
 WIRE = ("KYIV, Jan 7 (Wire) - Ukraine's special operations forces said on Tuesday that thirteen North Korean "
@@ -195,3 +195,33 @@ def test_tallies_command(tmp_path: Path) -> None:
     lines = [x for x in res.stdout.splitlines() if x and not x.startswith("#")]
     assert lines[0].startswith("id,date,since,side") and [x.split(",")[1] for x in lines[1:]] == [
         "2025-01-08", "2025-02-01"]
+
+
+def test_events_that_later_claims_show_to_be_one_are_merged(ledger: Ledger) -> None:
+    near = {"place": "Avdiivka", "admin1": "Donetsk Oblast", "lat": 48.14, "lon": 37.74}
+    store_document(ledger.db, doc(1, "Ukraine said 10 Russian soldiers were killed near Avdiivka.", "2025-01-01",
+                                  "a.example"), [make_claim(low=10, high=10, start="2025-01-01", **near)])
+    store_document(ledger.db, doc(2, "Ukraine said 12 Russian soldiers were killed near Avdiivka.", "2025-01-09",
+                                  "b.example"), [make_claim(low=12, high=12, start="2025-01-09", **near)])
+    reconcile(ledger)
+    assert ledger.query("events").total == 2  # eight days apart: two events
+    # a later report covers the whole week between them: the two were one event
+    store_document(ledger.db, doc(3, "Ukraine said 30 Russian soldiers were killed near Avdiivka that week.",
+                                  "2025-01-10", "c.example"),
+                   [make_claim(low=30, high=30, start="2025-01-02", end="2025-01-08", time_precision="week", **near)])
+    rep = reconcile(ledger)
+    events = list(ledger.iter_rows("events"))
+    assert len(events) == 1 and rep.events_touched >= 1
+    merged = events[0]
+    assert (merged["date_start"], merged["date_end"], merged["n_claims"]) == ("2025-01-01", "2025-01-09", 3)
+    assert {c["event_id"] for c in ledger.iter_rows("claims")} == {merged["id"]}
+
+
+def test_undated_claims_stay_undated_and_build_no_event(ledger: Ledger) -> None:
+    undated = Document(id="u1", text="Ukraine said 7 Russian soldiers were killed near Avdiivka.", source="x")
+    store_document(ledger.db, undated, [make_claim(low=7, high=7, place="Avdiivka", admin1="Donetsk Oblast",
+                                                   lat=48.14, lon=37.74)])
+    reconcile(ledger)
+    [row] = ledger.query("claims", [Filter("date", "eq", None)]).rows
+    assert row["stated_on"] is None and row["event_id"] is None
+    assert ledger.query("events").total == 0

@@ -17,9 +17,10 @@ from fastapi.testclient import TestClient
 from tests.test_api_sample import N_CLAIMS, XSS_TEXT, build_sample_ledger
 
 from claimledger.api import ApiSettings, create_app
-from claimledger.api.netguard import address_problem, fetch_url
 from claimledger.api.security import content_security_policy, tile_origin, token_matches
 from claimledger.errors import InputError
+from claimledger.sources.http import Fetched, HttpClient
+from claimledger.sources.netguard import Resolver, address_problem, system_resolver
 from claimledger.store import Ledger
 
 STATIC = Path(__file__).resolve().parents[1] / "src" / "claimledger" / "web" / "static"
@@ -141,6 +142,17 @@ def test_like_wildcards_are_literal(client: TestClient) -> None:
 
 # ---- SSRF ---------------------------------------------------------------------------------------
 
+def fetch_url(url: str, *, allow_private: bool = False, max_bytes: int = 5_000_000, timeout: float = 15.0,
+              resolver: Resolver = system_resolver, trusted: frozenset[str] | set[str] = frozenset()) -> Fetched:
+    """One guarded GET, as the API makes it (robots.txt aside: the test site has none)."""
+    client = HttpClient(timeout=timeout, retries=0, delay=0, guard=not allow_private, trusted=trusted,
+                        resolver=resolver, obey_robots=False)
+    try:
+        return client.get(url, max_bytes)
+    finally:
+        client.close()
+
+
 @pytest.mark.parametrize(("addr", "why"), [
     ("127.0.0.1", "loopback"), ("127.9.9.9", "loopback"), ("::1", "loopback"),
     ("10.1.2.3", "private"), ("172.16.0.1", "private"), ("192.168.1.1", "private"), ("fc00::1", "private"),
@@ -252,7 +264,7 @@ def test_allowed_address_fetches_and_redirects_are_rechecked(local_site: str) ->
 def test_size_and_time_caps(local_site: str) -> None:
     with pytest.raises(InputError) as e:
         fetch_url(f"{local_site}/big", allow_private=True, max_bytes=1_000_000)
-    assert "larger than 1000000 bytes" in e.value.reason
+    assert "larger than 1,000,000 bytes" in e.value.reason
     t0 = time.monotonic()
     with pytest.raises(InputError) as e:
         fetch_url(f"{local_site}/slow", allow_private=True, timeout=1.0)

@@ -26,6 +26,7 @@ import click
 
 from claimledger import __version__
 from claimledger.errors import ClaimledgerError, InputError
+from claimledger.render import printable
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -125,7 +126,7 @@ def library_errors() -> Iterator[None]:
 
 def echo_error(e: InputError) -> None:
     """The one line per failed input: `error: <input>: <reason>` on stderr."""
-    click.echo(f"error: {e.source}: {e.reason}", err=True)
+    click.echo(f"error: {printable(e.source)}: {printable(e.reason)}", err=True)
 
 
 @dataclass
@@ -345,35 +346,64 @@ def ingest(sources: tuple[str, ...], db_url: str | None, published: str | None, 
     """Read SOURCE ... (files, folders, JSON Lines, feeds, URLs, Telegram exports) into the ledger."""
     opts = make_read_options(published, speaker, source, max_bytes)
     with library_errors():
-        from claimledger.reconcile import reconcile
-        from claimledger.store.ingest import RichProgress
-        from claimledger.store.ingest import ingest as run_ingest
+        from claimledger import service
 
         ledger = _open_ledger(db_url)
         try:
             with RichProgress() as progress:
-                rep = run_ingest(ledger, list(sources), read_options=opts, resume=resume, report=report,
-                                 progress=progress, reextract=reextract)
+                rep = service.ingest(ledger, list(sources), read_options=opts, resume=resume, report=report,
+                                     progress=progress, reextract=reextract, reconcile_after=not no_reconcile)
         except KeyboardInterrupt:
             click.echo("ingest: interrupted; every finished document is stored. "
                        "Run the same command with --resume to continue.", err=True)
             sys.exit(130)
-        for f in rep.failures[:20]:
-            click.echo(f"error: {f['input']}: {f['reason']} ({f['stage']})", err=True)
-        if len(rep.failures) > 20:
-            click.echo(f"... {len(rep.failures) - 20} more failures", err=True)
-        if not no_reconcile:
-            rec = reconcile(ledger)
-            click.echo(f"reconcile: {rec.claims} new claims, {rec.groups_touched} groups, "
-                       f"{rec.events_touched} events, {rec.tallies} tallies, {rec.near_dups} near-duplicates",
-                       err=True)
-        c = rep.counts
-        click.echo(f"ingest: run {rep.run_id}{' (resumed)' if rep.resumed else ''}: {c.processed} processed, "
-                   f"{c.stored} stored ({c.revisions} revisions), {c.skipped} skipped, {c.failed} failed, "
-                   f"{c.claims} claims" + (f"; failures in {rep.report_path}" if rep.report_path else ""), err=True)
+        _print_ingest(rep)
         ledger.close()
-    if c.processed == 0 or c.failed == c.processed:
+    if rep.counts.processed == 0 or rep.counts.failed == rep.counts.processed:
         sys.exit(1)
+
+
+def _print_ingest(rep: Any) -> None:
+    """The failures (one `error:` line each, the first 20), the reconcile line and the run's counts."""
+    for f in rep.failures[:20]:
+        click.echo(f"error: {printable(f['input'])}: {printable(f['reason'])} ({f['stage']})", err=True)
+    if len(rep.failures) > 20:
+        click.echo(f"... {len(rep.failures) - 20} more failures", err=True)
+    if rep.reconcile is not None:
+        rec = rep.reconcile
+        click.echo(f"reconcile: {rec.claims} new claims, {rec.groups_touched} groups, "
+                   f"{rec.events_touched} events, {rec.tallies} tallies, {rec.near_dups} near-duplicates", err=True)
+    c = rep.counts
+    click.echo(f"ingest: run {rep.run_id}{' (resumed)' if rep.resumed else ''} completed: {c.processed} processed, "
+               f"{c.stored} stored ({c.revisions} revisions), {c.skipped} skipped, {c.failed} failed, "
+               f"{c.claims} claims" + (f"; failures in {rep.report_path}" if rep.report_path else ""), err=True)
+
+
+class RichProgress:
+    """A rich progress display (on stderr) counting processed, stored, skipped and failed inputs."""
+
+    def __init__(self, total: int | None = None) -> None:
+        from rich.console import Console
+        from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+        self._progress = Progress(
+            SpinnerColumn(), TextColumn("ingest"), BarColumn(),
+            TextColumn("{task.fields[processed]} processed · {task.fields[stored]} stored · "
+                       "{task.fields[skipped]} skipped · {task.fields[failed]} failed · {task.fields[claims]} claims"),
+            TimeElapsedColumn(), console=Console(stderr=True), transient=False)
+        self._task = self._progress.add_task("ingest", total=total, processed=0, stored=0, skipped=0, failed=0,
+                                             claims=0)
+
+    def __enter__(self) -> RichProgress:
+        self._progress.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._progress.stop()
+
+    def __call__(self, c: Any) -> None:
+        self._progress.update(self._task, completed=c.processed, processed=c.processed, stored=c.stored,
+                              skipped=c.skipped, failed=c.failed, claims=c.claims)
 
 
 @main.command()
@@ -391,13 +421,18 @@ def reconcile(db_url: str | None, rebuild: bool) -> None:
         ledger.close()
 
 
+def bom_option(fn: F) -> F:
+    """--bom: start CSV with a UTF-8 byte-order mark, which Excel needs to read UTF-8."""
+    return click.option("--bom", is_flag=True, help="CSV only: begin with a UTF-8 byte-order mark (for Excel).")(fn)
+
+
 def _ledger_output(table: str, db_url: str | None, fmt: str, output: str | None, style: str | None,
-                   filters: dict[str, Any]) -> None:
+                   filters: dict[str, Any], bom: bool = False) -> None:
     with library_errors():
         from claimledger.export import export as run_export
 
         ledger = _open_ledger(db_url)
-        n = run_export(ledger, table, _ledger_filters(table, **filters), fmt.lower(), output, style=style)
+        n = run_export(ledger, table, _ledger_filters(table, **filters), fmt.lower(), output, style=style, bom=bom)
         ledger.close()
         if output:
             click.echo(f"{n} rows written to {output}", err=True)
@@ -408,9 +443,10 @@ def _ledger_output(table: str, db_url: str | None, fmt: str, output: str | None,
 @ledger_filter_options
 @format_option("table", "jsonl", "csv", "geojson", "parquet")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default=None, help="Write to FILE, not stdout.")
-def claims(db_url: str | None, fmt: str, output: str | None, **filters: Any) -> None:
+@bom_option
+def claims(db_url: str | None, fmt: str, output: str | None, bom: bool, **filters: Any) -> None:
     """List stored claims (current revisions), filtered, streaming the full result."""
-    _ledger_output("claims", db_url, fmt, output, None, filters)
+    _ledger_output("claims", db_url, fmt, output, None, filters, bom)
 
 
 @main.command()
@@ -418,9 +454,10 @@ def claims(db_url: str | None, fmt: str, output: str | None, **filters: Any) -> 
 @ledger_filter_options
 @format_option("table", "jsonl", "csv", "geojson", "parquet")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default=None, help="Write to FILE, not stdout.")
-def events(db_url: str | None, fmt: str, output: str | None, **filters: Any) -> None:
+@bom_option
+def events(db_url: str | None, fmt: str, output: str | None, bom: bool, **filters: Any) -> None:
     """List reconciled events with their low/best/high deaths summary (--side is ignored)."""
-    _ledger_output("events", db_url, fmt, output, None, filters)
+    _ledger_output("events", db_url, fmt, output, None, filters, bom)
 
 
 @main.command("export")
@@ -431,9 +468,10 @@ def events(db_url: str | None, fmt: str, output: str | None, **filters: Any) -> 
 @click.option("--as", "fmt", type=click.Choice(["csv", "jsonl", "parquet"], case_sensitive=False), default="csv",
               show_default=True, help="File format.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default=None, help="Write to FILE, not stdout.")
-def export_cmd(db_url: str | None, style: str, fmt: str, output: str | None, **filters: Any) -> None:
+@bom_option
+def export_cmd(db_url: str | None, style: str, fmt: str, output: str | None, bom: bool, **filters: Any) -> None:
     """Export events with ACLED- or UCDP-GED-style columns (crosswalk in the README)."""
-    _ledger_output("events", db_url, fmt, output, style.lower(), filters)
+    _ledger_output("events", db_url, fmt, output, style.lower(), filters, bom)
 
 
 @main.command()
@@ -445,8 +483,9 @@ def export_cmd(db_url: str | None, style: str, fmt: str, output: str | None, **f
 @click.option("--until", metavar="DATE", callback=_iso_date, help="Figures as of DATE or earlier.")
 @format_option("table", "jsonl", "csv", "parquet")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default=None, help="Write to FILE, not stdout.")
+@bom_option
 def tallies(db_url: str | None, side: tuple[str, ...], party: tuple[str, ...], kind: tuple[str, ...],
-            since: str | None, until: str | None, fmt: str, output: str | None) -> None:
+            since: str | None, until: str | None, fmt: str, output: str | None, bom: bool) -> None:
     """Running totals ("over 38,000 since August") as time series per claimant side, party and kind."""
     with library_errors():
         from claimledger.export import export as run_export
@@ -457,7 +496,7 @@ def tallies(db_url: str | None, side: tuple[str, ...], party: tuple[str, ...], k
             if values:
                 filters.append(Filter(name, "in", list(values)))
         ledger = _open_ledger(db_url)
-        n = run_export(ledger, "tallies", filters, fmt.lower(), output, order="date")
+        n = run_export(ledger, "tallies", filters, fmt.lower(), output, order="date", bom=bom)
         ledger.close()
         if output:
             click.echo(f"{n} rows written to {output}", err=True)

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from rich.console import Console
 
+from claimledger.config import get_settings
 from claimledger.errors import ClaimledgerError, InputError
 from claimledger.model import Claim, Document
 from claimledger.render import claims_table
@@ -73,11 +74,10 @@ def print_claims(run: DemoRun, console: Console | None = None) -> None:
 
 
 def ingest_articles(items: Iterator[Document | InputError], db_url: str) -> DemoRun:
-    """Ingest the articles into the ledger at `db_url` (known texts are skipped, so a second demo
-    is quick), reconcile, and read the articles' claims back from the ledger."""
-    from claimledger.reconcile import reconcile
+    """Ingest the articles into the ledger at `db_url` through the service layer (known texts are
+    skipped, so a second demo is quick), reconcile, and read the articles' claims back."""
+    from claimledger import service
     from claimledger.store import Filter, Ledger
-    from claimledger.store.ingest import ingest
 
     run = DemoRun()
     for item in items:
@@ -87,9 +87,9 @@ def ingest_articles(items: Iterator[Document | InputError], db_url: str) -> Demo
             run.documents.append(item)
     with Ledger.open(db_url) as ledger:
         # reextract: the demo always shows what the installed extractor finds, even in an older ledger
-        rep = ingest(ledger, ["examples/articles"], documents=list(run.documents), reextract=True)
+        rep = service.ingest(ledger, ["examples/articles"], documents=list(run.documents), reextract=True,
+                             reconcile_after=True, write_report=False)
         run.errors.extend(InputError(f["input"], f["reason"], f["stage"]) for f in rep.failures)
-        reconcile(ledger)
         ids = [d.id for d in run.documents]
         if ids:
             rows = ledger.iter_rows("claims", [Filter("doc_id", "in", ids)], order="id")
@@ -99,23 +99,17 @@ def ingest_articles(items: Iterator[Document | InputError], db_url: str) -> Demo
 
 def serve_dashboard(db_url: str) -> None:
     """The dashboard on http://127.0.0.1:8000 (DEMO_PORT to change it) until Ctrl-C."""
-    import os
-
     from claimledger.api.server import run
 
     try:
-        run(db_url, "127.0.0.1", int(os.environ.get("DEMO_PORT", "8000")), log_level="warning")
+        run(db_url, "127.0.0.1", get_settings().demo_port, log_level="warning")
     except KeyboardInterrupt:
         pass
 
 
 def main(argv: list[str] | None = None) -> int:
-    import os
-
-    from claimledger.store.db import default_url
-
     args = sys.argv[1:] if argv is None else argv
-    db_url = default_url()
+    db_url = get_settings().db_url
     try:
         folder = Path(args[0]) if args else articles_dir()
         run = ingest_articles(read_articles(folder), db_url)
@@ -125,7 +119,7 @@ def main(argv: list[str] | None = None) -> int:
     print_claims(run)
     if not run.documents:
         return 1
-    if os.environ.get("DEMO_SERVE", "1") != "0":
+    if get_settings().demo_serve:
         serve_dashboard(db_url)
     return 0
 

@@ -1,6 +1,6 @@
 """Typed records for documents and claims.
 
-`Claim.to_dict()` is the contract of `shared/spec/claims.md` (v1): every export, the JSON API
+`Claim.to_dict()` is the contract of `shared/spec/claims.md` (v1.1): every export, the JSON API
 and the scorer read exactly that shape, so the field names here must never drift from it.
 """
 
@@ -93,6 +93,17 @@ class Claimant:
 
 
 @dataclass(slots=True)
+class Perpetrator:
+    """Who the text says caused the loss (contract v1.1): ACLED's actor1, UCDP's side A."""
+
+    party: str | None = None
+    text: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"party": self.party, "text": self.text}
+
+
+@dataclass(slots=True)
 class Location:
     name: str
     lat: float | None = None
@@ -143,6 +154,8 @@ class Claim:
     stated_on: str | None = None
     confidence: float = 0.5
     evidence_more: list[Evidence] = field(default_factory=list)
+    perpetrator: Perpetrator | None = None
+    via: str | None = None  # the construction that found it (provenance for tests and debugging; not exported)
 
     def to_dict(self) -> dict[str, Any]:
         d: dict[str, Any] = {
@@ -158,6 +171,7 @@ class Claim:
             "stated_on": self.stated_on,
             "evidence": self.evidence.to_dict(),
             "confidence": round(self.confidence, 3),
+            "perpetrator": self.perpetrator.to_dict() if self.perpetrator else None,
         }
         if self.evidence_more:
             d["evidence_more"] = [e.to_dict() for e in self.evidence_more]
@@ -167,6 +181,7 @@ class Claim:
     def from_dict(cls, d: dict[str, Any]) -> Claim:
         loc = d.get("location")
         et = d.get("event_time")
+        perp = d.get("perpetrator")
         return cls(
             doc_id=d.get("doc_id"),
             kind=d["kind"],
@@ -181,4 +196,5 @@ class Claim:
             stated_on=d.get("stated_on"),
             confidence=float(d.get("confidence", 0.5)),
             evidence_more=[Evidence(**e) for e in d.get("evidence_more", [])],
+            perpetrator=Perpetrator(**perp) if perp else None,
         )

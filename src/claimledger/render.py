@@ -2,13 +2,28 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
+from typing import Any
 
+from rich.markup import escape
 from rich.table import Table
 
 from claimledger.model import Claim, Quantity
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _QUALIFIER_PREFIX = {"approx": "~", "at_least": "≥ ", "at_most": "≤ ", "exact": "", "unspecified": ""}
+
+
+def printable(value: Any) -> str:
+    """Text for a terminal: control characters removed, so an escape code in an outlet name or a
+    document never reaches the screen (tables, `error:` lines)."""
+    return "" if value is None else _CONTROL.sub("", str(value))
+
+
+def cell(value: Any) -> str:
+    """A rich table cell: printable, and rich markup in untrusted text shown as text."""
+    return escape(printable(value))
 
 
 def format_quantity(q: Quantity) -> str:
@@ -60,5 +75,5 @@ def claims_table(claims: Iterable[Claim], title: str | None = None, show_doc: bo
             party += f" {c.victim.type}"
         row = [claimant, kind, party, format_quantity(c.quantity),
                c.location.name if c.location else "", format_date(c), snippet(c.evidence.text)]
-        table.add_row(*([c.doc_id or ""] if show_doc else []), *row)
+        table.add_row(*[cell(v) for v in ([c.doc_id or ""] if show_doc else []) + row])
     return table

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
-from claimledger.api.app import ApiSettings, create_app
+from claimledger.api.app import create_app
+from claimledger.api.settings import ApiSettings
 
 __all__ = ["ApiSettings", "create_app"]

@@ -11,7 +11,8 @@ from typing import Any
 
 import uvicorn
 
-from claimledger.api.app import ApiSettings, create_app
+from claimledger.api.app import create_app
+from claimledger.api.settings import ApiSettings
 from claimledger.store import Ledger
 
 

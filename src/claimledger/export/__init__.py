@@ -1,25 +1,39 @@
-"""Writers for query results: table, JSON Lines, CSV, GeoJSON, Parquet, and the ACLED / UCDP
-GED crosswalks. Every writer streams (rows in, bytes out, memory flat) and every output carries
-its provenance: the dataset version, the claimledger version and the configuration hash.
+"""Exports of query results — table, JSON Lines, CSV, GeoJSON, Parquet, and the ACLED / UCDP GED
+crosswalks — for the CLI (`export`) and the API (`stream`) alike: one column schema
+(`export.columns`), one writer set (`export.writers`). Every writer streams (rows in, text out,
+memory flat) and every output carries its provenance (dataset version, claimledger version,
+configuration hash) beside it: the `.meta.json` sidecar, HTTP headers, GeoJSON and Parquet
+metadata — never inside a CSV, which standard readers must open as it is.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
+import json
+import sys
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import IO, Any
 
+from claimledger import __version__
+from claimledger.config import config_hash
+from claimledger.errors import ClaimledgerError
+from claimledger.export import crosswalk, writers
+from claimledger.export.columns import TABLE_COLUMNS, columns, flat_claim, flat_event, flattener
+from claimledger.reconcile import PARAMETERS
 from claimledger.store import Filter, Ledger
 
 FORMATS = ("table", "jsonl", "csv", "geojson", "parquet")
 
 
 def provenance(ledger: Ledger) -> dict[str, str]:
-    from claimledger import __version__
-    from claimledger.reconcile import PARAMETERS
-    from claimledger.store.ingest import config_hash
-
+    """What every export says about itself: dataset version, claimledger version, configuration hash."""
     return {"dataset_version": ledger.dataset_version(), "claimledger_version": __version__,
             "config_hash": config_hash({"reconcile": PARAMETERS})}
+
+
+def provenance_headers(meta: dict[str, str]) -> dict[str, str]:
+    """The provenance as HTTP response headers (`X-Claimledger-Dataset-Version`, ...)."""
+    return {"X-Claimledger-" + "-".join(w.capitalize() for w in k.split("_")): str(v) for k, v in meta.items()}
 
 
 def build_filters(*, since: str | None = None, until: str | None = None, party: Sequence[str] = (),
@@ -48,112 +62,85 @@ def build_filters(*, since: str | None = None, until: str | None = None, party: 
     return out
 
 
-def flat_claim(r: dict[str, Any]) -> dict[str, Any]:
-    """One claim row as flat columns (CSV, Parquet, GeoJSON properties)."""
-    v, q, c = r.get("victim") or {}, r.get("quantity") or {}, r.get("claimant") or {}
-    loc, et, ev = r.get("location") or {}, r.get("event_time") or {}, r.get("evidence") or {}
-    return {
-        "id": r.get("id"), "doc_id": r.get("doc_id"), "document_id": r.get("document_id"), "kind": r.get("kind"),
-        "victim_party": v.get("party"), "victim_type": v.get("type"), "victim_text": v.get("text"),
-        "victim_item": v.get("item"), "quantity_low": q.get("low"), "quantity_high": q.get("high"),
-        "quantity_qualifier": q.get("qualifier"), "quantity_text": q.get("text"),
-        "claimant_name": c.get("name"), "claimant_side": c.get("side"), "stance": r.get("stance"),
-        "means": ";".join(r.get("means") or []), "location_name": loc.get("name"), "lat": loc.get("lat"),
-        "lon": loc.get("lon"), "country": loc.get("country"), "admin1": loc.get("admin1"),
-        "location_precision": loc.get("precision"), "event_start": et.get("start"), "event_end": et.get("end"),
-        "time_precision": et.get("precision"), "stated_on": r.get("stated_on"), "evidence_text": ev.get("text"),
-        "evidence_start": ev.get("start"), "evidence_end": ev.get("end"), "confidence": r.get("confidence"),
-        "group_id": r.get("group_id"), "event_id": r.get("event_id"), "is_tally": r.get("is_tally"),
-        "outlet": r.get("outlet"), "url": r.get("url"), "title": r.get("title"), "published": r.get("published"),
-    }
+def styled_rows(table: str, rows: Iterable[dict[str, Any]], fmt: str,
+                style: str | None = None) -> tuple[Iterable[dict[str, Any]], list[str] | None]:
+    """Rows as `fmt` writes them, with their columns: contract rows for JSON Lines, else the flat
+    schema of `export.columns` (or the ACLED/UCDP crosswalk of events)."""
+    if style in ("acled", "ucdp"):
+        return crosswalk.rows(iter(rows), style), list(crosswalk.ACLED_COLUMNS if style == "acled"
+                                                       else crosswalk.UCDP_COLUMNS)
+    if fmt == "jsonl":
+        return rows, None
+    flat = flattener(table)
+    return (flat(r) for r in rows), columns(table)
 
 
-def flat_event(r: dict[str, Any]) -> dict[str, Any]:
-    d = r.get("deaths") or {}
-    return {
-        "id": r["id"], "place": r.get("place"), "admin1": r.get("admin1"), "country": r.get("country"),
-        "lat": r.get("lat"), "lon": r.get("lon"), "precision": r.get("precision"),
-        "date_start": r.get("date_start"), "date_end": r.get("date_end"), "parties": ";".join(r.get("parties") or []),
-        "kinds": ";".join(r.get("kinds") or []), "n_claims": r.get("n_claims"), "n_groups": r.get("n_groups"),
-        "n_sides": r.get("n_sides"), "deaths_low": d.get("low"), "deaths_best": d.get("best"),
-        "deaths_high": d.get("high"), "rule": r.get("rule"),
-    }
+def stream(table: str, rows: Iterable[dict[str, Any]], fmt: str, meta: dict[str, str] | None = None,
+           style: str | None = None, bom: bool = False) -> Iterator[str]:
+    """Text chunks of `rows` in `fmt` (csv, jsonl, geojson): what the API streams and the CLI writes."""
+    shaped, cols = styled_rows(table, rows, fmt, style)
+    if fmt == "csv":
+        return writers.csv_chunks(shaped, cols, bom=bom)
+    if fmt == "jsonl":
+        return writers.jsonl_chunks(shaped)
+    if fmt == "geojson":
+        return writers.geojson_chunks(shaped, meta)
+    raise ClaimledgerError(f"unknown export format {fmt!r}; one of {', '.join(FORMATS)}")
 
 
-def flat_tally(r: dict[str, Any]) -> dict[str, Any]:
-    q = r.get("quantity") or {}
-    return {"id": r.get("id"), "date": r.get("date"), "since": r.get("since"), "side": r.get("side"),
-            "claimant": r.get("claimant"), "party": r.get("party"), "kind": r.get("kind"),
-            "quantity_low": q.get("low"), "quantity_high": q.get("high"), "qualifier": q.get("qualifier"),
-            "claim_id": r.get("claim_id"), "outlet": r.get("outlet"), "url": r.get("url")}
+class _Counted:
+    """Counts the rows that pass through (the writers stream; the sidecar wants the number)."""
 
+    def __init__(self, rows: Iterable[dict[str, Any]]) -> None:
+        self.rows, self.n = iter(rows), 0
 
-CLAIM_TABLE_COLUMNS = ["id", "stated_on", "kind", "victim_party", "quantity_text", "quantity_low", "quantity_high",
-                       "claimant_side", "claimant_name", "stance", "location_name", "admin1", "outlet"]
-TALLY_TABLE_COLUMNS = ["date", "since", "side", "claimant", "party", "kind", "quantity_low", "quantity_high",
-                       "qualifier", "outlet"]
-EVENT_TABLE_COLUMNS = ["id", "date_start", "date_end", "place", "admin1", "parties", "n_claims", "n_sides",
-                       "deaths_low", "deaths_best", "deaths_high"]
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        for r in self.rows:
+            self.n += 1
+            yield r
 
 
 def export(ledger: Ledger, table: str, filters: Sequence[Filter], fmt: str, out: str | None = None,
-           style: str | None = None, order: str | None = None) -> int:
+           style: str | None = None, order: str | None = None, bom: bool = False) -> int:
     """Stream every matching row of `table` ("claims", "events", "tallies") to `out` (a path, or stdout).
 
-    `style` "acled"/"ucdp" turns events into those datasets' columns. Provenance goes in band
-    (CSV comment, GeoJSON properties, Parquet metadata) and, when writing a file, into a
-    `<file>.meta.json` sidecar as well. Returns the number of rows written.
+    `style` "acled"/"ucdp" turns events into those datasets' columns. Files open as they are in
+    standard readers; their provenance goes into a `<file>.meta.json` sidecar (GeoJSON and Parquet
+    carry it in band too). Returns the number of rows written.
     """
-    import json
-    import sys
-
-    from claimledger.export import crosswalk, writers
-
     meta = provenance(ledger)
-    rows: Any = ledger.iter_rows(table, filters, order)
-    columns: list[str] | None = None
-    if style in ("acled", "ucdp"):
-        rows = crosswalk.rows(rows, style)
-        columns = crosswalk.ACLED_COLUMNS if style == "acled" else crosswalk.UCDP_COLUMNS
-        table_cols = columns
-    elif fmt != "jsonl":
-        flat = {"claims": flat_claim, "events": flat_event, "tallies": flat_tally}[table]
-        rows = (flat(r) for r in rows)
-        table_cols = {"claims": CLAIM_TABLE_COLUMNS, "events": EVENT_TABLE_COLUMNS,
-                      "tallies": TALLY_TABLE_COLUMNS}[table]
-    else:
-        table_cols = []
+    rows = _Counted(ledger.iter_rows(table, filters, order))
     if fmt == "parquet":
-        if out is None:
-            if sys.stdout.isatty():
-                from claimledger.errors import ClaimledgerError
-
-                raise ClaimledgerError("parquet is binary: write it to a file with -o FILE (or pipe stdout)")
-            n = writers.write_parquet(rows, sys.stdout.buffer, meta, columns)
-        else:
-            n = writers.write_parquet(rows, out, meta, columns)
+        shaped, cols = styled_rows(table, rows, fmt, style)
+        if out is None and sys.stdout.isatty():
+            raise ClaimledgerError("parquet is binary: write it to a file with -o FILE (or pipe stdout)")
+        writers.write_parquet(shaped, out if out is not None else sys.stdout.buffer, meta, cols)
+    elif fmt == "table":
+        shaped, _ = styled_rows(table, rows, fmt, style)
+        cols = list(crosswalk.ACLED_COLUMNS if style == "acled" else crosswalk.UCDP_COLUMNS) if style \
+            else TABLE_COLUMNS[table]
+        with _text_sink(out) as fh:
+            writers.write_table(shaped, cols, fh if out else None)
     else:
-        fh = open(out, "w", encoding="utf-8", newline="") if out else sys.stdout  # noqa: SIM115
-        try:
-            if fmt == "jsonl":
-                if out is None:
-                    print(writers.provenance_comment(meta).rstrip(), file=sys.stderr)
-                n = writers.write_jsonl(rows, fh)
-            elif fmt == "csv":
-                n = writers.write_csv(rows, fh, meta, columns)
-            elif fmt == "geojson":
-                n = writers.write_geojson(rows, fh, meta)
-            else:
-                n = writers.write_table(rows, table_cols, fh if out else None)
-        finally:
-            if out:
-                fh.close()
-            else:
-                fh.flush()
+        with _text_sink(out) as fh:
+            writers.write_chunks(stream(table, rows, fmt, meta, style, bom), fh)
     if out:
         with open(f"{out}.meta.json", "w", encoding="utf-8") as side:
-            json.dump({**meta, "rows": n, "format": fmt, "table": table, "style": style}, side, indent=2)
-    return n
+            json.dump({**meta, "rows": rows.n, "format": fmt, "table": table, "style": style}, side, indent=2)
+    elif fmt in ("jsonl", "csv"):
+        print(" ".join(f"{k}={v}" for k, v in meta.items()), file=sys.stderr)
+    return rows.n
 
 
-__all__ = ["FORMATS", "provenance", "build_filters", "flat_claim", "flat_event", "export"]
+@contextmanager
+def _text_sink(out: str | None) -> Iterator[IO[str]]:
+    if out is None:
+        yield sys.stdout
+        sys.stdout.flush()
+        return
+    with open(out, "w", encoding="utf-8", newline="") as fh:
+        yield fh
+
+
+__all__ = ["FORMATS", "provenance", "provenance_headers", "build_filters", "flat_claim", "flat_event", "export",
+           "stream", "styled_rows"]

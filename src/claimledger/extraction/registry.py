@@ -3,64 +3,40 @@
 A component is a function `(document, claims) -> claims` that runs after the built-in extraction of
 each document: filter, enrich or re-score claims without touching the core. Enable components with
 `CLAIMLEDGER_COMPONENTS=name,name` (order kept) or `get_extractor(components=[...])`; packages can
-ship their own through the entry-point group `claimledger.components`.
+ship their own through the entry-point group `claimledger.components` (a `catalogue` registry,
+see `claimledger.plugins`).
 """
 
 from __future__ import annotations
 
-import logging
-import os
 from collections.abc import Callable
-from importlib.metadata import entry_points
 
-from claimledger.errors import ConfigError
+from claimledger.config import get_settings
+from claimledger.errors import ConfigError, Says
 from claimledger.model import Claim, Document
-
-log = logging.getLogger(__name__)
+from claimledger.plugins import Registry
 
 Component = Callable[[Document, list[Claim]], list[Claim]]
-_COMPONENTS: dict[str, Component] = {}
-_entry_points_loaded = False
+components = Registry("components")
 
 
 def register_component(name: str) -> Callable[[Component], Component]:
     """Decorator: `@register_component("my_filter")`."""
-
-    def deco(fn: Component) -> Component:
-        _COMPONENTS[name] = fn
-        return fn
-
-    return deco
-
-
-def _load_entry_points() -> None:
-    global _entry_points_loaded
-    if _entry_points_loaded:
-        return
-    _entry_points_loaded = True
-    for ep in entry_points(group="claimledger.components"):
-        try:
-            _COMPONENTS.setdefault(ep.name, ep.load())
-        except Exception as e:  # a broken plug-in must not take the extractor down
-            log.warning("claim component %s could not be loaded: %s", ep.name, e)
+    return components.register(name)  # type: ignore[no-any-return]
 
 
 def registered_components() -> list[str]:
-    _load_entry_points()
-    return sorted(_COMPONENTS)
+    return components.names()
 
 
 def get_component(name: str) -> Component:
-    _load_entry_points()
-    try:
-        return _COMPONENTS[name]
-    except KeyError:
-        raise ConfigError(f"unknown claim component {name!r}; registered: {', '.join(registered_components())}") from None
+    if name not in components:
+        raise ConfigError(Says.unknown_component.format(name=name, known=", ".join(registered_components())))
+    return components.get(name)  # type: ignore[no-any-return]
 
 
 def configured_components() -> list[str]:
-    raw = os.environ.get("CLAIMLEDGER_COMPONENTS", "")
-    return [n.strip() for n in raw.split(",") if n.strip()]
+    return list(get_settings().components)
 
 
 @register_component("numbers_only")
@@ -72,7 +48,7 @@ def numbers_only(doc: Document, claims: list[Claim]) -> list[Claim]:
 @register_component("min_confidence")
 def min_confidence(doc: Document, claims: list[Claim]) -> list[Claim]:
     """Drop claims below CLAIMLEDGER_MIN_CONFIDENCE (default 0.5)."""
-    floor = float(os.environ.get("CLAIMLEDGER_MIN_CONFIDENCE", "0.5"))
+    floor = get_settings().min_confidence
     return [c for c in claims if c.confidence >= floor]
 
 

@@ -36,6 +36,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -124,6 +125,9 @@ _WAR_START_PHRASE = re.compile(
 _PAST_N = re.compile(
     rf"^(?:over|in|during|for|within)?\s*(?:the\s+)?(?:past|last|previous|preceding)\s+(?:(?P<n>{_NUM_RE})\s+)?"
     rf"(?P<unit>{_UNIT_RE})$")
+# "in three days", "within 48 hours", "in less than 24 hours": the span ending at the report
+_IN_N = re.compile(
+    rf"^(?:in|within)\s+(?:less than\s+|under\s+|just\s+)?(?P<n>{_NUM_RE}|\d+)\s+(?P<unit>days?|hours?)$")
 _AGO = re.compile(
     rf"^(?:about\s+|some\s+|around\s+|nearly\s+|almost\s+|roughly\s+|more than\s+|over\s+)?(?P<n>{_NUM_RE})"
     rf"\s+(?:or so\s+)?(?P<unit>{_UNIT_RE})\s+(?:or so\s+)?ago$")
@@ -149,6 +153,7 @@ _DAY_WORDS = {
 # the 24 hours before the report: start = publication − 1, end = publication
 _LAST_DAY = re.compile(
     r"^(?:last night|overnight|over night|this night|tonight's|at night|during the night|night|nightly attack|"
+    r"nighttime|night-time|"
     r"(?:in|per|a|over|within|during)\s+(?:the\s+)?(?:past\s+|last\s+)?(?:a\s+|one\s+)?"
     r"(?:day|24 hours|twenty-four hours|24-hour period|night)|"
     r"(?:over|in|during|within|for)\s+(?:the\s+)?(?:past|last|previous)\s+(?:day|24 hours|twenty-four hours|night)|"
@@ -215,6 +220,55 @@ def parse_published(value: str | None) -> dt.date | None:
     except Exception:  # dateparser raises assorted errors on junk
         return None
     return d.date() if d is not None else None
+
+
+_ISO_START = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}")
+EARLIEST_PUBLISHED = dt.date(1900, 1, 1)
+
+
+def check_published(value: object, now: dt.datetime | None = None) -> str | None:
+    """A publication date fit for the ledger, or ValueError saying why not.
+
+    None stays None (a missing date stays missing). ISO dates and timestamps are kept as written
+    when they are real (no month 13, no hour 99, no offset of 25 hours); other readable forms
+    ("March 7, 2024", RFC 2822) become ISO dates. Nothing after the time of ingest plus a day is
+    accepted, nor anything before 1900.
+    """
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise ValueError(f"'published' must be a string, not {type(value).__name__}")
+    s = value.strip()
+    if not s:
+        return None
+    day, kept = _published_day(s)
+    now = now or dt.datetime.now(dt.UTC)
+    if day > (now + dt.timedelta(days=1)).date():
+        raise ValueError(f"'published' {s!r} is in the future (after the time of ingest plus a day)")
+    if day < EARLIEST_PUBLISHED:
+        raise ValueError(f"'published' {s!r} is before {EARLIEST_PUBLISHED.year}")
+    return kept
+
+
+def _published_day(s: str) -> tuple[dt.date, str]:
+    """(calendar day, value to keep) of a publication date; ValueError for an impossible one."""
+    if _ISO_START.match(s):
+        try:
+            stamp = dt.datetime.fromisoformat(s.replace("Z", "+00:00").replace("z", "+00:00"))
+        except ValueError as e:
+            why = "time-zone offset out of range" if "offset" in str(e) else str(e)
+            raise ValueError(f"'published' {s!r} is not a real date or time ({why})") from None
+        return stamp.date(), s
+    try:
+        from email.utils import parsedate_to_datetime
+
+        return parsedate_to_datetime(s).date(), parsedate_to_datetime(s).date().isoformat()
+    except (TypeError, ValueError, IndexError):
+        pass
+    day = parse_published(s)
+    if day is None:
+        raise ValueError(f"'published' {s!r} is not a date")
+    return day, day.isoformat()
 
 
 # --------------------------------------------------------------------------------------------------
@@ -308,273 +362,391 @@ def resolve(span: str, published: dt.date | None) -> ResolvedDate | None:
     return got
 
 
-def _resolve(s: str, text: str, pub: dt.date | None) -> ResolvedDate | None:
-    def rd(start: dt.date, end: dt.date, precision: str) -> ResolvedDate:
-        return ResolvedDate(start, end, precision, text)
+class _Next:
+    """A rule's answer for "the span matched my pattern but is not mine after all": try the next."""
 
-    # the report's own day, including "since the beginning of the day"
-    if s in _DAY_WORDS and s != "this night":
-        if pub is None:
-            return None
-        d = pub + dt.timedelta(days=_DAY_WORDS[s])
-        return rd(d, d, "day")
 
-    # running totals and the war's start
-    if _CUMULATIVE.match(s) or _WAR_START_PHRASE.match(s):
-        return resolve_cumulative(pub, text)
+NEXT = _Next()
 
-    # "since X" / "from X to Y" / "between X and Y"
-    m = re.match(r"^(?:ever\s+)?(?:since|starting from|beginning from|from|after)\s+(?P<x>.+)$", s)
-    if m and not re.search(r"\b(?:to|until|till|through)\b", m["x"]):
-        x = re.sub(r",?\s+(?:this|last|earlier this|late last)\s+(?:week|month)$", "", m["x"])
-        if pub is None:
-            return None
-        if re.fullmatch(r"(?:the\s+)?(?:24(?:th)?\s+(?:of\s+)?february|feb(?:ruary)?\.?\s+24(?:th)?)", x):
-            return rd(WAR_START, pub, "period") if pub >= WAR_START else None
-        inner = _resolve(x, text, pub)
-        if inner is None or inner.precision == "period" or inner.start > pub:
-            return inner if inner is not None and inner.precision == "period" else None
-        return rd(inner.start, pub, "period")
-    m = re.match(r"^(?:from|between)\s+(?P<a>.+?)\s+(?:to|until|till|through|and|-)\s+(?P<b>.+)$", s)
-    if m:
-        b = _resolve(m["b"], text, pub)
-        if b is None:
-            return None
-        a_text = m["a"]
-        if re.fullmatch(r"\d{1,2}", a_text):  # "from 3 to 7 March"
-            b_month = b.start
-            try:
-                a = rd(b_month.replace(day=int(a_text)), b_month.replace(day=int(a_text)), "day")
-            except ValueError:
-                return None
-        else:
-            a_res = _resolve(a_text, text, b.end)
-            if a_res is None:
-                return None
-            a = a_res
-        if a.start > b.end:
-            return None
-        return rd(a.start, b.end, "period")
 
-    if _LAST_DAY.match(s):
-        if pub is None:
-            return None
-        return rd(pub - dt.timedelta(days=1), pub, "day")
-    if _VAGUE.match(s):
+@dataclass(slots=True)
+class _Span:
+    """One span under resolution: `s` as cleaned, `s2` with its leading prepositions stripped."""
+
+    s: str
+    text: str
+    pub: dt.date | None
+    s2: str = ""
+
+    def rd(self, start: dt.date, end: dt.date, precision: str) -> ResolvedDate:
+        return ResolvedDate(start, end, precision, self.text)
+
+    @property
+    def day(self) -> dt.date:
+        assert self.pub is not None  # rules that use it are marked needs_pub
+        return self.pub
+
+
+@dataclass(frozen=True, slots=True)
+class _Rule:
+    """(pattern, handler): `test` finds the pattern in the span, `handler` resolves what it found.
+    A rule that matches decides, unless its handler answers NEXT; `needs_pub` rules decide None
+    when the document has no publication date."""
+
+    name: str
+    test: Callable[[_Span], Any]
+    handler: Callable[[Any, _Span], Any]
+    needs_pub: bool = False
+
+
+def _on_s(pattern: re.Pattern[str] | str, whole: bool = True) -> Callable[[_Span], Any]:
+    pat = re.compile(pattern) if isinstance(pattern, str) else pattern
+    return (lambda c: pat.fullmatch(c.s)) if whole else (lambda c: pat.match(c.s))
+
+
+def _on_s2(pattern: re.Pattern[str] | str, whole: bool = True) -> Callable[[_Span], Any]:
+    pat = re.compile(pattern) if isinstance(pattern, str) else pattern
+    return (lambda c: pat.fullmatch(c.s2)) if whole else (lambda c: pat.match(c.s2))
+
+
+def _on_either(pattern: re.Pattern[str]) -> Callable[[_Span], Any]:
+    return lambda c: pattern.match(c.s) or pattern.match(c.s2)
+
+
+# -- rules on the cleaned span ---------------------------------------------------------------------
+
+def _day_word(_: Any, c: _Span) -> ResolvedDate:
+    """The report's own day, including "since the beginning of the day"."""
+    d = c.day + dt.timedelta(days=_DAY_WORDS[c.s])
+    return c.rd(d, d, "day")
+
+
+def _cumulative(_: Any, c: _Span) -> ResolvedDate | None:
+    return resolve_cumulative(c.pub, c.text)
+
+
+def _since(m: re.Match[str], c: _Span) -> Any:
+    """"since X": from X to the report."""
+    if re.search(r"\b(?:to|until|till|through)\b", m["x"]):
+        return NEXT
+    x = re.sub(r",?\s+(?:this|last|earlier this|late last)\s+(?:week|month)$", "", m["x"])
+    if c.pub is None:
         return None
-    if re.match(r"^for\s+(?!the\s+(?:past|last|previous)\b)", s):
-        return None  # "for a day", "for three days": how long, not when
+    if re.fullmatch(r"(?:the\s+)?(?:24(?:th)?\s+(?:of\s+)?february|feb(?:ruary)?\.?\s+24(?:th)?)", x):
+        return c.rd(WAR_START, c.pub, "period") if c.pub >= WAR_START else None
+    inner = _resolve(x, c.text, c.pub)
+    if inner is None or inner.precision == "period" or inner.start > c.pub:
+        return inner if inner is not None and inner.precision == "period" else None
+    return c.rd(inner.start, c.pub, "period")
 
-    s2 = _strip_leaders(s)
-    if not s2:
+
+def _from_to(m: re.Match[str], c: _Span) -> ResolvedDate | None:
+    """"from X to Y", "between X and Y"."""
+    b = _resolve(m["b"], c.text, c.pub)
+    if b is None:
         return None
-
-    if _CUMULATIVE.match(s2) or _WAR_START_PHRASE.match(s2):
-        return resolve_cumulative(pub, text)
-    if _VAGUE.match(s2):
+    a_text = m["a"]
+    if re.fullmatch(r"\d{1,2}", a_text):  # "from 3 to 7 March"
+        try:
+            a = c.rd(b.start.replace(day=int(a_text)), b.start.replace(day=int(a_text)), "day")
+        except ValueError:
+            return None
+    else:
+        a_res = _resolve(a_text, c.text, b.end)
+        if a_res is None:
+            return None
+        a = a_res
+    if a.start > b.end:
         return None
+    return c.rd(a.start, b.end, "period")
 
-    # "today, June 22": the explicit date wins
-    m = re.fullmatch(r"(?:today|yesterday|tonight|this morning|last night),?\s+(?P<x>.*\d.*)", s2)
-    if m:
-        return _resolve(m["x"], text, pub)
 
-    # absolute dates with a year need no publication date
-    ab = _absolute(s2, text)
-    if ab is not None:
-        return ab
+def _last_day(_: Any, c: _Span) -> ResolvedDate:
+    return c.rd(c.day - dt.timedelta(days=1), c.day, "day")
 
-    if pub is None:
-        return None
 
-    # times of day ("15:56", "4 am") are the publication day
-    if re.fullmatch(r"(?:at\s+)?(?:about\s+|around\s+)?\d{1,2}(?::\d{2})?\s*(?:am|pm|a\.m|p\.m|a\.m\.|p\.m\.|h|"
-                    r"o'clock)?(?:\s+(?:local time|kyiv time|moscow time))?", s2) and (":" in s2 or re.search(r"[ap]\.?m|o'clock|h$", s2)):
-        return rd(pub, pub, "day")
+def _nothing(_: Any, c: _Span) -> None:
+    """Vague words and durations ("recently", "for three days"): not on the calendar."""
+    return None
 
-    # "in July this year", "February 23 last year", "the end of this year", "the beginning of the month"
-    m = re.fullmatch(r"(?P<x>.+?),?\s+(?P<rel>this|last|of this|of last|the previous|of the previous)\s+year", s2)
-    if m and m["x"] not in ("this", "last", "the", "early", "late"):
-        if re.fullmatch(r"(?:the\s+)?(?:beginning|start|end|middle|first half|second half|spring|summer|autumn|fall|winter)"
-                        r"(?:\s+of)?", m["x"]):
-            year = pub.year - (1 if "last" in m["rel"] or "previous" in m["rel"] else 0)
-            return rd(*_year_part(m["x"].removesuffix(" of").strip(), year), "year")
-        return _resolve(f"{m['x']} {pub.year - (1 if 'last' in m['rel'] or 'previous' in m['rel'] else 0)}", text, pub)
-    m = re.fullmatch(r"(?:the\s+)?(?P<part>beginning|start|end|middle|first half|second half)\s+of\s+(?:the|this|the current)\s+"
-                     r"(?P<unit>year|month)", s2)
-    if m:
-        if m["unit"] == "year":
-            return rd(*_year_part(m["part"], pub.year), "year")
-        start, end = _month_part(m["part"], *_month_range(pub.year, pub.month))
-        return rd(start, end, "month")
 
-    # publication-relative words
-    if s2 in _DAY_WORDS or s in _DAY_WORDS:
-        d = pub + dt.timedelta(days=_DAY_WORDS.get(s2, _DAY_WORDS.get(s, 0)))
-        if s2 == "this night" or s == "this night":
-            return rd(pub - dt.timedelta(days=1), pub, "day")
-        return rd(d, d, "day")
-    if _LAST_DAY.match(s) or _LAST_DAY.match(s2):
-        return rd(pub - dt.timedelta(days=1), pub, "day")
-    # "during one day yesterday", "only yesterday alone": the day word decides
-    m = re.fullmatch(r"(?:[a-z ]+\s)?(?P<w>yesterday|today|last night|overnight)(?:\s[a-z ]+)?", s2)
-    if m and not re.search(rf"\b(?:{_MONTH_RE}|{_WEEKDAY_RE}|week|month|year)s?\b", s2):
-        return _resolve(m["w"], text, pub)
-    m = re.fullmatch(r"(?:early|late|earlier|later)?\s*(?:today|yesterday)\s*(?:morning|afternoon|evening|night)?", s2)
-    if m:
-        if "yesterday" in s2:
-            d = pub - dt.timedelta(days=1)
-            if s2.endswith("night"):
-                return rd(d, pub, "day")
-            return rd(d, d, "day")
-        return rd(pub, pub, "day")
+_RAW_RULES: tuple[_Rule, ...] = (
+    _Rule("day word", lambda c: c.s in _DAY_WORDS and c.s != "this night", _day_word, needs_pub=True),
+    _Rule("running total", lambda c: _CUMULATIVE.match(c.s) or _WAR_START_PHRASE.match(c.s), _cumulative),
+    _Rule("since", _on_s(r"^(?:ever\s+)?(?:since|starting from|beginning from|from|after)\s+(?P<x>.+)$", False),
+          _since),
+    _Rule("from-to", _on_s(r"^(?:from|between)\s+(?P<a>.+?)\s+(?:to|until|till|through|and|-)\s+(?P<b>.+)$", False),
+          _from_to),
+    _Rule("last day", _on_s(_LAST_DAY, False), _last_day, needs_pub=True),
+    _Rule("vague", _on_s(_VAGUE, False), _nothing),
+    _Rule("duration", _on_s(r"^for\s+(?!the\s+(?:past|last|previous)\b)", False), _nothing),
+    _Rule("in N units", _on_s(_IN_N), lambda m, c: _past_n(m, c), needs_pub=True),
+)
 
-    # weekdays: "Tuesday", "late on Monday", "Monday night", "last Friday", "on the night of Sunday"
-    m = re.fullmatch(
-        rf"(?:(?:early|late|earlier|later|last|this|past)\s+)?(?:(?:on|in the)\s+)?(?:(?:the\s+)?"
-        rf"{_TIME_OF_DAY}\s+of\s+)?(?P<wd>{_WEEKDAY_RE})\.?(?:'s)?(?:\s+(?:early\s+|late\s+)?{_TIME_OF_DAY})?"
-        rf"(?:\s+and\s+(?:on\s+)?(?P<wd2>{_WEEKDAY_RE})(?:\s+{_TIME_OF_DAY})?)?", s2)
-    if m:
-        wd = WEEKDAYS[m["wd"]]
-        d = _recent_weekday(pub, wd)
-        if s2.startswith("last ") and d == pub:
-            d = d - dt.timedelta(days=7)
-        if m["wd2"]:
-            d2 = _recent_weekday(pub, WEEKDAYS[m["wd2"]])
-            start, end = min(d, d2), max(d, d2)
-            if (end - start).days > 6:
-                return None
-            return rd(start, end, "period") if start != end else rd(start, end, "day")
-        return rd(d, d, "day")
 
-    # this/last/past week, month, year
-    m = re.fullmatch(r"(?P<rel>this|last|past|previous|the past|the last|the previous|current|the current|"
-                     r"earlier this|late last|early last|earlier last|early this|late this|later this)\s+"
-                     r"(?P<unit>week|month|year|weekend)", s2)
-    if m:
-        rel, unit = m["rel"], m["unit"]
-        this = "this" in rel or "current" in rel
-        past_window = rel in ("past", "the past", "the last")
-        if unit == "week":
-            monday = pub - dt.timedelta(days=pub.weekday())
-            if this:
-                return rd(monday, pub, "week")
-            if past_window:
-                return rd(pub - dt.timedelta(days=7), pub, "week")
-            return rd(monday - dt.timedelta(days=7), monday - dt.timedelta(days=1), "week")
-        if unit == "weekend":
-            sat = _recent_weekday(pub, 5)
-            if not this and sat + dt.timedelta(days=1) >= pub:
-                sat = sat - dt.timedelta(days=7) if pub.weekday() in (5, 6) else sat
-            return rd(sat, min(sat + dt.timedelta(days=1), pub), "day" if sat == pub else "period")
-        if unit == "month":
-            if this:
-                return rd(pub.replace(day=1), pub, "month")
-            if past_window:
-                return rd(pub - dt.timedelta(days=30), pub, "period")
-            y, mo = _shift_months(pub, 1)
-            return rd(*_month_range(y, mo), "month")
+# -- rules on the span without its leading prepositions --------------------------------------------
+
+def _explicit_after_day_word(m: re.Match[str], c: _Span) -> ResolvedDate | None:
+    """"today, June 22": the explicit date wins."""
+    return _resolve(m["x"], c.text, c.pub)
+
+
+def _absolute_rule(found: ResolvedDate, _: _Span) -> ResolvedDate:
+    return found
+
+
+def _time_of_day(_: Any, c: _Span) -> ResolvedDate:
+    """Times of day ("15:56", "4 am") are the publication day."""
+    return c.rd(c.day, c.day, "day")
+
+
+def _is_time_of_day(c: _Span) -> bool:
+    return bool(re.fullmatch(r"(?:at\s+)?(?:about\s+|around\s+)?\d{1,2}(?::\d{2})?\s*(?:am|pm|a\.m|p\.m|a\.m\.|"
+                             r"p\.m\.|h|o'clock)?(?:\s+(?:local time|kyiv time|moscow time))?", c.s2)
+                and (":" in c.s2 or re.search(r"[ap]\.?m|o'clock|h$", c.s2)))
+
+
+def _in_relative_year(m: re.Match[str], c: _Span) -> Any:
+    """"in July this year", "February 23 last year", "the end of this year"."""
+    if m["x"] in ("this", "last", "the", "early", "late"):
+        return NEXT
+    year = c.day.year - (1 if "last" in m["rel"] or "previous" in m["rel"] else 0)
+    if re.fullmatch(r"(?:the\s+)?(?:beginning|start|end|middle|first half|second half|spring|summer|autumn|fall|winter)"
+                    r"(?:\s+of)?", m["x"]):
+        return c.rd(*_year_part(m["x"].removesuffix(" of").strip(), year), "year")
+    return _resolve(f"{m['x']} {year}", c.text, c.pub)
+
+
+def _part_of_current(m: re.Match[str], c: _Span) -> ResolvedDate:
+    """"the beginning of the month", "the end of this year"."""
+    if m["unit"] == "year":
+        return c.rd(*_year_part(m["part"], c.day.year), "year")
+    start, end = _month_part(m["part"], *_month_range(c.day.year, c.day.month))
+    return c.rd(start, end, "month")
+
+
+def _day_word_stripped(_: Any, c: _Span) -> ResolvedDate:
+    if c.s2 == "this night" or c.s == "this night":
+        return c.rd(c.day - dt.timedelta(days=1), c.day, "day")
+    d = c.day + dt.timedelta(days=_DAY_WORDS.get(c.s2, _DAY_WORDS.get(c.s, 0)))
+    return c.rd(d, d, "day")
+
+
+def _day_word_inside(m: re.Match[str], c: _Span) -> Any:
+    """"during one day yesterday", "only yesterday alone": the day word decides."""
+    if re.search(rf"\b(?:{_MONTH_RE}|{_WEEKDAY_RE}|week|month|year)s?\b", c.s2):
+        return NEXT
+    return _resolve(m["w"], c.text, c.pub)
+
+
+def _part_of_day(_: Any, c: _Span) -> ResolvedDate:
+    """"early today", "yesterday evening", "late yesterday night"."""
+    if "yesterday" in c.s2:
+        d = c.day - dt.timedelta(days=1)
+        return c.rd(d, c.day, "day") if c.s2.endswith("night") else c.rd(d, d, "day")
+    return c.rd(c.day, c.day, "day")
+
+
+def _weekday(m: re.Match[str], c: _Span) -> ResolvedDate | None:
+    """"Tuesday", "late on Monday", "Monday night", "last Friday", "on the night of Sunday"."""
+    d = _recent_weekday(c.day, WEEKDAYS[m["wd"]])
+    if c.s2.startswith("last ") and d == c.day:
+        d = d - dt.timedelta(days=7)
+    if m["wd2"]:
+        d2 = _recent_weekday(c.day, WEEKDAYS[m["wd2"]])
+        start, end = min(d, d2), max(d, d2)
+        if (end - start).days > 6:
+            return None
+        return c.rd(start, end, "period") if start != end else c.rd(start, end, "day")
+    return c.rd(d, d, "day")
+
+
+def _relative_unit(m: re.Match[str], c: _Span) -> ResolvedDate:
+    """this/last/past week, weekend, month, year."""
+    rel, unit, pub = m["rel"], m["unit"], c.day
+    this = "this" in rel or "current" in rel
+    past_window = rel in ("past", "the past", "the last")
+    if unit == "week":
+        monday = pub - dt.timedelta(days=pub.weekday())
         if this:
-            return rd(dt.date(pub.year, 1, 1), pub, "year")
+            return c.rd(monday, pub, "week")
         if past_window:
-            return rd(pub - dt.timedelta(days=365), pub, "period")
-        return rd(dt.date(pub.year - 1, 1, 1), dt.date(pub.year - 1, 12, 31), "year")
+            return c.rd(pub - dt.timedelta(days=7), pub, "week")
+        return c.rd(monday - dt.timedelta(days=7), monday - dt.timedelta(days=1), "week")
+    if unit == "weekend":
+        sat = _recent_weekday(pub, 5)
+        if not this and sat + dt.timedelta(days=1) >= pub:
+            sat = sat - dt.timedelta(days=7) if pub.weekday() in (5, 6) else sat
+        return c.rd(sat, min(sat + dt.timedelta(days=1), pub), "day" if sat == pub else "period")
+    if unit == "month":
+        if this:
+            return c.rd(pub.replace(day=1), pub, "month")
+        if past_window:
+            return c.rd(pub - dt.timedelta(days=30), pub, "period")
+        y, mo = _shift_months(pub, 1)
+        return c.rd(*_month_range(y, mo), "month")
+    if this:
+        return c.rd(dt.date(pub.year, 1, 1), pub, "year")
+    if past_window:
+        return c.rd(pub - dt.timedelta(days=365), pub, "period")
+    return c.rd(dt.date(pub.year - 1, 1, 1), dt.date(pub.year - 1, 12, 31), "year")
 
-    # "over the past 5 days", "in the last two weeks"
-    m = _PAST_N.match(s) or _PAST_N.match(s2)
-    if m:
-        if not m["n"] and m["unit"].endswith("s"):
-            return None  # "in previous days", "over the past years": how many?
-        n = _num(m["n"]) if m["n"] else 1
-        unit = m["unit"].rstrip("s")
-        if n is None or n <= 0:
-            return None
-        if unit == "hour":
-            return rd(pub - dt.timedelta(days=1 if n <= 24 else -(-n // 24)), pub, "day" if n <= 24 else "period")
-        if unit == "day" and n == 1:
-            return rd(pub - dt.timedelta(days=1), pub, "day")
-        days = {"day": 1, "week": 7, "month": 30, "year": 365}[unit] * n
-        if unit == "week" and n == 1:
-            return rd(pub - dt.timedelta(days=7), pub, "week")
-        return rd(pub - dt.timedelta(days=days), pub, "period")
 
-    # "seven or so years ago", "two weeks ago", "three days ago"
-    m = _AGO.match(s2)
-    if m:
-        n = _num(m["n"])
-        unit = m["unit"].rstrip("s")
-        if n is None:
-            return None
-        if unit == "day":
-            d = pub - dt.timedelta(days=n)
-            return rd(d, d, "day")
-        if unit == "hour":
-            d = pub if n < 12 else pub - dt.timedelta(days=max(1, round(n / 24)))
-            return rd(d, d, "day")
-        if unit == "week":
-            d = pub - dt.timedelta(days=7 * n)
-            monday = d - dt.timedelta(days=d.weekday())
-            return rd(monday, monday + dt.timedelta(days=6), "week")
-        if unit == "month":
-            y, mo = _shift_months(pub, n)
-            return rd(*_month_range(y, mo), "month")
-        return rd(dt.date(pub.year - n, 1, 1), dt.date(pub.year - n, 12, 31), "year")
-
-    # durations are not dates
-    if _DURATION.match(s2) or _DURATION.match(s):
+def _past_n(m: re.Match[str], c: _Span) -> ResolvedDate | None:
+    """"over the past 5 days", "in the last two weeks"."""
+    if not m["n"] and m["unit"].endswith("s"):
+        return None  # "in previous days", "over the past years": how many?
+    n = _num(m["n"]) if m["n"] else 1
+    unit = m["unit"].rstrip("s")
+    if n is None or n <= 0:
         return None
+    pub = c.day
+    if unit == "hour":
+        return c.rd(pub - dt.timedelta(days=1 if n <= 24 else -(-n // 24)), pub, "day" if n <= 24 else "period")
+    if unit == "day" and n == 1:
+        return c.rd(pub - dt.timedelta(days=1), pub, "day")
+    if unit == "week" and n == 1:
+        return c.rd(pub - dt.timedelta(days=7), pub, "week")
+    days = {"day": 1, "week": 7, "month": 30, "year": 365}[unit] * n
+    return c.rd(pub - dt.timedelta(days=days), pub, "period")
 
-    # month + day without a year: "January 7", "7 January", "the 7th of January"
-    m = re.fullmatch(
-        rf"(?:(?:{_WEEKDAY_RE}),?\s+)?(?:(?P<m1>{_MONTH_RE})\.?\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?|"
-        rf"(?:the\s+)?(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m2>{_MONTH_RE})\.?)"
-        rf"(?:,?\s+(?:early\s+|late\s+)?(?:{_TIME_OF_DAY}|at\s+\d.*))?", s2)
-    if m:
-        month = MONTHS[m["m1"] or m["m2"]]
-        day = int(m["d1"] or m["d2"])
-        md = _recent_month_day(pub, month, day)
-        return rd(md, md, "day") if md else None
 
-    # month without year: "December", "early December", "the end of December"
-    m = re.fullmatch(rf"(?P<part>early|mid|mid-|middle of|late|the end of|end of|the beginning of|beginning of|"
-                     rf"the start of|start of|the middle of|the first half of|the second half of|first half of|"
-                     rf"second half of)?\s*(?P<m>{_MONTH_RE})\.?", s2)
-    if m:
-        month = MONTHS[m["m"]]
-        year = _recent_month(pub, month)
-        start, end = _month_range(year, month)
-        start, end = _month_part(m["part"], start, end)
-        return rd(start, end, "month")
-
-    # day ranges: "June 23-24", "23-24 June", "from 3 to 7 March" (handled above)
-    m = re.fullmatch(rf"(?:(?P<m1>{_MONTH_RE})\.?\s+(?P<a1>\d{{1,2}})\s*(?:-|to|and)\s*(?P<b1>\d{{1,2}})|"
-                     rf"(?P<a2>\d{{1,2}})\s*(?:-|to|and)\s*(?P<b2>\d{{1,2}})\s+(?P<m2>{_MONTH_RE})\.?)", s2)
-    if m:
-        month = MONTHS[m["m1"] or m["m2"]]
-        first, last = int(m["a1"] or m["a2"]), int(m["b1"] or m["b2"])
-        end_d = _recent_month_day(pub, month, last)
-        if end_d is None or not 1 <= first < last:
-            return None
-        return rd(end_d.replace(day=first), end_d, "period")
-
-    # anything else dateparser can place, with its own period as the precision: only spans naming a
-    # month or a weekday (bare numbers such as "11" or "the 97th day" would become invented dates)
-    if re.search(r"\b(?:" + _MONTH_RE + "|" + _WEEKDAY_RE + r")\b", s2) is None:
+def _ago(m: re.Match[str], c: _Span) -> ResolvedDate | None:
+    """"seven or so years ago", "two weeks ago", "three days ago"."""
+    n = _num(m["n"])
+    unit = m["unit"].rstrip("s")
+    if n is None:
         return None
-    got = _dateparse(s2, pub)
+    pub = c.day
+    if unit == "day":
+        d = pub - dt.timedelta(days=n)
+        return c.rd(d, d, "day")
+    if unit == "hour":
+        d = pub if n < 12 else pub - dt.timedelta(days=max(1, round(n / 24)))
+        return c.rd(d, d, "day")
+    if unit == "week":
+        d = pub - dt.timedelta(days=7 * n)
+        monday = d - dt.timedelta(days=d.weekday())
+        return c.rd(monday, monday + dt.timedelta(days=6), "week")
+    if unit == "month":
+        y, mo = _shift_months(pub, n)
+        return c.rd(*_month_range(y, mo), "month")
+    return c.rd(dt.date(pub.year - n, 1, 1), dt.date(pub.year - n, 12, 31), "year")
+
+
+def _month_day(m: re.Match[str], c: _Span) -> ResolvedDate | None:
+    """"January 7", "7 January", "the 7th of January": the most recent one."""
+    md = _recent_month_day(c.day, MONTHS[m["m1"] or m["m2"]], int(m["d1"] or m["d2"]))
+    return c.rd(md, md, "day") if md else None
+
+
+def _month(m: re.Match[str], c: _Span) -> ResolvedDate:
+    """"December", "early December", "the end of December"."""
+    month = MONTHS[m["m"]]
+    start, end = _month_part(m["part"], *_month_range(_recent_month(c.day, month), month))
+    return c.rd(start, end, "month")
+
+
+def _day_range(m: re.Match[str], c: _Span) -> ResolvedDate | None:
+    """"June 23-24", "23-24 June"."""
+    month = MONTHS[m["m1"] or m["m2"]]
+    first, last = int(m["a1"] or m["a2"]), int(m["b1"] or m["b2"])
+    end_d = _recent_month_day(c.day, month, last)
+    if end_d is None or not 1 <= first < last:
+        return None
+    return c.rd(end_d.replace(day=first), end_d, "period")
+
+
+def _dateparser_fallback(_: Any, c: _Span) -> ResolvedDate | None:
+    """Anything else dateparser can place, with its own period as the precision: only spans naming a
+    month or a weekday (bare numbers such as "11" or "the 97th day" would become invented dates)."""
+    if re.search(r"\b(?:" + _MONTH_RE + "|" + _WEEKDAY_RE + r")\b", c.s2) is None:
+        return None
+    got = _dateparse(c.s2, c.day)
     if got is None:
         return None
     d, period = got
-    if d > pub + dt.timedelta(days=1):
+    if d > c.day + dt.timedelta(days=1):
         return None
     if period == "month":
-        return rd(*_month_range(d.year, d.month), "month")
+        return c.rd(*_month_range(d.year, d.month), "month")
     if period == "year":
-        return rd(dt.date(d.year, 1, 1), dt.date(d.year, 12, 31), "year")
+        return c.rd(dt.date(d.year, 1, 1), dt.date(d.year, 12, 31), "year")
     if period == "week":
         monday = d - dt.timedelta(days=d.weekday())
-        return rd(monday, monday + dt.timedelta(days=6), "week")
-    return rd(d, d, "day")
+        return c.rd(monday, monday + dt.timedelta(days=6), "week")
+    return c.rd(d, d, "day")
+
+
+_WEEKDAY_SPAN = re.compile(
+    rf"(?:(?:early|late|earlier|later|last|this|past)\s+)?(?:(?:on|in the)\s+)?(?:(?:the\s+)?"
+    rf"{_TIME_OF_DAY}\s+of\s+)?(?P<wd>{_WEEKDAY_RE})\.?(?:'s)?(?:\s+(?:early\s+|late\s+)?{_TIME_OF_DAY})?"
+    rf"(?:\s+and\s+(?:on\s+)?(?P<wd2>{_WEEKDAY_RE})(?:\s+{_TIME_OF_DAY})?)?")
+_MONTH_DAY_SPAN = re.compile(
+    rf"(?:(?:{_WEEKDAY_RE}),?\s+)?(?:(?P<m1>{_MONTH_RE})\.?\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?|"
+    rf"(?:the\s+)?(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m2>{_MONTH_RE})\.?)"
+    rf"(?:,?\s+(?:early\s+|late\s+)?(?:{_TIME_OF_DAY}|at\s+\d.*))?")
+_STRIPPED_RULES: tuple[_Rule, ...] = (
+    _Rule("running total", lambda c: _CUMULATIVE.match(c.s2) or _WAR_START_PHRASE.match(c.s2), _cumulative),
+    _Rule("vague", _on_s2(_VAGUE, False), _nothing),
+    _Rule("day word, then a date", _on_s2(r"(?:today|yesterday|tonight|this morning|last night),?\s+(?P<x>.*\d.*)"),
+          _explicit_after_day_word),
+    _Rule("absolute date", lambda c: _absolute(c.s2, c.text), _absolute_rule),
+    _Rule("publication date needed", lambda c: c.pub is None, _nothing),
+    _Rule("time of day", _is_time_of_day, _time_of_day),
+    _Rule("relative year", _on_s2(r"(?P<x>.+?),?\s+(?P<rel>this|last|of this|of last|the previous|of the previous)\s+"
+                                  r"year"), _in_relative_year),
+    _Rule("part of the current", _on_s2(r"(?:the\s+)?(?P<part>beginning|start|end|middle|first half|second half)\s+"
+                                        r"of\s+(?:the|this|the current)\s+(?P<unit>year|month)"), _part_of_current),
+    _Rule("day word", lambda c: c.s2 in _DAY_WORDS or c.s in _DAY_WORDS, _day_word_stripped),
+    _Rule("last day", _on_either(_LAST_DAY), _last_day),
+    _Rule("day word inside", _on_s2(r"(?:[a-z ]+\s)?(?P<w>yesterday|today|last night|overnight)(?:\s[a-z ]+)?"),
+          _day_word_inside),
+    _Rule("part of a day", _on_s2(r"(?:early|late|earlier|later)?\s*(?:today|yesterday)\s*"
+                                  r"(?:morning|afternoon|evening|night)?"), _part_of_day),
+    _Rule("weekday", _on_s2(_WEEKDAY_SPAN), _weekday),
+    _Rule("this/last unit", _on_s2(r"(?P<rel>this|last|past|previous|the past|the last|the previous|current|"
+                                   r"the current|earlier this|late last|early last|earlier last|early this|late this|"
+                                   r"later this)\s+(?P<unit>week|month|year|weekend)"), _relative_unit),
+    _Rule("past N units", _on_either(_PAST_N), _past_n),
+    _Rule("N units ago", _on_s2(_AGO, False), _ago),
+    _Rule("duration", lambda c: _DURATION.match(c.s2) or _DURATION.match(c.s), _nothing),
+    _Rule("month and day", _on_s2(_MONTH_DAY_SPAN), _month_day),
+    _Rule("month", _on_s2(rf"(?P<part>early|mid|mid-|middle of|late|the end of|end of|the beginning of|beginning of|"
+                          rf"the start of|start of|the middle of|the first half of|the second half of|first half of|"
+                          rf"second half of)?\s*(?P<m>{_MONTH_RE})\.?"), _month),
+    _Rule("day range", _on_s2(rf"(?:(?P<m1>{_MONTH_RE})\.?\s+(?P<a1>\d{{1,2}})\s*(?:-|to|and)\s*(?P<b1>\d{{1,2}})|"
+                              rf"(?P<a2>\d{{1,2}})\s*(?:-|to|and)\s*(?P<b2>\d{{1,2}})\s+(?P<m2>{_MONTH_RE})\.?)"),
+          _day_range),
+    _Rule("anything dateparser places", lambda c: True, _dateparser_fallback),
+)
+
+
+def _apply(rules: tuple[_Rule, ...], c: _Span) -> Any:
+    for rule in rules:
+        found = rule.test(c)
+        if not found:
+            continue
+        if rule.needs_pub and c.pub is None:
+            return None
+        got = rule.handler(found, c)
+        if got is not NEXT:
+            return got
+    return NEXT
+
+
+def _resolve(s: str, text: str, pub: dt.date | None) -> ResolvedDate | None:
+    """The first rule of the table whose pattern matches decides (rules on the cleaned span, then on
+    the span without its leading prepositions)."""
+    span = _Span(s, text, pub)
+    got = _apply(_RAW_RULES, span)
+    if got is not NEXT:
+        return got  # type: ignore[no-any-return]
+    span.s2 = _strip_leaders(s)
+    if not span.s2:
+        return None
+    got = _apply(_STRIPPED_RULES, span)
+    return None if got is NEXT else got  # type: ignore[no-any-return]
 
 
 def _month_part(part: str | None, start: dt.date, end: dt.date) -> tuple[dt.date, dt.date]:
@@ -777,7 +949,8 @@ _FIND_PATTERNS = [
     r"(?:per|in\s+a|in\s+one|during\s+one|within\s+one|over\s+one)\s+day",
     r"(?:over|in|during|within|for)\s+(?:the\s+)?(?:past|last|previous)\s+(?:day|24\s+hours|twenty-four\s+hours|night)",
     r"(?:in|within|per)\s+24\s+hours", r"during\s+the\s+(?:day|night)", r"in\s+the\s+night",
-    r"last\s+night", r"this\s+night", r"overnight", r"at\s+night", r"tonight",
+    rf"(?:in|within)\s+(?:less\s+than\s+)?(?:{_NUM_RE}|\d+)\s+(?:days|hours)",
+    r"last\s+night", r"this\s+night", r"overnight", r"at\s+night", r"tonight", r"night-?time",
     r"night(?=[\s-](?:time\s+)?(?:shelling|attack|strike|raid|bombardment|assault|drone|missile|shell)s?\b)",
     # the report's day
     r"today", r"yesterday", r"this\s+(?:morning|afternoon|evening)",

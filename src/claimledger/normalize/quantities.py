@@ -33,12 +33,12 @@ AFTER = [(r"or more|and more|or so|plus|\+", None)]
 
 # vague counts (ACLED conventions): word → (low, qualifier)
 VAGUE = {
-    "a dozen": (12, "exact"), "dozens": (12, "at_least"), "tens": (10, "at_least"),
+    "a dozen": (12, "approx"), "dozens": (12, "at_least"), "tens": (10, "at_least"),
     "scores": (20, "at_least"), "hundreds": (100, "at_least"), "thousands": (1000, "at_least"),
     "tens of thousands": (10000, "at_least"), "hundreds of thousands": (100000, "at_least"),
     "dozens of thousands": (12000, "at_least"), "millions": (1_000_000, "at_least"),
     "several": (2, "at_least"), "a few": (2, "at_least"), "a couple of": (2, "exact"), "a couple": (2, "exact"),
-    "multiple": (2, "at_least"), "a number of": (2, "at_least"), "numerous": (2, "at_least"),
+    "multiple": (2, "at_least"), "both": (2, "exact"), "a number of": (2, "at_least"), "numerous": (2, "at_least"),
     "several dozen": (24, "at_least"), "several hundred": (200, "at_least"), "several thousand": (2000, "at_least"),
     "a few dozen": (24, "at_least"), "a few hundred": (200, "at_least"), "a few thousand": (2000, "at_least"),
     "half a hundred": (50, "exact"), "a hundred": (100, "exact"), "a thousand": (1000, "exact"),
@@ -85,6 +85,7 @@ class QuantityMatch:
     end: int
     quantity: Quantity
     is_unit: bool = False
+    increase: int | None = None  # "+N" after a running total (Russian/Ukrainian tally lines): the day's increase
 
 
 def words_to_int(s: str) -> int | None:
@@ -172,14 +173,18 @@ def parse_match(m: re.Match[str]) -> Quantity | None:
 
 
 @lru_cache(maxsize=4096)
-def parse_quantity(text: str) -> Quantity | None:
-    """Parse a whole quantity phrase ('over 38,000', 'an estimated 10,000 to 12,000', 'dozens')."""
-    found = find_quantities(text)
+def parse_quantity(text: str, lang: str = "en") -> Quantity | None:
+    """Parse a whole quantity phrase ('over 38,000', 'an estimated 10,000 to 12,000', 'dozens';
+    with lang "ru"/"uk": 'около 300', 'понад 2 тисячі', 'двух', 'до батальона')."""
+    found = find_quantities(text, lang)
     return found[0].quantity if found else None
 
 
-def find_quantities(text: str) -> list[QuantityMatch]:
-    """All quantity phrases in `text`, left to right, non-overlapping (vague and unit words included)."""
+def find_quantities(text: str, lang: str = "en") -> list[QuantityMatch]:
+    """All quantity phrases in `text`, left to right, non-overlapping (vague and unit words included).
+    `lang` "ru" or "uk" reads Russian or Ukrainian (word lists in data/quantities_<lang>.json)."""
+    if lang in CYRILLIC_LANGUAGES:
+        return _cyrillic_quantities(text, lang)
     out: list[QuantityMatch] = []
     taken: list[tuple[int, int]] = []
 
@@ -220,7 +225,7 @@ def find_quantities(text: str) -> list[QuantityMatch]:
         elif q == "approx":
             quantity = _make(low, low, "approx", m.group(0))
         else:
-            quantity = _make(low, low if qual == "exact" else None, qual, m.group(0))
+            quantity = _make(low, low if qual in ("exact", "approx") else None, qual, m.group(0))
         out.append(QuantityMatch(m.start(), m.end(), quantity))
         taken.append((m.start(), m.end()))
     for m in QUANTITY_RE.finditer(text):
@@ -273,3 +278,296 @@ def single(word: str = "") -> Quantity:
 
 def zero(word: str) -> Quantity:
     return Quantity(low=0, high=0, qualifier="exact", text=word)
+
+
+# --------------------------------------------------------------------------------------------------
+# Russian and Ukrainian: the same decisions, word lists in data/quantities_<lang>.json
+
+CYRILLIC_LANGUAGES = ("ru", "uk")
+_APOSTROPHES = str.maketrans({"’": "'", "ʼ": "'", "`": "'", "ʹ": "'"})
+# a number in digits: groups of three after a space, thin space or no-break space ("38 000"), a decimal part
+_CYR_TOKEN = re.compile(r"\+?\d{1,3}(?:[ \u00a0\u2009\u202f]\d{3})+(?![\d])(?:[.,]\d+)?|\+?\d+(?:[.,]\d+)?|"
+                        r"[^\W\d_]+(?:['\-][^\W\d_]+)*\.?|[-–—]|\S")
+
+
+@dataclass(frozen=True, slots=True)
+class _Tok:
+    text: str  # lower case, apostrophes unified, a trailing period dropped
+    start: int
+    end: int
+
+
+@dataclass(slots=True)
+class _NumberWords:
+    """One language's quantity vocabulary, every lemma expanded to its case forms."""
+
+    numbers: dict[str, int]
+    scales: dict[str, int]
+    fractions: dict[str, float]
+    fixed: dict[str, int]
+    before: list[tuple[tuple[str, ...], str]]
+    after: list[tuple[tuple[str, ...], str]]
+    range_from: frozenset[str]
+    separators: frozenset[str]
+    vague: list[tuple[tuple[str, ...], int, str]]
+    unspecified: list[tuple[str, ...]]
+    units: frozenset[str]
+    plural_scales: frozenset[str]
+
+
+def _phrase(words: str) -> tuple[str, ...]:
+    return tuple(words.lower().translate(_APOSTROPHES).split())
+
+
+@lru_cache(maxsize=4)
+def _number_words(lang: str) -> _NumberWords:
+    import json
+    from importlib import resources
+
+    from claimledger.normalize.morph import analyzer, word_forms
+
+    data = json.loads(resources.files("claimledger.normalize").joinpath(f"data/quantities_{lang}.json")
+                      .read_text(encoding="utf-8"))
+    numeral = frozenset({"NUMR", "ADJF"})  # "один" is an adjective in the Russian dictionary
+    numbers: dict[str, int] = {}
+    for lemma, value in {**data["numbers"], **data["collective"]}.items():
+        for form in word_forms(lemma.translate(_APOSTROPHES), lang, numeral) | {lemma}:
+            numbers.setdefault(form.translate(_APOSTROPHES), int(value))
+    scales: dict[str, int] = {}
+    plural_scales: set[str] = set()
+    for lemma, value in data["scales"].items():
+        for p in analyzer(lang).parse(lemma):
+            if p.normal_form == lemma and p.tag.POS == "NOUN":
+                for f in p.lexeme:
+                    scales[f.word] = int(value)
+                    if "plur" in f.tag:
+                        plural_scales.add(f.word)
+    scales.update({k: int(v) for k, v in data["scale_abbreviations"].items()})
+    fractions: dict[str, float] = {}
+    for lemma, value in data["fractions"].items():
+        for form in word_forms(lemma.translate(_APOSTROPHES), lang) | {lemma}:
+            fractions[form] = float(value)
+    fixed = {k.translate(_APOSTROPHES): int(v) for k, v in data["fixed"].items()}
+    for form, lemma in data["forms"].items():
+        form, lemma = form.translate(_APOSTROPHES), lemma.translate(_APOSTROPHES)
+        if lemma in data["numbers"] or lemma in data["collective"]:
+            numbers.setdefault(form, int({**data["numbers"], **data["collective"]}[lemma]))
+        elif lemma in data["fractions"]:
+            fractions.setdefault(form, float(data["fractions"][lemma]))
+    before = [(_phrase(w), q) for q, words in data["qualifiers_before"].items() for w in words]
+    after = [(_phrase(w), q) for q, words in data["qualifiers_after"].items() for w in words]
+    vague: list[tuple[tuple[str, ...], int, str]] = []
+    for entry in data["vague"]:
+        phrases = [_phrase(w) for w in entry.get("words", ())]
+        if "lemma" in entry:
+            for p in analyzer(lang).parse(entry["lemma"]):
+                if p.normal_form != entry["lemma"] or p.tag.POS not in ("NOUN", "NUMR", "ADVB"):
+                    continue
+                for f in p.lexeme:
+                    number = "plur" if "plur" in f.tag else "sing"
+                    if entry.get("number") in (None, number):
+                        phrases.append((f.word,))
+        for ph in phrases:
+            vague.append((ph, int(entry["low"]), str(entry["qualifier"])))
+    units: set[str] = set()
+    for lemma in data["units"]:
+        units |= word_forms(lemma, lang, frozenset({"NOUN"}))
+    before.sort(key=lambda x: -len(x[0]))
+    after.sort(key=lambda x: -len(x[0]))
+    # a plural reading wins when a form is both ("тысячи" alone: thousands, at least 1000)
+    vague.sort(key=lambda x: (-len(x[0]), x[2] != "at_least"))
+    return _NumberWords(numbers, scales, fractions, fixed, before, after, frozenset(data["range_from"]),
+                        frozenset(data["range_separators"]), vague, [_phrase(w) for w in data["unspecified"]],
+                        frozenset(units), frozenset(plural_scales))
+
+
+def _cyr_tokens(text: str) -> list[_Tok]:
+    norm = text.translate(_APOSTROPHES)
+    out = []
+    for m in _CYR_TOKEN.finditer(norm):
+        t = m.group(0).lower()
+        end = m.end()
+        if t.endswith(".") and len(t) > 1 and not t[:-1].replace(",", "").replace(".", "").isdigit():
+            t = t[:-1]  # "тыс." → "тыс"; the period stays outside the quantity's text
+            end -= 1
+        out.append(_Tok(t, m.start(), end))
+    return out
+
+
+def _starts(tokens: list[_Tok], i: int, phrase: tuple[str, ...]) -> bool:
+    return tuple(t.text for t in tokens[i:i + len(phrase)]) == phrase
+
+
+def _digits(tok: _Tok, text: str) -> float | None:
+    t = tok.text.lstrip("+")
+    if not t[:1].isdigit():
+        return None
+    if tok.start > 0 and text[tok.start - 1] in ".,:/" and tok.start > 1 and text[tok.start - 2].isdigit():
+        return None  # "24.02", "10:30", "1/3": part of a date, time or fraction
+    if re.match(r"[.:/]\d", text[tok.end:tok.end + 2]):
+        return None
+    t = re.sub(r"[ \u00a0\u2009\u202f]", "", t).replace(",", ".")
+    try:
+        return float(t)
+    except ValueError:
+        return None
+
+
+def _read_number(tokens: list[_Tok], i: int, text: str, words: _NumberWords) -> tuple[int, int] | None:
+    """(value, tokens used) of the number at `i`: digits with an optional scale ("1,5 тыс"), or
+    number words ("двести тридцать пять тысяч", "полторы тысячи", "пятерых")."""
+    if i >= len(tokens):
+        return None
+    tok = tokens[i]
+    value = _digits(tok, text)
+    if value is not None:
+        j = i + 1
+        if j < len(tokens) and tokens[j].text in words.scales:
+            value *= words.scales[tokens[j].text]
+            j += 1
+        return (int(round(value)), j - i) if value == int(value) or j > i + 1 else None
+    if tok.text in words.fixed:
+        return words.fixed[tok.text], 1
+    if tok.text in words.fractions:
+        j = i + 1
+        if j < len(tokens) and tokens[j].text in words.scales:
+            return int(words.fractions[tok.text] * words.scales[tokens[j].text]), 2
+        return None
+    total = current = 0
+    j = i
+    seen = False
+    while j < len(tokens):
+        t = tokens[j].text
+        if t in words.numbers:
+            v = words.numbers[t]
+            # "двести тридцать пять": hundreds, then tens or teens, then units, each at most once
+            if current and not ((v >= 100 and current % 1000 == 0)
+                                or (10 <= v < 100 and current % 100 == 0)
+                                or (v < 10 and current % 10 == 0 and not 10 <= current % 100 < 20)):
+                break
+            current += v
+            seen = True
+        elif t in words.scales and seen and not tokens[j].text.isdigit():
+            total += max(current, 1) * words.scales[t]
+            current = 0
+        else:
+            break
+        j += 1
+    if not seen:
+        return None
+    return total + current, j - i
+
+
+def _qualifier_at(tokens: list[_Tok], i: int, table: list[tuple[tuple[str, ...], str]]) -> tuple[str, int] | None:
+    for phrase, qual in table:
+        if _starts(tokens, i, phrase):
+            return qual, len(phrase)
+    return None
+
+
+def _cyrillic_quantities(text: str, lang: str) -> list[QuantityMatch]:
+    words = _number_words(lang)
+    tokens = _cyr_tokens(text)
+    out: list[QuantityMatch] = []
+    i = 0
+    while i < len(tokens):
+        got = _cyr_match_at(tokens, i, text, words)
+        if got is None:
+            i += 1
+            continue
+        match, i = got
+        out.append(match)
+    return out
+
+
+def _cyr_match_at(tokens: list[_Tok], i: int, text: str, words: _NumberWords) -> tuple[QuantityMatch, int] | None:
+    """The quantity that starts at token `i` and the token after it, or None."""
+    n = len(tokens)
+    qual = _qualifier_at(tokens, i, words.before)
+    j = i + (qual[1] if qual else 0)
+    # "от 10 до 15", "з двох до трьох"
+    ranged_from = j < n and tokens[j].text in words.range_from
+    k = j + 1 if ranged_from else j
+    num = _read_number(tokens, k, text, words)
+    if num is None and ranged_from:
+        num, k = _read_number(tokens, j, text, words), j
+        ranged_from = False
+    if num is not None:
+        begin = tokens[i if qual or ranged_from else k].start
+        return _cyr_number(tokens, begin, k, num, qual[0] if qual else "exact", text, words)
+    # "до батальона", "около роты": a unit word after a qualifier
+    if qual and j < n and tokens[j].text in words.units:
+        begin, end = tokens[i].start, tokens[j].end
+        return QuantityMatch(begin, end, Quantity(None, None, qual[0], text[begin:end]), is_unit=True), j + 1
+    vague = next(((ph, low, q) for ph, low, q in words.vague if _starts(tokens, j, ph)), None)
+    if vague is not None:
+        ph, vlow, vq = vague
+        begin, end = tokens[i].start, tokens[j + len(ph) - 1].end
+        return QuantityMatch(begin, end, _vague_quantity(qual[0] if qual else vq, vq, vlow, text[begin:end])), j + len(ph)
+    unspec = next((ph for ph in words.unspecified if _starts(tokens, i, ph)), None)
+    if unspec is not None:
+        begin, end = tokens[i].start, tokens[i + len(unspec) - 1].end
+        return QuantityMatch(begin, end, unspecified(text[begin:end])), i + len(unspec)
+    return None
+
+
+def _vague_quantity(q: str, vq: str, vlow: int, written: str) -> Quantity:
+    if q == "at_most":
+        return Quantity(None, vlow, "at_most", written)
+    if q == "approx":
+        return Quantity(vlow, vlow, "approx", written)
+    if q == "at_least" or vq == "at_least":
+        return Quantity(vlow, None, "at_least", written)
+    return Quantity(vlow, vlow, "exact", written)
+
+
+def _cyr_number(tokens: list[_Tok], begin: int, k: int, num: tuple[int, int], qualifier: str, text: str,
+                words: _NumberWords) -> tuple[QuantityMatch, int]:
+    """A number read at token `k` (with its range, trailing qualifier, unit word and '+N' increase)."""
+    n = len(tokens)
+    value, used = num
+    end_k = k + used
+    low: int | None = value
+    high: int | None = value
+    # a range: "10-15", "от 10 до 15", "двое или трое"
+    if end_k < n and tokens[end_k].text in words.separators:
+        second = _read_number(tokens, end_k + 1, text, words)
+        if second is not None and second[0] > value:
+            high = second[0]
+            if high >= 1000 and value < 1000 and tokens[end_k + 1 + second[1] - 1].text in words.scales:
+                low = value * words.scales[tokens[end_k + 1 + second[1] - 1].text]  # "10-12 тысяч"
+            end_k = end_k + 1 + second[1]
+            qualifier = "range" if qualifier in ("exact", "range", "approx") else qualifier
+    after = _qualifier_at(tokens, end_k, words.after)
+    if after:
+        qualifier = after[0]
+        end_k += after[1]
+    if qualifier == "at_least":
+        low, high = (low if low is not None else value), None
+    elif qualifier == "at_most":
+        low, high = None, (high if high is not None else value)
+    end = tokens[end_k - 1].end
+    # units: "два батальона" keep null numbers, the words in text
+    if end_k < n and tokens[end_k].text in words.units and value < 10:
+        quantity = Quantity(None, None, qualifier if qualifier != "range" else "exact", text[begin:tokens[end_k].end])
+        return QuantityMatch(begin, tokens[end_k].end, quantity, is_unit=True), end_k + 1
+    increase = _increase_after(text, end)
+    match = QuantityMatch(begin, end, Quantity(low=low, high=high, qualifier=qualifier, text=text[begin:end]),
+                          increase=increase)
+    i = end_k
+    if increase is not None:  # "(+12)" belongs to the total before it
+        stop = end + len(_INCREASE.match(text, end).group(0))  # type: ignore[union-attr]
+        while i < n and tokens[i].start < stop:
+            i += 1
+    return match, i
+
+
+_INCREASE = re.compile(r"\s*\(\s*\+\s*(\d[\d \u00a0\u2009\u202f]*)\s*\)|\s*\+\s*(\d+)\b")
+
+
+def _increase_after(text: str, end: int) -> int | None:
+    """The day's increase written after a running total: "1 230 (+12)"."""
+    m = _INCREASE.match(text, end)
+    if not m:
+        return None
+    return int(re.sub(r"\D", "", m.group(1) or m.group(2)))

@@ -3,6 +3,8 @@
 `reconcile(ledger)` is incremental: it looks only at documents without a signature and claims
 not yet reconciled (plus claims of superseded revisions, which it takes out again), and runs in
 one write transaction, so a crash leaves the previous state. `rebuild=True` starts from scratch.
+Events that later claims show to be one (a claim that bridges two events' places or days) are
+merged, the younger into the older.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from typing import Any
 from claimledger.reconcile import events as ev
 from claimledger.reconcile import groups as gr
 from claimledger.reconcile import neardup
+from claimledger.reconcile.records import ClaimInfo, DocSig, EventInfo, from_row
 from claimledger.reconcile.tallies import is_running_total
 from claimledger.store import Ledger
 from claimledger.store import recon as repo
@@ -42,17 +45,47 @@ def reconcile(ledger: Ledger, rebuild: bool = False) -> ReconcileReport:
     return ledger.db.write(lambda s: _reconcile(s, rebuild))
 
 
+def _claims(rows: list[dict[str, Any]]) -> list[ClaimInfo]:
+    return [from_row(ClaimInfo, r) for r in rows]
+
+
 def _reconcile(s: repo.Transaction, rebuild: bool) -> ReconcileReport:
     rep = ReconcileReport()
     repo.lock(s)
     if rebuild:
         repo.reset_reconciliation(s)
+    relinked = _near_duplicates(s, rebuild, rep)
+    stale = _claims(repo.stale_claims(s))
+    rep.stale = len(stale)
+    keys = {c.group_key for c in stale} | repo.group_keys_of_documents(s, relinked)
+    touched_events = {c.event_id for c in stale if c.event_id is not None}
+    if stale:
+        repo.detach(s, [c.id for c in stale])
+    fresh = _claims(repo.unreconciled_claims(s))
+    rep.claims = len(fresh)
+    flags: dict[int, bool] = {}
+    for c in fresh:
+        c.is_tally = is_running_total(c)
+        flags[c.id] = c.is_tally
+        keys.add(c.group_key)
+    _regroup(s, keys, {c.id: c for c in fresh}, rep)
+    touched_events |= _place_in_events(s, fresh, rep)
+    s.flush()
+    touched_events = _merge_events(s, touched_events)
+    _resummarize(s, touched_events, rep)
+    repo.mark_reconciled(s, flags)
+    repo.set_meta(s, "reconcile_parameters", PARAMETERS)
+    return rep
+
+
+def _near_duplicates(s: repo.Transaction, rebuild: bool, rep: ReconcileReport) -> set[int]:
+    """Sign new documents and link near-duplicates; returns older documents whose family changed."""
     hashed: set[int] = set()
     for doc_id, text in repo.docs_without_minhash(s):
         repo.set_minhash(s, doc_id, neardup.signature(text))
         hashed.add(doc_id)
     rep.documents_hashed = len(hashed)
-    sigs = repo.latest_signatures(s)
+    sigs = [from_row(DocSig, r) for r in repo.latest_signatures(s)]
     new_ids = {d.id for d in sigs} if rebuild else hashed
     relinked: set[int] = set()
     for doc_id, (root, score) in neardup.link(sigs, new_ids).items():
@@ -60,71 +93,86 @@ def _reconcile(s: repo.Transaction, rebuild: bool) -> ReconcileReport:
         rep.near_dups += root is not None
         if doc_id not in new_ids:
             relinked.add(doc_id)  # an older document whose family changed: its groups recount
+    return relinked
 
-    stale = repo.stale_claims(s)
-    rep.stale = len(stale)
-    keys = {c.group_key for c in stale} | repo.group_keys_of_documents(s, relinked)
-    touched_events = {c.event_id for c in stale if c.event_id is not None}
-    if stale:
-        repo.detach(s, [c.id for c in stale])
 
-    fresh = repo.unreconciled_claims(s)
-    rep.claims = len(fresh)
-    flags: dict[int, bool] = {}
-    for c in fresh:
-        c.is_tally = is_running_total(c)
-        flags[c.id] = c.is_tally
-        keys.add(c.group_key)
-
-    # claim groups: recompute every cluster of every touched key
-    by_key: dict[str, list[repo.ClaimInfo]] = defaultdict(list)
-    for c in repo.claims_by_group_keys(s, keys):
+def _regroup(s: repo.Transaction, keys: set[str], fresh_by_id: dict[int, ClaimInfo], rep: ReconcileReport) -> None:
+    """Recompute every cluster of every touched group key."""
+    by_key: dict[str, list[ClaimInfo]] = defaultdict(list)
+    for c in _claims(repo.claims_by_group_keys(s, keys)):
         by_key[c.group_key].append(c)
-    fresh_by_id = {c.id: c for c in fresh}
     for members in by_key.values():
         for cluster in gr.clusters(members):
             cols, ranks = gr.stats(cluster)
-            gid = repo.save_group(s, cluster, cols, ranks)
+            existing = sorted({m.group_id for m in cluster if m.group_id is not None})
+            rows = [{"claim_id": m.id, "document_id": m.document_id, "rank": ranks[m.id][0],
+                     "wire_copy_of": ranks[m.id][1]} for m in cluster]
+            gid = repo.save_group(s, existing, rows, cols)
             rep.groups_touched += 1
             for m in cluster:
+                m.group_id = gid
                 if m.id in fresh_by_id:
                     fresh_by_id[m.id].group_id = gid
     repo.drop_empty_groups(s)
 
-    # events: each new eligible claim joins the first matching event or opens one
+
+def _place_in_events(s: repo.Transaction, fresh: list[ClaimInfo], rep: ReconcileReport) -> set[int]:
+    """Each new eligible claim joins the first matching event or opens one; running totals become
+    tally points. Returns the events touched."""
+    touched: set[int] = set()
     for c in fresh:
         if c.is_tally:
-            repo.save_tally(s, c)
-            rep.tallies += 1
+            if c.stated is not None:  # a running total needs the day it was stated
+                repo.save_tally(s, c.id, ev.tally_fields(c))
+                rep.tallies += 1
             continue
         if not ev.eligible(c):
             continue
         start, end = ev.window(c)
-        target = next((e for e in repo.events_overlapping(s, start, end) if ev.matches(c, e)), None)
+        candidates = [from_row(EventInfo, e) for e in repo.events_overlapping(s, start, end)]
+        target = next((e for e in candidates if ev.matches(c, e)), None)
         if target is None:
-            target = repo.create_event(s, ev.summarize([c]))
+            target = from_row(EventInfo, repo.create_event(s, ev.summarize([c])))
         else:
-            target.date_start = min(target.date_start, c.date_start or c.date)
-            target.date_end = max(target.date_end, c.date)
-            ps = {p for p in target.parties.split(",") if p} | ev.parties(c)
-            target.parties = ("," + ",".join(sorted(ps)) + ",") if ps else ""
-        repo.attach_to_event(s, c, target.id)
-        touched_events.add(target.id)
-    s.flush()
-    for eid in sorted(touched_events):
-        members = repo.claims_of_event(s, eid)
-        event = repo.get_event(s, eid)
-        if event is None:
+            repo.update_event(s, target.id, ev.widened(target, c))
+        repo.attach_to_event(s, c.id, c.side, c.stance, target.id)
+        c.event_id = target.id
+        touched.add(target.id)
+    return touched
+
+
+def _merge_events(s: repo.Transaction, touched: set[int]) -> set[int]:
+    """Events that later claims show to be one (their place, time and parties now match) become
+    one: the younger is folded into the older. Returns the touched events that remain."""
+    alive = set(touched)
+    for eid in sorted(touched):
+        if eid not in alive:
             continue
+        row = repo.get_event(s, eid)
+        if row is None:
+            alive.discard(eid)
+            continue
+        event = from_row(EventInfo, row)
+        start, end = ev.event_window(event)
+        for other in (from_row(EventInfo, r) for r in repo.events_overlapping(s, start, end)):
+            if other.id != event.id and ev.same_event(event, other):
+                keep, absorbed = min(event.id, other.id), max(event.id, other.id)
+                repo.merge_events(s, keep, absorbed)
+                alive.discard(absorbed)
+                alive.add(keep)
+                if absorbed == event.id:
+                    break
+    return alive
+
+
+def _resummarize(s: repo.Transaction, touched: set[int], rep: ReconcileReport) -> None:
+    for eid in sorted(touched):
+        members = _claims(repo.claims_of_event(s, eid))
         if not members:
             repo.delete_event(s, eid)
             continue
-        for k, v in ev.summarize(members).items():
-            setattr(event, k, v)
-        rep.events_touched += 1
-    repo.mark_reconciled(s, flags)
-    repo.set_meta(s, "reconcile_parameters", PARAMETERS)
-    return rep
+        if repo.update_event(s, eid, ev.summarize(members)):
+            rep.events_touched += 1
 
 
 def tally_series(ledger: Ledger, side: str | None = None, party: str | None = None,

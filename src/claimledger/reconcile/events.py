@@ -27,7 +27,7 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
-from claimledger.store.recon import ClaimInfo
+from claimledger.reconcile.records import ClaimInfo, EventInfo
 
 RADIUS_KM = 25.0
 SLACK_DAYS = 1
@@ -39,8 +39,9 @@ _PRECISION_RANK = {"point": 0, "admin2": 1, "admin1": 2, "region": 3, "country":
 
 
 def eligible(c: ClaimInfo) -> bool:
+    """Events are built on known places and known days only (an undated claim never opens one)."""
     has_place = c.lat is not None or c.admin1 is not None or c.place is not None
-    return has_place and not c.is_tally and c.time_precision in EVENT_TIME_PRECISIONS
+    return has_place and c.date is not None and not c.is_tally and c.time_precision in EVENT_TIME_PRECISIONS
 
 
 def km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -64,10 +65,46 @@ def _shift(day: str, days: int) -> str:
 
 
 def window(c: ClaimInfo) -> tuple[str, str]:
+    assert c.date is not None  # eligible() holds
     return _shift(c.date_start or c.date, -SLACK_DAYS), _shift(c.date, SLACK_DAYS)
 
 
-def same_place(c: ClaimInfo, e: Any) -> bool:
+def event_window(e: EventInfo) -> tuple[str, str]:
+    return _shift(e.date_start, -SLACK_DAYS), _shift(e.date_end, SLACK_DAYS)
+
+
+def _party_set(parties: str | None) -> set[str]:
+    return {p for p in (parties or "").split(",") if p}
+
+
+def _joined(parties: set[str]) -> str:
+    return ("," + ",".join(sorted(parties)) + ",") if parties else ""
+
+
+def widened(e: EventInfo, c: ClaimInfo) -> dict[str, Any]:
+    """The event's span and parties once claim `c` joins it."""
+    assert c.date is not None
+    return {"date_start": min(e.date_start, c.date_start or c.date), "date_end": max(e.date_end, c.date),
+            "parties": _joined(_party_set(e.parties) | parties(c))}
+
+
+def same_event(a: EventInfo, b: EventInfo) -> bool:
+    """Two events that are one: overlapping days (with the slack), the same place, shared parties."""
+    a_start, a_end = event_window(a)
+    if not (b.date_start <= a_end and b.date_end >= a_start):
+        return False
+    pa, pb = _party_set(a.parties), _party_set(b.parties)
+    return (not pa or not pb or bool(pa & pb)) and same_place(a, b)
+
+
+def tally_fields(c: ClaimInfo) -> dict[str, Any]:
+    """A running total's point in its series (the claim must carry the day it was stated)."""
+    return {"claimant_side": c.side, "claimant_name": c.name, "victim_party": c.party, "kind": c.kind,
+            "period_start": c.date_start if c.date_start != c.date else None, "as_of": c.stated,
+            "quantity_low": c.low, "quantity_high": c.high, "qualifier": c.qualifier}
+
+
+def same_place(c: ClaimInfo | EventInfo, e: Any) -> bool:
     if c.lat is not None and c.lon is not None and e.lat is not None and e.lon is not None:
         if km(c.lat, c.lon, e.lat, e.lon) <= RADIUS_KM:
             return True
@@ -80,7 +117,7 @@ def matches(c: ClaimInfo, e: Any) -> bool:
     start, end = window(c)
     if not (e.date_start <= end and e.date_end >= start):
         return False
-    ep = {p for p in (e.parties or "").split(",") if p}
+    ep = _party_set(e.parties)
     cp = parties(c)
     return (not ep or not cp or bool(ep & cp)) and same_place(c, e)
 
@@ -111,7 +148,7 @@ def summarize_party(claims: Sequence[ClaimInfo]) -> dict[str, Any] | None:
         if upper is not None:
             highs.append(upper)
         side = c.side or "(unattributed)"
-        key = (c.stated, c.id, point)
+        key = (c.stated or "", c.id, point)
         if side not in latest_by_side or key[:2] > latest_by_side[side][:2]:
             latest_by_side[side] = key
     if not latest_by_side:
@@ -132,7 +169,7 @@ def summarize_party(claims: Sequence[ClaimInfo]) -> dict[str, Any] | None:
 def one_per_group(claims: Sequence[ClaimInfo]) -> list[ClaimInfo]:
     seen: set[Any] = set()
     out = []
-    for c in sorted(claims, key=lambda c: (c.stated, c.id)):
+    for c in sorted(claims, key=lambda c: (c.stated or "", c.id)):
         key = c.group_id if c.group_id is not None else ("claim", c.id)
         if key not in seen:
             seen.add(key)
@@ -169,11 +206,11 @@ def summarize(claims: Sequence[ClaimInfo]) -> dict[str, Any]:
          "kind": c.kind, "party": c.party, "victim_type": c.victim_type,
          "means": [m for m in c.means.split(",") if m], "quantity": {"low": c.low, "high": c.high, "qualifier": c.qualifier},
          "stated": c.stated, "outlet": c.outlet, "document_id": c.document_id, "evidence": c.evidence}
-        for c in sorted(claims, key=lambda c: (c.side or "", c.kind, c.stated, c.id))]
+        for c in sorted(claims, key=lambda c: (c.side or "", c.kind, c.stated or "", c.id))]
     return {
         "place": anchor.place, "admin1": anchor.admin1, "country": anchor.country, "lat": anchor.lat,
         "lon": anchor.lon, "precision": anchor.precision,
-        "date_start": min(c.date_start or c.date for c in claims), "date_end": max(c.date for c in claims),
+        "date_start": min(c.date_start or c.date or "" for c in claims), "date_end": max(c.date or "" for c in claims),
         "parties": ("," + ",".join(all_parties) + ",") if all_parties else "",
         "kinds": "," + ",".join(sorted({c.kind for c in claims})) + ",",
         "n_claims": len(claims), "n_groups": len(distinct), "n_sides": len({c.side for c in claims if c.side}),

@@ -13,24 +13,35 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from claimledger.store.recon import ClaimInfo
+from claimledger.reconcile.records import ClaimInfo
 
 WINDOW_DAYS = 3
 
 
-def _day(s: str) -> date:
+def _day(s: str | None) -> date | None:
     try:
-        return date.fromisoformat(s[:10])
+        return date.fromisoformat(s[:10]) if s else None
     except ValueError:
-        return date.min
+        return None
+
+
+def _near(a: date | None, b: date | None) -> bool:
+    """Within the window; undated claims chain only with undated claims (no distance to measure)."""
+    if a is None or b is None:
+        return a is None and b is None
+    return abs((a - b).days) <= WINDOW_DAYS
+
+
+def _order(c: ClaimInfo) -> tuple[str, str, int]:
+    return (c.stated or "", c.published or "", c.id)
 
 
 def clusters(claims: Sequence[ClaimInfo]) -> list[list[ClaimInfo]]:
     """Split claims of one group key into chains stated within the window."""
-    ordered = sorted(claims, key=lambda c: (c.stated, c.published or "", c.id))
+    ordered = sorted(claims, key=_order)
     out: list[list[ClaimInfo]] = []
     for c in ordered:
-        if out and (_day(c.stated) - _day(out[-1][-1].stated)).days <= WINDOW_DAYS:
+        if out and _near(_day(c.stated), _day(out[-1][-1].stated)):
             out[-1].append(c)
         else:
             out.append([c])
@@ -39,7 +50,7 @@ def clusters(claims: Sequence[ClaimInfo]) -> list[list[ClaimInfo]]:
 
 def stats(members: Sequence[ClaimInfo]) -> tuple[dict[str, Any], dict[int, tuple[int, int | None]]]:
     """Group columns and each member's (rank, document it is a wire copy of)."""
-    ordered = sorted(members, key=lambda c: (c.stated, c.published or "", c.id))
+    ordered = sorted(members, key=_order)
     first = ordered[0]
     ranks: dict[int, tuple[int, int | None]] = {}
     roots_seen: dict[int, int] = {}

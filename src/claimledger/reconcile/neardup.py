@@ -13,7 +13,7 @@ from collections.abc import Sequence
 import numpy as np
 from datasketch import MinHash, MinHashLSH
 
-from claimledger.store.recon import DocSig
+from claimledger.reconcile.records import DocSig
 
 NUM_PERM = 64
 SHINGLE = 5

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from claimledger.store.recon import ClaimInfo
+from claimledger.reconcile.records import ClaimInfo
 
 _RUNNING = re.compile(
     r"\b(in total|total(?:ly)? (?:of )?|to date|so far|since the (?:start|beginning)|since the full-scale|"

@@ -1,25 +1,19 @@
 """Pluggable input readers: every input (file, folder, stdin, URL) becomes `Document`s.
 
-A reader is a function ``(spec, options) -> Iterator[Document | InputError]`` registered with
-`register_reader` together with a cheap ``detect(spec)`` predicate and a priority, the way spaCy
-registers components: `read_sources` asks every reader whether it wants a spec and hands it to the
-highest-priority one that says yes. Readers *yield* an `InputError` for an input (or a line of
-it) they cannot read instead of raising, so one bad input never stops a batch.
+`read_sources(specs)` hands each spec to the reader that wants it (see `sources.registry`: a
+`catalogue` registry with a ``detect`` predicate and a priority per reader). Readers *yield* an
+`InputError` for an input (or a line of it) they cannot read instead of raising, and anything a
+reader raises anyway becomes an `InputError` for that input: one bad input never stops a batch.
 
-How readers get registered
---------------------------
-1. Built-in modules listed in `_READER_MODULES` (``text``, ``html``, ``jsonl``, ``stdin``,
-   ``feeds``, ``telegram``, ``url``) are imported at the bottom of this file; each registers
-   itself with ``@register_reader(...)`` at import time. A module in that list that does not
-   exist (yet) is skipped silently; one that fails to import for another reason (say a missing
-   optional dependency) is skipped with a warning, so the other readers still work.
-   To add a built-in reader: create ``sources/<name>.py`` and add ``"<name>"`` to the list.
-2. Third-party packages can add readers through the entry-point group ``claimledger.sources``
-   (the entry point just names a module to import; the module calls `register_reader`).
+Built-in readers (``text``, ``html``, ``jsonl``, ``stdin``, ``feeds``, ``telegram``, ``url``) are
+the modules in `_READER_MODULES`, imported at the bottom of this file for their registration;
+one that does not exist (yet) is skipped silently, one that fails to import is skipped with a
+warning. Third-party packages add readers through the entry-point group ``claimledger.sources``.
 
-Folders are walked here (recursively, sorted, hidden files skipped); each file inside goes to
-the reader whose ``detect`` accepts its path. Files no reader wants are skipped in a folder but
-are an error when named explicitly.
+Folders are walked here (recursively, sorted, hidden files skipped, each real folder once so a
+symbolic-link loop ends); each file inside goes to the reader whose ``detect`` accepts its path.
+Files no reader wants are skipped in a folder but are an error when named explicitly. A URL goes
+to the URL reader whatever its suffix (``…/article.html`` is a page to fetch, not a file).
 """
 
 from __future__ import annotations
@@ -27,107 +21,92 @@ from __future__ import annotations
 import importlib
 import os
 import warnings
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from claimledger.errors import InputError
 from claimledger.model import Document
+from claimledger.sources.registry import (
+    Reader,
+    ReaderFn,
+    ReadOptions,
+    is_url,
+    pick,
+    readers,
+    register_reader,
+    registered_readers,
+)
 
 __all__ = [
-    "ReadOptions", "ReaderFn", "register_reader", "read_sources", "registered_readers",
+    "ReadOptions", "ReaderFn", "register_reader", "read_sources", "registered_readers", "readers",
     "is_url", "InputError", "Document",
 ]
 
 
-@dataclass(slots=True)
-class ReadOptions:
-    """What the caller knows about the inputs that the inputs may not say themselves."""
-
-    published: str | None = None   # default publication date for docs lacking one (CLI --published)
-    speaker: str | None = None     # default speaker (CLI --speaker)
-    source: str | None = None      # outlet name override
-    max_bytes: int = 20_000_000    # per document; larger → InputError
+def _os_reason(e: OSError) -> str:
+    return e.strerror or str(e)
 
 
-ReaderFn = Callable[[str, ReadOptions], Iterator[Document | InputError]]
-
-
-@dataclass(slots=True, frozen=True)
-class _Reader:
-    name: str
-    detect: Callable[[str], bool]
-    fn: ReaderFn
-    priority: int
-    order: int
-
-
-_READERS: dict[str, _Reader] = {}
-
-
-def register_reader(name: str, *, detect: Callable[[str], bool],
-                    priority: int = 0) -> Callable[[ReaderFn], ReaderFn]:
-    """Decorator: make `fn` the reader called `name`. Re-registering a name replaces it, so a
-    plugin can override a built-in reader by reusing its name (or outrank it by priority)."""
-
-    def deco(fn: ReaderFn) -> ReaderFn:
-        old = _READERS.get(name)
-        order = old.order if old else len(_READERS)
-        _READERS[name] = _Reader(name, detect, fn, priority, order)
-        return fn
-
-    return deco
-
-
-def registered_readers() -> list[str]:
-    """Reader names, highest priority first (the order `read_sources` tries them)."""
-    return [r.name for r in _ordered()]
-
-
-def _ordered() -> list[_Reader]:
-    return sorted(_READERS.values(), key=lambda r: (-r.priority, r.order))
-
-
-def is_url(spec: str) -> bool:
-    return spec.lower().startswith(("http://", "https://"))
-
-
-def _pick(spec: str) -> _Reader | None:
-    for r in _ordered():
-        try:
-            if r.detect(spec):
-                return r
-        except Exception:  # a sloppy detect() must not take the whole batch down  # noqa: BLE001
-            continue
-    return None
-
-
-def _walk(folder: Path) -> Iterator[Path]:
-    """Files under `folder`, sorted, depth-first, hidden files and folders skipped."""
+def _walk(folder: Path, seen: set[tuple[int, int]]) -> Iterator[Path | InputError]:
+    """Files under `folder`, sorted, depth-first, hidden files and folders skipped; every real
+    folder is read once (a symbolic-link loop is reported, not followed forever)."""
     try:
+        st = folder.stat()
         entries = sorted(os.scandir(folder), key=lambda e: e.name)
-    except OSError:
+    except OSError as e:
+        yield InputError(str(folder), f"cannot read folder ({_os_reason(e)})")
         return
-    for e in entries:
-        if e.name.startswith("."):
+    if (st.st_dev, st.st_ino) in seen:
+        yield InputError(str(folder), "symbolic link loop (this folder is already being read)")
+        return
+    seen.add((st.st_dev, st.st_ino))
+    for entry in entries:
+        if entry.name.startswith("."):
             continue
-        p = Path(e.path)
-        if e.is_dir(follow_symlinks=True):
-            yield from _walk(p)
-        elif e.is_file(follow_symlinks=True):
+        p = Path(entry.path)
+        try:
+            is_dir, is_file = entry.is_dir(follow_symlinks=True), entry.is_file(follow_symlinks=True)
+        except OSError as err:
+            yield InputError(str(p), _os_reason(err))
+            continue
+        if is_dir:
+            yield from _walk(p, seen)
+        elif is_file:
             yield p
+        elif entry.is_symlink():
+            try:
+                os.stat(p)
+            except OSError as err:
+                yield InputError(str(p), f"broken symbolic link ({_os_reason(err)})")
 
 
-def _run(reader: _Reader, spec: str, options: ReadOptions) -> Iterator[Document | InputError]:
+def _run(reader: Reader, spec: str, options: ReadOptions) -> Iterator[Document | InputError]:
     """Call a reader, turning anything it raises into an InputError for that spec."""
     try:
         yield from reader.fn(spec, options)
     except InputError as e:
         yield e
     except OSError as e:
-        yield InputError(spec, e.strerror or str(e))
+        yield InputError(spec, _os_reason(e))
+    except RecursionError:
+        yield InputError(spec, "nested too deeply to read")
     except Exception as e:  # noqa: BLE001 - a reader bug must cost one input, not the batch
         yield InputError(spec, f"{reader.name} reader failed: {type(e).__name__}: {e}")
+
+
+def _read_folder(spec: str, options: ReadOptions) -> Iterator[Document | InputError]:
+    found = False
+    for f in _walk(Path(spec), set()):
+        if isinstance(f, InputError):
+            found = True
+            yield f
+            continue
+        reader = pick(str(f))
+        if reader is not None:
+            found = True
+            yield from _run(reader, str(f), options)
+    if not found:
+        yield InputError(spec, "folder holds no readable files")
 
 
 def read_sources(specs: Iterable[str], options: ReadOptions | None = None) -> Iterator[Document | InputError]:
@@ -141,20 +120,18 @@ def read_sources(specs: Iterable[str], options: ReadOptions | None = None) -> It
         spec = str(spec)
         if spec != "-" and not is_url(spec):
             path = Path(spec)
-            if path.is_dir():
-                found = False
-                for f in _walk(path):
-                    reader = _pick(str(f))
-                    if reader is not None:
-                        found = True
-                        yield from _run(reader, str(f), opts)
-                if not found:
-                    yield InputError(spec, "folder holds no readable files")
+            try:
+                is_dir, exists = path.is_dir(), path.exists()
+            except OSError as e:
+                yield InputError(spec, _os_reason(e))
                 continue
-            if not path.exists():
+            if is_dir:
+                yield from _read_folder(spec, opts)
+                continue
+            if not exists:
                 yield InputError(spec, "no such file or folder")
                 continue
-        reader = _pick(spec)
+        reader = pick(spec)
         if reader is None:
             yield InputError(spec, "no reader for this kind of input "
                                    f"(readers: {', '.join(registered_readers()) or 'none'})")
@@ -176,16 +153,7 @@ def _load_readers() -> None:
                 warnings.warn(f"claimledger: reader module {full} not loaded: {e}", stacklevel=2)
         except Exception as e:  # noqa: BLE001
             warnings.warn(f"claimledger: reader module {full} failed to import: {e}", stacklevel=2)
-    try:
-        from importlib.metadata import entry_points
-
-        for ep in entry_points(group="claimledger.sources"):
-            try:
-                ep.load()
-            except Exception as e:  # noqa: BLE001
-                warnings.warn(f"claimledger: reader plugin {ep.name} failed to load: {e}", stacklevel=2)
-    except Exception:  # noqa: BLE001 - broken metadata must not break reading files
-        pass
+    readers.get_entry_points()  # plug-ins: a Reader, or a module whose import registers readers
 
 
 _load_readers()

@@ -1,6 +1,6 @@
 """RSS and Atom feeds (a file or a URL): one document per item.
 
-Each item's page is fetched politely (see `sources.url.Fetcher`) and its article text taken by
+Each item's page is fetched politely (see `sources.http.HttpClient`) and its article text taken by
 trafilatura; when the page cannot be fetched, is disallowed by robots.txt or yields no text,
 the item's own summary/content is used instead (marked `meta.text_from = "summary"`).
 """
@@ -16,18 +16,30 @@ from urllib.parse import urlsplit
 
 from claimledger.errors import InputError
 from claimledger.model import Document
-from claimledger.sources import ReadOptions, is_url, register_reader
+from claimledger.sources.html import page_document
+from claimledger.sources.http import HttpClient, shared_client
+from claimledger.sources.registry import ReadOptions, is_url, register_reader
 from claimledger.sources.validate import check_file_size, validate_text
 
 FEED_SUFFIXES = frozenset({".rss", ".atom"})
-_FEEDY_PATH = re.compile(r"(?:/feed/?|/rss/?|/atom/?|\.rss|\.atom|\.xml|/feeds?/[^/]*)$", re.IGNORECASE)
+FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/rdf+xml", "application/feed+json")
 _TAG = re.compile(r"<[^>]+>")
 
 
+def looks_like_feed(content_type: str, body: bytes) -> bool:
+    """An HTTP answer that is an RSS/Atom feed, by its type or, when the type is vague, its first tags."""
+    ct = content_type.split(";")[0].strip().lower()
+    if ct in FEED_TYPES:
+        return True
+    head = body[:2000].lstrip().lower()
+    return ct in ("application/xml", "text/xml", "text/plain", "") and (
+        b"<rss" in head or b"<feed" in head or b"<rdf:rdf" in head)
+
+
 def is_feed(spec: str) -> bool:
+    """A feed file (URLs go to the URL reader, which recognises a feed by what it serves)."""
     if is_url(spec):
-        parts = urlsplit(spec)
-        return bool(_FEEDY_PATH.search(parts.path)) or "format=rss" in parts.query or "feed=" in parts.query
+        return False
     p = Path(spec)
     if p.suffix.lower() in FEED_SUFFIXES:
         return True
@@ -72,26 +84,25 @@ def read_feed_bytes(spec: str, body: bytes, options: ReadOptions) -> Iterator[Do
         yield InputError(spec, reason)
         return
     feed_title = (parsed.get("feed") or {}).get("title") or urlsplit(spec).hostname or Path(spec).stem
-    from claimledger.sources.url import fetcher, page_document
-
+    client = options.http or shared_client()
     for i, entry in enumerate(entries, 1):
         where = f"{spec}#{i}"
         link = entry.get("link")
         try:
-            yield _entry_document(entry, where, link, feed_title, options, fetcher(), page_document)
+            yield _entry_document(entry, where, link, str(feed_title), options, client)
         except InputError as e:
             yield e
 
 
 def _entry_document(entry: Any, where: str, link: str | None, feed_title: str, options: ReadOptions,
-                    fetch: Any, page_document: Any) -> Document:
+                    client: HttpClient) -> Document:
     published = _iso(entry)
     doc: Document | None = None
     page_error = ""
     if link and is_url(link):
         try:
-            r = fetch.get(link, options.max_bytes)
-            doc = page_document(link, r.content, options)
+            r = client.get(link, options.max_bytes)
+            doc = page_document(link, r.body, options, fetched_url=r.url)
             doc.meta["text_from"] = "page"
         except InputError as e:
             page_error = e.reason
@@ -109,7 +120,8 @@ def _entry_document(entry: Any, where: str, link: str | None, feed_title: str, o
         doc.published, doc.published_precision = published, "day"
     elif not doc.published:
         doc.published = options.published
-    doc.source = options.source or feed_title  # the feed names the outlet better than a page host
+    # the page's own site name first; the feed names the outlet better than a bare host name
+    doc.source = options.source or doc.meta.get("site_name") or feed_title
     doc.speaker = doc.speaker or options.speaker
     doc.meta.update(feed=feed_title, origin=where)
     return doc
@@ -117,11 +129,5 @@ def _entry_document(entry: Any, where: str, link: str | None, feed_title: str, o
 
 @register_reader("feeds", detect=is_feed, priority=5)
 def read_feed(spec: str, options: ReadOptions) -> Iterator[Document | InputError]:
-    if is_url(spec):
-        from claimledger.sources.url import fetcher
-
-        body = fetcher().get(spec, options.max_bytes).content
-    else:
-        check_file_size(spec, spec, options.max_bytes)
-        body = Path(spec).read_bytes()
-    yield from read_feed_bytes(spec, body, options)
+    check_file_size(spec, spec, options.max_bytes)
+    yield from read_feed_bytes(spec, Path(spec).read_bytes(), options)

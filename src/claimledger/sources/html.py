@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from claimledger.errors import InputError
 from claimledger.model import Document
-from claimledger.sources import ReadOptions, register_reader
+from claimledger.sources.registry import ReadOptions, register_reader
 from claimledger.sources.validate import check_file_size, validate_text
 
 HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
@@ -45,8 +46,38 @@ def html_document(source: str, raw: bytes | str, options: ReadOptions, doc_id: s
     )
     if meta.get("date"):
         doc.published_precision = "day"
+    site = meta.get("sitename")
+    if site and site.lower() not in _host_names(meta.get("hostname"), url):
+        doc.meta["site_name"] = site  # the page's own name for its outlet (beats a feed title)
     doc.meta.update(origin=source, format="html",
                     **{k: meta[k] for k in ("author", "description") if meta.get(k)})
+    return doc
+
+
+def _host_names(*values: str | None) -> set[str]:
+    """Host names (with and without port and www.) that trafilatura falls back to as a site name."""
+    out: set[str] = set()
+    for v in values:
+        if v:
+            netloc = urlsplit(v).netloc if "//" in v else v
+            host = netloc.lower()
+            out |= {host, host.split(":")[0], host.removeprefix("www."), host.split(":")[0].removeprefix("www.")}
+    return out
+
+
+def looks_html(content_type: str, body: bytes) -> bool:
+    """An HTTP answer that is a web page (by its type, or by its first bytes when the type is vague)."""
+    if "html" in content_type.lower():
+        return True
+    head = body[:512].lstrip().lower()
+    return head.startswith((b"<!doctype html", b"<html")) or b"<body" in head
+
+
+def page_document(url: str, body: bytes, options: ReadOptions, fetched_url: str | None = None) -> Document:
+    """A fetched web page: the address asked for is the page's identity, not a canonical link."""
+    doc = html_document(url, body, options, doc_id=url, url=url)
+    doc.url = url
+    doc.meta["fetched_url"] = fetched_url or url
     return doc
 
 

@@ -15,8 +15,8 @@ from typing import Any, BinaryIO
 
 from claimledger.errors import InputError
 from claimledger.model import Document
-from claimledger.sources import ReadOptions, register_reader
-from claimledger.sources.validate import check_file_size, too_large, validate_text
+from claimledger.sources.registry import ReadOptions, register_reader
+from claimledger.sources.validate import check_file_size, too_large, unicode_problem, validate_text
 
 JSONL_SUFFIXES = frozenset({".jsonl", ".ndjson", ".jsonlines"})
 _STR_FIELDS = ("published", "url", "title", "speaker", "source", "language")
@@ -32,13 +32,9 @@ def document_from_record(rec: Any, where: str, default_id: str, options: ReadOpt
     if not isinstance(text, str):
         raise InputError(where, f"'text' is not a string but {type(text).__name__}")
     validate_text(where, text, options.max_bytes)
-    raw_id = rec.get("id")
-    fields: dict[str, str | None] = {}
-    for k in _STR_FIELDS:
-        v = rec.get(k)
-        fields[k] = None if v is None or v == "" else str(v)
+    fields = string_fields(rec, where)
     doc = Document(
-        id=str(raw_id) if raw_id not in (None, "") else default_id,
+        id=fields["id"] or default_id,
         text=text,
         published=fields["published"] or options.published,
         url=fields["url"],
@@ -52,6 +48,32 @@ def document_from_record(rec: Any, where: str, default_id: str, options: ReadOpt
     if extra:
         doc.meta["extra"] = extra
     return doc
+
+
+def string_fields(rec: Mapping[str, Any], where: str) -> dict[str, str | None]:
+    """The optional string fields of a record, type-checked: a list, an object or a boolean where
+    a string belongs is an error naming the field (never stored as its Python repr). An id may be
+    a number."""
+    out: dict[str, str | None] = {}
+    for k in ("id", *_STR_FIELDS):
+        v = rec.get(k)
+        if v is None or v == "":
+            out[k] = None
+        elif isinstance(v, str):
+            problem = unicode_problem(v)
+            if problem:
+                raise InputError(where, f"'{k}': {problem}")
+            out[k] = v
+        elif k == "id" and isinstance(v, int) and not isinstance(v, bool):
+            out[k] = str(v)
+        else:
+            raise InputError(where, f"'{k}' must be a string, not {_json_type(v)}")
+    return out
+
+
+def _json_type(v: Any) -> str:
+    names = {bool: "a boolean", int: "a number", float: "a number", list: "a list", dict: "an object"}
+    return names.get(type(v), type(v).__name__)
 
 
 def _lines(stream: BinaryIO, max_bytes: int) -> Iterator[tuple[int, bytes | None]]:
@@ -86,8 +108,10 @@ def read_jsonl_stream(stream: BinaryIO, name: str, options: ReadOptions,
         for i, sb in _lines(stream, options.max_bytes):
             yield i + len(pre), sb
 
+    seen_any = False
     for lineno, raw in numbered():
         where = f"{name}:{lineno}"
+        seen_any = seen_any or raw is None or bool(raw.strip())
         if raw is None:
             yield InputError(where, too_large(options.max_bytes + 1, options.max_bytes) + " (line)")
             continue
@@ -103,10 +127,15 @@ def read_jsonl_stream(stream: BinaryIO, name: str, options: ReadOptions,
         except json.JSONDecodeError as e:
             yield InputError(where, f"not JSON ({e.msg} at column {e.colno})")
             continue
+        except RecursionError:
+            yield InputError(where, "JSON nested too deeply to read")
+            continue
         try:
             yield document_from_record(rec, where, f"{base}:{lineno}", options)
         except InputError as e:
             yield e
+    if not seen_any:
+        yield InputError(name, "no documents (the file is empty or blank)")
 
 
 def is_jsonl_path(spec: str) -> bool:
@@ -147,6 +176,8 @@ def load_json_file(spec: str) -> Any:
     """A whole .json file, decoded (UTF-8, BOM allowed), or an InputError naming the file and the reason."""
     try:
         return json.loads(Path(spec).read_bytes().decode("utf-8-sig"))
+    except RecursionError:
+        raise InputError(spec, "JSON nested too deeply to read") from None
     except UnicodeDecodeError as e:
         raise InputError(spec, f"invalid UTF-8 at byte {e.start}") from None
     except json.JSONDecodeError as e:

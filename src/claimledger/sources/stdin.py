@@ -11,9 +11,9 @@ from typing import BinaryIO
 
 from claimledger.errors import InputError
 from claimledger.model import Document
-from claimledger.sources import ReadOptions, register_reader
 from claimledger.sources.html import html_document
 from claimledger.sources.jsonl import read_jsonl_stream
+from claimledger.sources.registry import ReadOptions, register_reader
 from claimledger.sources.text import decode_bytes, text_document
 from claimledger.sources.validate import human_size, validate_text
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from claimledger.errors import InputError
 from claimledger.model import Document
-from claimledger.sources import ReadOptions, register_reader
+from claimledger.sources.registry import ReadOptions, register_reader
 from claimledger.sources.validate import check_file_size, validate_text
 
 TEXT_SUFFIXES = frozenset({".txt", ".text", ".md", ".markdown", ".rst"})
@@ -33,13 +33,35 @@ def _looks_cp1252(raw: bytes) -> bool:
     return all(unicodedata.category(c)[0] in "LPSZ" for c in text)
 
 
+def utf16_without_bom(raw: bytes) -> str | None:
+    """"utf-16-le"/"utf-16-be" when the bytes look like UTF-16 text without a byte-order mark:
+    in text of mostly Latin or Cyrillic letters, the high byte of most code units is the same
+    small value (0 for ASCII, 4 for Cyrillic), so one byte position is nearly constant while
+    the other varies; in binary data neither is."""
+    sample = raw[:8192]
+    sample = sample[: len(sample) - len(sample) % 2]
+    half = len(sample) // 2
+    if half < 8:
+        return None
+    for enc, high, low in (("utf-16-le", sample[1::2], sample[0::2]), ("utf-16-be", sample[0::2], sample[1::2])):
+        top = max(set(high), key=high.count)
+        if top <= 0x04 and high.count(top) > 0.7 * half and low.count(0) < 0.02 * half:
+            return enc
+    return None
+
+
 def decode_bytes(source: str, raw: bytes) -> tuple[str, str]:
-    """(text, encoding used). UTF-8 unless a BOM says otherwise or the bytes are confidently
-    cp1252; anything else is an InputError naming where the UTF-8 broke."""
+    """(text, encoding used). UTF-8 unless a BOM says otherwise, the bytes are UTF-16 without a
+    BOM, or they are confidently cp1252; anything else is an InputError naming where UTF-8 broke."""
     if raw.startswith(codecs.BOM_UTF8):
         enc = "utf-8-sig"
     elif raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         enc = "utf-16"
+    elif b"\x00" in raw[:65536] and (guess := utf16_without_bom(raw)) is not None:
+        try:
+            return raw.decode(guess), guess
+        except UnicodeDecodeError:
+            raise InputError(source, "binary data (contains NUL bytes; not valid UTF-16 either)") from None
     else:
         if b"\x00" in raw[:65536]:
             raise InputError(source, "binary data (contains NUL bytes)")

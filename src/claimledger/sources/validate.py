@@ -1,7 +1,8 @@
-"""Refuse inputs that are not a readable English text, early and with a one-line reason.
+"""Refuse inputs that are not a readable text, early and with a one-line reason.
 
-Every check is cheap (no dependency, bounded samples) because it runs on every document,
-including those handed to the Python API; the extraction core calls `validate_text` too.
+Every check is cheap (bounded samples) because it runs on every document, including those handed to the
+Python API. Whether the text is in a language claimledger reads is `claimledger.core`'s edge check, which
+calls `claimledger.nlp.language` (this layer sits below the language tools).
 """
 
 from __future__ import annotations
@@ -14,27 +15,19 @@ from claimledger.errors import InputError
 
 DEFAULT_MAX_BYTES = 20_000_000
 
-# Function words that are frequent in any English prose and rare as words in other Latin-script
-# languages (so no "a", "in", "an", "on", "so", "die", "also"...). English news prose has 25-45 %
-# of its word tokens in this set; French, German, Spanish, Italian, Polish stay under 2 %.
-ENGLISH_FUNCTION_WORDS = frozenset("""
-the of and to is was were are be been being that this these those for with by from at as it its
-which who whom whose their they them he she his her him we our us you your will would shall
-should could can has have had not but or if than then there when where after before about into
-over under against between during said says also more most other such only any each all
-""".split())
 
-MIN_WORDS_FOR_LANGUAGE = 30      # shorter texts (headlines) skip the function-word test
-MIN_ENGLISH_SHARE = 0.05         # below this share of function words → not English
-MIN_LETTERS_FOR_SCRIPT = 12      # below this many letters no script test either
 _SAMPLE_CHARS = 20_000           # the control-character test looks at a prefix only
-_LANGUAGE_SAMPLE_CHARS = 5_000   # and the language test at a shorter one (hundreds of words)
 
-_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
-_NOT_ASCII_LETTER = bytes(b for b in range(128) if not chr(b).isalpha())
 _LETTERS = re.compile(r"[^\W\d_]+")
-_NON_LATIN = re.compile(r"[^\W\d_A-Za-z\u00aa\u00b5\u00ba\u00c0-\u024f\u1e00-\u1eff]+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+# Degenerate text: prose has spaces. A text most of whose characters sit in runs of hundreds of
+# characters without one (a base64 blob, a line of "aaaa…") is not prose, and a text made of a
+# handful of distinct words repeated thousands of times ("killed killed killed …") is not either.
+MAX_WORD_RUN = 200
+_LONG_RUN = re.compile(r"\S{" + str(MAX_WORD_RUN) + ",}")
+MIN_WORDS_FOR_VARIETY = 5_000
+MIN_DISTINCT_SHARE = 0.005
 
 
 def human_size(n: int) -> str:
@@ -71,45 +64,38 @@ def _utf8_len_exceeds(text: str, max_bytes: int) -> int | None:
     return n if n > max_bytes else None
 
 
-def script_of_letters(sample: str) -> tuple[int, int]:
-    """(letters, Latin letters) in `sample`; on the all-but-ASCII fast path other non-ASCII
-    characters count as Latin letters, which only matters for the majority test."""
-    ascii_bytes = sample.encode("ascii", "ignore")
-    non_ascii = len(sample) - len(ascii_bytes)
-    ascii_letters = len(ascii_bytes.translate(None, _NOT_ASCII_LETTER))
-    if non_ascii <= ascii_letters:  # fast path: non-Latin letters cannot be the majority
-        return ascii_letters + non_ascii, ascii_letters + non_ascii
-    letters = sum(map(len, _LETTERS.findall(sample)))
-    return letters, letters - sum(map(len, _NON_LATIN.findall(sample)))
 
 
-def english_share(sample: str) -> tuple[float, int]:
-    """(share of English function words among word tokens, number of word tokens)."""
-    words = _WORD.findall(sample)
-    if not words:
-        return 0.0, 0
-    hits = sum(1 for w in words if w.lower() in ENGLISH_FUNCTION_WORDS)
-    return hits / len(words), len(words)
+def unicode_problem(text: str) -> str | None:
+    """Why `text` cannot be stored as UTF-8 (a lone surrogate from a JSON "\\ud800" escape), or None."""
+    m = _SURROGATE.search(text)
+    if m is None:
+        return None
+    return f"invalid Unicode (a lone surrogate U+{ord(m.group()):04X} at character {m.start()})"
 
 
-def language_problem(text: str) -> str | None:
-    """Why `text` does not look English, or None. Short texts only get the script test."""
-    sample = text[:_LANGUAGE_SAMPLE_CHARS]
-    letters, latin = script_of_letters(sample)
-    if letters >= MIN_LETTERS_FOR_SCRIPT and latin / letters < 0.5:
-        return f"not English (mostly non-Latin script: {100 * (letters - latin) // letters}% of letters)"
-    share, n = english_share(sample)
-    if n >= MIN_WORDS_FOR_LANGUAGE and share < MIN_ENGLISH_SHARE:
-        return (f"not English (only {100 * share:.1f}% common English words among the first {n} words; "
-                f"English prose has over {100 * MIN_ENGLISH_SHARE:.0f}%)")
+def degenerate_problem(text: str) -> str | None:
+    """Why `text` is not prose worth parsing (see MAX_WORD_RUN), or None. Linear and cheap."""
+    in_runs = sum(m.end() - m.start() for m in _LONG_RUN.finditer(text))
+    if in_runs > 0.5 * len(text.strip()):
+        return (f"degenerate text: {100 * in_runs // max(1, len(text))}% of it is in runs of over "
+                f"{MAX_WORD_RUN} characters without a space (not prose)")
+    words = text.split() if len(text) > 40_000 else ()
+    if len(words) >= MIN_WORDS_FOR_VARIETY:
+        distinct = len(set(words))
+        if distinct < MIN_DISTINCT_SHARE * len(words):
+            return f"degenerate text: {len(words):,} words but only {distinct} distinct ones (not prose)"
     return None
 
 
 def validate_text(source: str, text: str, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
     """Raise `InputError(source, reason)` if `text` cannot be a document worth extracting from:
-    empty, binary, over `max_bytes` (UTF-8), or not English."""
+    empty, binary, invalid Unicode, over `max_bytes` (UTF-8), or degenerate (the language is checked by `claimledger.core`, where the language tools live)."""
     if not isinstance(text, str):
         raise InputError(source, f"text is not a string but {type(text).__name__}")
+    bad_unicode = unicode_problem(text)
+    if bad_unicode:
+        raise InputError(source, bad_unicode)
     size = _utf8_len_exceeds(text, max_bytes)
     if size is not None:
         raise InputError(source, too_large(size, max_bytes))
@@ -123,6 +109,6 @@ def validate_text(source: str, text: str, max_bytes: int = DEFAULT_MAX_BYTES) ->
         raise InputError(source, f"binary data ({100 * controls / len(sample):.0f}% control characters)")
     if not _LETTERS.search(sample):
         raise InputError(source, "no words (the text has no letters)")
-    problem = language_problem(text)
+    problem = degenerate_problem(text)
     if problem:
         raise InputError(source, problem)

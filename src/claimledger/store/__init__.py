@@ -18,6 +18,7 @@ from claimledger.store.aggregates import MapCells
 from claimledger.store.budget import BudgetExceeded, time_budget
 from claimledger.store.db import Database, default_url
 from claimledger.store.query import Filter, Page, QueryError
+from claimledger.store.repo import DocumentRejected
 
 
 class Ledger:
@@ -76,6 +77,12 @@ class Ledger:
     def get_group(self, group_id: int) -> dict[str, Any] | None:
         return _q.get_group(self.db, group_id)
 
+    def failures(self, limit: int = 100) -> list[dict[str, Any]]:
+        """The latest failed inputs of every run (the CLI's, the API's), newest first."""
+        from claimledger.store.repo import recent_failures
+
+        return recent_failures(self.db, limit)
+
     def dataset_version(self) -> str:
         return _q.dataset_version(self.db)
 
@@ -105,4 +112,4 @@ class Ledger:
         return time_budget(ms)
 
 
-__all__ = ["Ledger", "Filter", "Page", "QueryError", "BudgetExceeded", "MapCells"]
+__all__ = ["Ledger", "Filter", "Page", "QueryError", "BudgetExceeded", "MapCells", "DocumentRejected"]

@@ -8,7 +8,6 @@ around migrations.
 
 from __future__ import annotations
 
-import os
 import random
 import re
 import time
@@ -20,9 +19,10 @@ from typing import Any, TypeVar
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event, text
-from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from claimledger.config import get_settings
 from claimledger.errors import StoreError
 
 T = TypeVar("T")
@@ -38,6 +38,22 @@ def normalize_url(url: str) -> str:
     if url.startswith("postgresql://") or url.startswith("postgres://"):
         return "postgresql+psycopg://" + url.split("://", 1)[1]
     return url
+
+
+SCHEMES = ("sqlite", "postgresql")
+
+
+def check_url(url: str, shown: str) -> None:
+    """One clear error for a ledger that cannot be: an unsupported database, or a SQLite file in a
+    folder that does not exist (a new ledger file is created only in an existing folder, so a
+    typo never builds a tree of folders and a silent, empty ledger)."""
+    scheme = url.split("://", 1)[0].split("+", 1)[0].lower()
+    if scheme not in SCHEMES:
+        raise StoreError(f"unsupported ledger database {shown!r}: use sqlite:///FILE or postgresql://…")
+    if scheme == "sqlite" and url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
+        path = Path(url[len("sqlite:///"):].split("?", 1)[0]).expanduser()
+        if not path.parent.is_dir():
+            raise StoreError(f"cannot open ledger {shown}: folder {path.parent} does not exist")
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
@@ -114,10 +130,8 @@ class Database:
     def __init__(self, url: str, *, schema: str | None = None, upgrade: bool = True) -> None:
         self.url = normalize_url(url)
         self.schema = schema
+        check_url(self.url, self.redacted_url)
         try:
-            if self.url.startswith("sqlite:///") and not self.url.startswith("sqlite:///:memory:"):
-                parent = Path(self.url[len("sqlite:///"):]).expanduser().resolve().parent
-                parent.mkdir(parents=True, exist_ok=True)
             if schema is not None and not self.url.startswith("sqlite"):
                 boot = make_engine(self.url)
                 try:
@@ -136,6 +150,8 @@ class Database:
                 migrate(self.write_engine)
         except (OperationalError, DBAPIError) as exc:
             raise StoreError(f"cannot open ledger {self.redacted_url}: {exc.orig or exc}") from exc
+        except ArgumentError as exc:
+            raise StoreError(f"cannot open ledger {self.redacted_url}: {exc}") from exc
         except OSError as exc:
             raise StoreError(f"cannot open ledger {self.redacted_url}: {exc.strerror or exc}") from exc
         self._reader = sessionmaker(self.read_engine, expire_on_commit=False)
@@ -176,4 +192,4 @@ class Database:
 
 
 def default_url() -> str:
-    return os.environ.get("CLAIMLEDGER_DB") or "sqlite:///claimledger.db"
+    return get_settings().db_url

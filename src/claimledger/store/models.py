@@ -142,8 +142,8 @@ class ClaimRow(Base):
     precision: Mapped[str | None] = mapped_column(String(16))
     time_precision: Mapped[str | None] = mapped_column(String(16))
     date_start: Mapped[str | None] = mapped_column(String(10))
-    date: Mapped[str] = mapped_column(String(10))  # event end, else stated, else published, else fetched
-    stated: Mapped[str] = mapped_column(String(10), index=True)  # stated_on, else published, else fetched
+    date: Mapped[str | None] = mapped_column(String(10))  # event end, else stated; None when undated
+    stated: Mapped[str | None] = mapped_column(String(10), index=True)  # stated_on, else published, else None
     stated_on: Mapped[str | None] = mapped_column(String(10))
     confidence: Mapped[float] = mapped_column(Float, default=0.5)
     evidence: Mapped[str] = mapped_column(Text, default="")
@@ -167,8 +167,8 @@ class ClaimGroup(Base):
     claimant_side: Mapped[str | None] = mapped_column(String(120), index=True)
     quantity_low: Mapped[int | None] = mapped_column(Integer)
     quantity_high: Mapped[int | None] = mapped_column(Integer)
-    first_stated: Mapped[str] = mapped_column(String(10), index=True)
-    last_stated: Mapped[str] = mapped_column(String(10))
+    first_stated: Mapped[str | None] = mapped_column(String(10), index=True)  # None: undated claims
+    last_stated: Mapped[str | None] = mapped_column(String(10))
     original_claim_id: Mapped[int | None] = mapped_column(Integer)
     original_document_id: Mapped[int | None] = mapped_column(Integer)
     n_reports: Mapped[int] = mapped_column(Integer, default=0)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import math
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -71,6 +72,9 @@ class FieldSpec:
     sortable: bool = False
     nullable: bool = True
     doc: str = ""
+    # NULLs where the database puts them (SQLite: smallest; PostgreSQL: largest), so that an index on
+    # the column serves the order; for the claims' dates, which are NULL only for undated documents
+    natural_nulls: bool = False
 
 
 def _claim_fields() -> dict[str, FieldSpec]:
@@ -96,9 +100,11 @@ def _claim_fields() -> dict[str, FieldSpec]:
         "lon": FieldSpec(c.lon, float, doc="longitude"),
         "precision": FieldSpec(c.precision, doc="location precision (point, admin2, admin1, country, region)"),
         "time_precision": FieldSpec(c.time_precision, doc="event_time precision (day, week, ..., period)"),
-        "date": FieldSpec(c.date, str, True, False, "end of the loss period, else the statement date (ISO)"),
+        "date": FieldSpec(c.date, str, True, True, "end of the loss period, else the statement date (ISO); "
+                                                   "none when neither is known", natural_nulls=True),
         "date_start": FieldSpec(c.date_start, doc="start of the loss period (ISO)"),
-        "stated": FieldSpec(c.stated, str, True, False, "when the claim was made (ISO)"),
+        "stated": FieldSpec(c.stated, str, True, True, "when the claim was made (ISO); none when unknown",
+                            natural_nulls=True),
         "confidence": FieldSpec(c.confidence, float, True, False, "extractor confidence 0..1"),
         "evidence": FieldSpec(c.evidence, doc="evidence sentence; use contains"),
         "is_tally": FieldSpec(c.is_tally, bool, doc="cumulative running total"),
@@ -140,8 +146,8 @@ def _group_fields() -> dict[str, FieldSpec]:
         "kind": FieldSpec(g.kind), "party": FieldSpec(g.victim_party), "side": FieldSpec(g.claimant_side),
         "quantity": FieldSpec(g.quantity_high, int, doc="quantity.high of the grouped claims"),
         "quantity_low": FieldSpec(g.quantity_low, int),
-        "date": FieldSpec(g.first_stated, str, True, False, "when the original was stated"),
-        "last_stated": FieldSpec(g.last_stated, str, True, False),
+        "date": FieldSpec(g.first_stated, str, True, True, "when the original was stated", natural_nulls=True),
+        "last_stated": FieldSpec(g.last_stated, str, True, True, natural_nulls=True),
         "n_reports": FieldSpec(g.n_reports, int, True, False),
         "n_independent": FieldSpec(g.n_independent, int, True, False, "independent sources (wire copies once)"),
     }
@@ -205,6 +211,7 @@ DEFAULT_ORDER = {"claims": "-date", "events": "-date", "claim_groups": "-date", 
 _KEY = {"claims": ClaimRow.id, "events": Event.id, "claim_groups": ClaimGroup.id, "documents": DocumentRow.id,
         "tallies": Tally.id,
         "sources": None}
+INT_MIN, INT_MAX = -(2**63), 2**63 - 1  # what both databases store; beyond it a value cannot match
 LIST_FIELDS = {("claims", "means"), ("events", "party"), ("events", "kind")}
 
 
@@ -235,12 +242,20 @@ def _coerce(spec: FieldSpec, name: str, value: Any) -> Any:
                 return False
             raise ValueError(value)
         if spec.type is int:
-            return int(value)
+            number = int(value)
+            if not INT_MIN <= number <= INT_MAX:
+                raise QueryError(f"{name}: {value!r} is out of range (a 64-bit integer)")
+            return number
         if spec.type is float:
-            return float(value)
+            real = float(value)
+            if not math.isfinite(real):
+                raise ValueError(value)
+            return real
+        if isinstance(value, dict | list):
+            raise ValueError(value)
         return str(value)
-    except (TypeError, ValueError):
-        raise QueryError(f"{name}: expected {spec.type.__name__}, got {value!r}") from None
+    except (TypeError, ValueError, OverflowError):
+        raise QueryError(f"{name}: expected {spec.type.__name__}, got {str(value)[:80]!r}") from None
 
 
 def _as_list(value: Any) -> list[Any]:
@@ -373,24 +388,53 @@ def _encode_cursor(order: str, value: Any, key: Any) -> str:
     return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
 
-def _decode_cursor(cursor: str, order: str) -> tuple[Any, Any]:
+def _decode_cursor(cursor: str, order: str, spec: FieldSpec, key_is_id: bool) -> tuple[Any, Any]:
+    """The (value, key) a cursor carries, checked: a crafted cursor is a QueryError, never SQL trouble."""
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         data = json.loads(raw)
         if data["o"] != order:
             raise QueryError("cursor belongs to a different ordering")
-        return data["v"], data["k"]
-    except (ValueError, KeyError, TypeError, binascii.Error):
+        value, key = data["v"], data["k"]
+        value = _coerce(spec, "cursor", value)
+        if key_is_id:
+            if isinstance(key, bool) or not isinstance(key, int) or not INT_MIN <= key <= INT_MAX:
+                raise ValueError(key)
+        elif not isinstance(key, str | None):
+            raise ValueError(key)
+        return value, key
+    except (ValueError, KeyError, TypeError, binascii.Error, RecursionError, QueryError) as e:
+        if isinstance(e, QueryError) and "ordering" in str(e):
+            raise
         raise QueryError("invalid cursor") from None
 
 
-def _keyset(spec: FieldSpec, key_col: Any, desc: bool, value: Any, key: Any) -> ColumnElement[bool]:
+def _excludes_nulls(filters: Sequence[Filter], name: str) -> bool:
+    """Whether a filter on the order column already keeps its NULL rows out (a range, a value)."""
+    return any(f.field == name and (f.op in ("gte", "lte", "in", "contains") or f.value is not None)
+               for f in filters)
+
+
+def nulls_come_first(dialect: str, desc: bool) -> bool:
+    """Where NULLs fall in a column's natural order: SQLite counts them smallest, PostgreSQL largest."""
+    return (dialect == "sqlite") != desc
+
+
+def _keyset(spec: FieldSpec, key_col: Any, desc: bool, value: Any, key: Any,
+            dialect: str = "sqlite", nulls_filtered: bool = False) -> ColumnElement[bool]:
     col = spec.column
     after = (lambda a, b: a < b) if desc else (lambda a, b: a > b)
     if key_col is None:  # sources: the order column is unique (outlet) or tie-broken by outlet
         return after(col, value)  # type: ignore[no-any-return]
-    if not spec.nullable or col is key_col:
+    if not spec.nullable or col is key_col or (nulls_filtered and value is not None):
         return or_(after(col, value), and_(col == value, after(key_col, key)))
+    if spec.natural_nulls:  # the NULL block is at the database's own end of the order
+        first = nulls_come_first(dialect, desc)
+        if value is None:
+            inside = and_(col.is_(None), after(key_col, key))
+            return or_(inside, col.is_not(None)) if first else inside
+        beyond = or_(after(col, value), and_(col == value, after(key_col, key)))
+        return beyond if first else or_(beyond, col.is_(None))
     # NULLs sort last in both directions: (col IS NULL), col, key
     if value is None:
         return and_(col.is_(None), after(key_col, key))
@@ -400,7 +444,7 @@ def _keyset(spec: FieldSpec, key_col: Any, desc: bool, value: Any, key: Any) -> 
 def _order_by(spec: FieldSpec, key_col: Any, desc: bool) -> list[Any]:
     col = spec.column
     out: list[Any] = []
-    if spec.nullable:
+    if spec.nullable and not spec.natural_nulls:
         out.append(col.is_(None))
     out.append(col.desc() if desc else col.asc())
     if key_col is not None and col is not key_col:
@@ -470,8 +514,8 @@ def query(db: Database, table: str, filters: Sequence[Filter] = (), order: str |
     conds = where_clause(table, filters, db.dialect, name)
     stmt = _base(table).add_columns(spec.column.label("_sort")).where(*conds)
     if cursor:
-        value, key = _decode_cursor(cursor, order_key)
-        stmt = stmt.where(_keyset(spec, key_col, desc, value, key))
+        value, key = _decode_cursor(cursor, order_key, spec, key_col is not None)
+        stmt = stmt.where(_keyset(spec, key_col, desc, value, key, db.dialect, _excludes_nulls(filters, name)))
     ob = _order_by(spec, key_col, desc)
     if key_col is None and name != "outlet":
         ob.append(_SOURCES.c.outlet.desc() if desc else _SOURCES.c.outlet.asc())

@@ -1,13 +1,14 @@
 """Repository functions for reconciliation (near-dups, claim groups, events, tallies).
 
 The rules live in `claimledger.reconcile`; this module only loads and saves what they need,
-inside the caller's write transaction (`Database.write`), so a reconcile pass is atomic.
+inside the caller's write transaction (`Database.write`), so a reconcile pass is atomic. Rows
+go out as plain mappings and values come back as plain arguments: the record types are
+reconcile's own (`reconcile.records`), the store knows nothing of them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import delete, func, or_, select, text, update
@@ -31,48 +32,12 @@ _PG_RECONCILE_LOCK = 7_201_340_418
 Transaction = Session
 
 
-@dataclass(slots=True)
-class ClaimInfo:
-    id: int
-    document_id: int
-    kind: str
-    party: str | None
-    side: str | None
-    name: str | None
-    low: int | None
-    high: int | None
-    qualifier: str | None
-    stance: str
-    stated: str
-    date_start: str | None
-    date: str
-    time_precision: str | None
-    place: str | None
-    admin1: str | None
-    country: str | None
-    lat: float | None
-    lon: float | None
-    precision: str | None
-    evidence: str
-    group_key: str
-    group_id: int | None
-    event_id: int | None
-    is_tally: bool
-    current: bool
-    published: str | None
-    outlet: str | None
-    doc_root: int  # the document this one is a wire copy of, else itself
-    means: str = ""  # ",drone,artillery,"
-    victim_type: str | None = None
-
-
-@dataclass(slots=True)
-class DocSig:
-    id: int
-    identity: str
-    published: str | None
-    minhash: bytes | None
-    near_dup_of: int | None
+Row = dict[str, Any]  # one row as a plain mapping; reconcile turns it into its own record types
+CLAIM_FIELDS = ("id", "document_id", "kind", "party", "side", "name", "low", "high", "qualifier", "stance",
+                "stated", "date_start", "date", "time_precision", "place", "admin1", "country", "lat", "lon",
+                "precision", "evidence", "group_key", "group_id", "event_id", "is_tally", "current", "published",
+                "outlet", "doc_root", "means", "victim_type")
+EVENT_FIELDS = ("id", "date_start", "date_end", "parties", "lat", "lon", "admin1", "place")
 
 
 def lock(s: Session) -> None:
@@ -90,8 +55,8 @@ def _claim_select() -> Any:
                   func.coalesce(d.near_dup_of, d.id), c.means, c.victim_type).join(d, d.id == c.document_id)
 
 
-def _infos(s: Session, stmt: Any) -> list[ClaimInfo]:
-    return [ClaimInfo(*row) for row in s.execute(stmt)]
+def _infos(s: Session, stmt: Any) -> list[Row]:
+    return [dict(zip(CLAIM_FIELDS, row, strict=True)) for row in s.execute(stmt)]
 
 
 # documents ----------------------------------------------------------------------------------
@@ -104,10 +69,10 @@ def set_minhash(s: Session, doc_id: int, blob: bytes) -> None:
     s.execute(update(DocumentRow).where(DocumentRow.id == doc_id).values(minhash=blob))
 
 
-def latest_signatures(s: Session) -> list[DocSig]:
+def latest_signatures(s: Session) -> list[Row]:
     d = DocumentRow
-    return [DocSig(*r) for r in s.execute(select(d.id, d.identity, d.published, d.minhash, d.near_dup_of)
-                                          .where(d.is_latest.is_(True)).order_by(d.id))]
+    return [dict(r._mapping) for r in s.execute(select(d.id, d.identity, d.published, d.minhash, d.near_dup_of)
+                                                .where(d.is_latest.is_(True)).order_by(d.id))]
 
 
 def set_near_dup(s: Session, doc_id: int, of: int | None, score: float | None) -> None:
@@ -115,19 +80,19 @@ def set_near_dup(s: Session, doc_id: int, of: int | None, score: float | None) -
 
 
 # claims -------------------------------------------------------------------------------------
-def unreconciled_claims(s: Session) -> list[ClaimInfo]:
+def unreconciled_claims(s: Session) -> list[Row]:
     return _infos(s, _claim_select().where(ClaimRow.current.is_(True), ClaimRow.reconciled.is_(False))
                   .order_by(ClaimRow.stated, ClaimRow.id))
 
 
-def stale_claims(s: Session) -> list[ClaimInfo]:
+def stale_claims(s: Session) -> list[Row]:
     """Claims of superseded revisions that still sit in a group, an event or a tally."""
     return _infos(s, _claim_select().where(ClaimRow.current.is_(False), ClaimRow.reconciled.is_(False)))
 
 
-def claims_by_group_keys(s: Session, keys: Iterable[str]) -> list[ClaimInfo]:
+def claims_by_group_keys(s: Session, keys: Iterable[str]) -> list[Row]:
     keys = sorted(set(keys))
-    out: list[ClaimInfo] = []
+    out: list[Row] = []
     for i in range(0, len(keys), 500):
         out.extend(_infos(s, _claim_select().where(ClaimRow.current.is_(True), ClaimRow.group_key.in_(keys[i:i + 500]))))
     return out
@@ -142,7 +107,7 @@ def group_keys_of_documents(s: Session, doc_ids: Iterable[int]) -> set[str]:
     return out
 
 
-def claims_of_event(s: Session, event_id: int) -> list[ClaimInfo]:
+def claims_of_event(s: Session, event_id: int) -> list[Row]:
     return _infos(s, _claim_select().where(ClaimRow.current.is_(True), ClaimRow.event_id == event_id)
                   .order_by(ClaimRow.stated, ClaimRow.id))
 
@@ -167,11 +132,10 @@ def mark_reconciled(s: Session, flags: dict[int, bool]) -> None:
 
 
 # claim groups -------------------------------------------------------------------------------
-def save_group(s: Session, members: Sequence[ClaimInfo], stats: dict[str, Any],
-               ranks: dict[int, tuple[int, int | None]]) -> int:
-    """Create or update the group of `members` (reusing the lowest existing group id among them)."""
-    existing = sorted({m.group_id for m in members if m.group_id is not None})
-    group: ClaimGroup | None = s.get(ClaimGroup, existing[0]) if existing else None
+def save_group(s: Session, existing: Sequence[int], members: Sequence[Row], stats: dict[str, Any]) -> int:
+    """Create or update the group of `members` ({claim_id, document_id, rank, wire_copy_of}), reusing
+    the lowest of the `existing` group ids among them."""
+    group: ClaimGroup | None = s.get(ClaimGroup, min(existing)) if existing else None
     if group is None:
         group = ClaimGroup(**stats)
         s.add(group)
@@ -180,14 +144,10 @@ def save_group(s: Session, members: Sequence[ClaimInfo], stats: dict[str, Any],
         for k, v in stats.items():
             setattr(group, k, v)
     gid = group.id
-    ids = [m.id for m in members]
+    ids = [m["claim_id"] for m in members]
     s.execute(delete(ClaimGroupMember).where(or_(ClaimGroupMember.group_id == gid, ClaimGroupMember.claim_id.in_(ids))))
-    s.execute(ClaimGroupMember.__table__.insert(), [  # type: ignore[attr-defined]
-        {"group_id": gid, "claim_id": m.id, "rank": ranks[m.id][0], "document_id": m.document_id,
-         "wire_copy_of": ranks[m.id][1]} for m in members])
+    s.execute(ClaimGroupMember.__table__.insert(), [{"group_id": gid, **m} for m in members])  # type: ignore[attr-defined]
     s.execute(update(ClaimRow).where(ClaimRow.id.in_(ids)).values(group_id=gid))
-    for m in members:
-        m.group_id = gid
     return gid
 
 
@@ -199,27 +159,48 @@ def drop_empty_groups(s: Session) -> None:
 
 
 # events -------------------------------------------------------------------------------------
-def events_overlapping(s: Session, start: str, end: str) -> list[Event]:
-    return list(s.execute(select(Event).where(Event.date_start <= end, Event.date_end >= start)
-                          .order_by(Event.id)).scalars())
+def _event_row(e: Event) -> Row:
+    return {k: getattr(e, k) for k in EVENT_FIELDS}
 
 
-def create_event(s: Session, fields: dict[str, Any]) -> Event:
+def events_overlapping(s: Session, start: str, end: str) -> list[Row]:
+    return [_event_row(e) for e in s.execute(select(Event).where(Event.date_start <= end, Event.date_end >= start)
+                                             .order_by(Event.id)).scalars()]
+
+
+def create_event(s: Session, fields: dict[str, Any]) -> Row:
     e = Event(**fields)
     s.add(e)
     s.flush()
-    return e
+    return _event_row(e)
 
 
-def get_event(s: Session, event_id: int) -> Event | None:
-    return s.get(Event, event_id)
+def update_event(s: Session, event_id: int, fields: dict[str, Any]) -> bool:
+    """Set an event's columns; False when it no longer exists."""
+    e = s.get(Event, event_id)
+    if e is None:
+        return False
+    for k, v in fields.items():
+        setattr(e, k, v)
+    return True
 
 
-def attach_to_event(s: Session, claim: ClaimInfo, event_id: int) -> None:
-    s.execute(update(ClaimRow).where(ClaimRow.id == claim.id).values(event_id=event_id))
-    s.execute(delete(EventClaim).where(EventClaim.claim_id == claim.id))
-    s.add(EventClaim(event_id=event_id, claim_id=claim.id, side=claim.side, stance=claim.stance))
-    claim.event_id = event_id
+def get_event(s: Session, event_id: int) -> Row | None:
+    e = s.get(Event, event_id)
+    return None if e is None else _event_row(e)
+
+
+def attach_to_event(s: Session, claim_id: int, side: str | None, stance: str, event_id: int) -> None:
+    s.execute(update(ClaimRow).where(ClaimRow.id == claim_id).values(event_id=event_id))
+    s.execute(delete(EventClaim).where(EventClaim.claim_id == claim_id))
+    s.add(EventClaim(event_id=event_id, claim_id=claim_id, side=side, stance=stance))
+
+
+def merge_events(s: Session, keep: int, absorbed: int) -> None:
+    """Move every claim of event `absorbed` into event `keep` and delete `absorbed`."""
+    s.execute(update(ClaimRow).where(ClaimRow.event_id == absorbed).values(event_id=keep))
+    s.execute(update(EventClaim).where(EventClaim.event_id == absorbed).values(event_id=keep))
+    s.execute(delete(Event).where(Event.id == absorbed))
 
 
 def delete_event(s: Session, event_id: int) -> None:
@@ -227,11 +208,9 @@ def delete_event(s: Session, event_id: int) -> None:
 
 
 # tallies ------------------------------------------------------------------------------------
-def save_tally(s: Session, c: ClaimInfo) -> None:
-    s.execute(delete(Tally).where(Tally.claim_id == c.id))
-    s.add(Tally(claim_id=c.id, claimant_side=c.side, claimant_name=c.name, victim_party=c.party, kind=c.kind,
-                period_start=c.date_start if c.date_start != c.date else None, as_of=c.stated,
-                quantity_low=c.low, quantity_high=c.high, qualifier=c.qualifier))
+def save_tally(s: Session, claim_id: int, fields: dict[str, Any]) -> None:
+    s.execute(delete(Tally).where(Tally.claim_id == claim_id))
+    s.add(Tally(claim_id=claim_id, **fields))
 
 
 def tally_series(s: Session, side: str | None = None, party: str | None = None,

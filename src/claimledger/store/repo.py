@@ -17,15 +17,25 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import insert, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session
 
 from claimledger import __version__
+from claimledger.errors import StoreError
 from claimledger.model import Claim, Document
 from claimledger.store.db import Database
 from claimledger.store.models import ClaimRow, DocumentRow, Failure, IngestRun
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
+
+
+class DocumentRejected(StoreError):
+    """One document the database would not take (bad value, encoding): it fails alone, the run goes on.
+    A lost connection is a plain StoreError and ends the run."""
+
+
+def _first_line(e: BaseException) -> str:
+    return (str(getattr(e, "orig", None) or e).strip().splitlines() or [type(e).__name__])[0][:300]
 
 
 def now() -> datetime:
@@ -58,7 +68,7 @@ def outlet_of(doc: Document) -> str | None:
     return None
 
 
-def claim_columns(d: dict[str, Any], published: str | None, fetched: datetime) -> dict[str, Any]:
+def claim_columns(d: dict[str, Any], published: str | None) -> dict[str, Any]:
     """The filterable columns of one contract dict (the dict itself is stored as `data`)."""
     q = d.get("quantity") or {}
     v = d.get("victim") or {}
@@ -66,7 +76,7 @@ def claim_columns(d: dict[str, Any], published: str | None, fetched: datetime) -
     loc = d.get("location") or {}
     et = d.get("event_time") or {}
     low, high = q.get("low"), q.get("high")
-    stated = iso_day(d.get("stated_on")) or iso_day(published) or fetched.date().isoformat()
+    stated = iso_day(d.get("stated_on")) or iso_day(published)  # never the day of ingest: undated stays undated
     date = iso_day(et.get("end")) or stated
     means = d.get("means") or []
     ev = d.get("evidence") or {}
@@ -139,7 +149,7 @@ def store_document(db: Database, doc: Document, claims: Sequence[Claim], run_id:
         s.add(row)
         s.flush()
         if claims:
-            s.execute(insert(ClaimRow), [_claim_values(row.id, i, c, doc, fetched)
+            s.execute(insert(ClaimRow), [_claim_values(row.id, i, c, doc)
                                                     for i, c in enumerate(claims)])
         return StoreResult("revision" if prev else "stored", row.id, len(claims))
 
@@ -148,6 +158,8 @@ def store_document(db: Database, doc: Document, claims: Sequence[Claim], run_id:
     except IntegrityError:
         # another process stored the same text under the same identity between our check and insert
         return StoreResult("skipped", None)
+    except (DataError, UnicodeError, ValueError, TypeError) as e:
+        raise DocumentRejected(f"the ledger refused this document ({_first_line(e)})") from e
 
 
 def replace_claims(db: Database, doc: Document, claims: Sequence[Claim], run_id: int | None = None) -> StoreResult:
@@ -155,7 +167,6 @@ def replace_claims(db: Database, doc: Document, claims: Sequence[Claim], run_id:
     current (kept for history, retired from groups and events at the next reconcile) and the new ones are
     added to the same document. Same claims → nothing changes."""
     identity, sha = identity_of(doc), doc.sha256
-    fetched = now()
 
     def write(s: Session) -> StoreResult:
         from sqlalchemy import func
@@ -174,7 +185,7 @@ def replace_claims(db: Database, doc: Document, claims: Sequence[Claim], run_id:
         start = int(s.execute(select(func.coalesce(func.max(ClaimRow.ordinal), -1))
                               .where(ClaimRow.document_id == row.id)).scalar_one()) + 1
         if claims:
-            s.execute(insert(ClaimRow), [_claim_values(row.id, start + i, c, doc, fetched)
+            s.execute(insert(ClaimRow), [_claim_values(row.id, start + i, c, doc)
                                          for i, c in enumerate(claims)])
         row.n_claims = len(claims)
         return StoreResult("reextracted", row.id, len(claims))
@@ -186,11 +197,11 @@ def _comparable(d: dict[str, Any]) -> str:
     return json.dumps({k: v for k, v in d.items() if k != "confidence"}, sort_keys=True, default=str)
 
 
-def _claim_values(document_id: int, ordinal: int, claim: Claim, doc: Document, fetched: datetime) -> dict[str, Any]:
+def _claim_values(document_id: int, ordinal: int, claim: Claim, doc: Document) -> dict[str, Any]:
     d = claim.to_dict()
     d["doc_id"] = doc.id
     return {"document_id": document_id, "ordinal": ordinal, "doc_key": doc.id, "current": True,
-            "reconciled": False, "data": d, "is_tally": False, **claim_columns(d, doc.published, fetched)}
+            "reconciled": False, "data": d, "is_tally": False, **claim_columns(d, doc.published)}
 
 
 def _jsonable(meta: dict[str, Any]) -> dict[str, Any]:
@@ -277,6 +288,15 @@ def run_failures(db: Database, run_id: int) -> list[dict[str, Any]]:
     with db.reading() as s:
         rows = s.execute(select(Failure).where(Failure.run_id == run_id).order_by(Failure.id)).scalars()
         return [{"input": f.input, "stage": f.stage, "reason": f.reason, "at": f.at.isoformat()} for f in rows]
+
+
+def recent_failures(db: Database, limit: int = 100) -> list[dict[str, Any]]:
+    """The latest failures of every run, newest first, with the sources of their run."""
+    with db.reading() as s:
+        rows = s.execute(select(Failure, IngestRun.sources).join(IngestRun, IngestRun.id == Failure.run_id, isouter=True)
+                         .order_by(Failure.id.desc()).limit(limit))
+        return [{"input": f.input, "stage": f.stage, "reason": f.reason, "at": f.at.isoformat(), "run_id": f.run_id,
+                 "run_sources": sources} for f, sources in rows]
 
 
 def clear_failures(db: Database, run_id: int) -> None:

@@ -1,4 +1,5 @@
-"""Fetching a URL on behalf of an API client without becoming a proxy into our own network (SSRF).
+"""The SSRF guard of the HTTP client (`sources.http.HttpClient(guard=True)`): fetching a URL on
+behalf of an API client without becoming a proxy into our own network.
 
 Every TCP connection (the first request and every redirect hop) goes through `GuardedBackend`,
 which resolves the host itself, refuses the connection when ANY resolved address is loopback,
@@ -11,10 +12,9 @@ capped; proxies from the environment are ignored so that the check cannot be byp
 from __future__ import annotations
 
 import ipaddress
+import re
 import socket
-import time
 from collections.abc import Callable, Collection, Iterable
-from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -23,12 +23,12 @@ import httpx
 
 from claimledger.errors import InputError
 
-USER_AGENT = "claimledger/0.1 (+https://github.com/claimledger; analyst ingest)"
 ALLOWED_SCHEMES = frozenset({"http", "https"})
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 Resolver = Callable[[str, int], list[str]]
 _NAT64 = ipaddress.ip_network("64:ff9b::/96")
+BLOCKED = "refusing to fetch from"  # how every refusal of the guard begins
 
 
 class BlockedAddressError(httpcore.ConnectError):
@@ -91,7 +91,7 @@ class GuardedBackend(httpcore.SyncBackend):
             for addr in addresses:
                 problem = None if addr in self.trusted else address_problem(addr)
                 if problem:
-                    raise BlockedAddressError(f"refusing to fetch from {host}: {problem}")
+                    raise BlockedAddressError(f"{BLOCKED} {host}: {problem}")
         last: Exception | None = None
         for addr in addresses:
             try:
@@ -116,70 +116,23 @@ class GuardedTransport(httpx.HTTPTransport):
         )
 
 
-@dataclass(slots=True)
-class Fetched:
-    url: str
-    status: int
-    content_type: str
-    body: bytes
-
-
 def check_url(url: str) -> None:
     """Refuse URLs that are not plain http(s) before any network traffic happens."""
     parts = urlsplit(url)
     if parts.scheme.lower() not in ALLOWED_SCHEMES:
-        raise InputError(url, f"only http and https URLs can be ingested, not {parts.scheme or 'no scheme'!r}",
+        raise InputError(url, f"only http and https URLs can be read, not {parts.scheme or 'no scheme'!r}",
                          stage="fetch")
-    if not parts.hostname:
+    try:
+        host = parts.hostname
+        parts.port  # noqa: B018 - raises ValueError on a port out of range
+    except ValueError as e:
+        raise InputError(url, f"malformed URL ({e})", stage="fetch") from None
+    if not host:
         raise InputError(url, "URL has no host", stage="fetch")
+    if re.fullmatch(r"[0-9.]+", host) or host.startswith("0x"):
+        try:  # a host of digits is an IPv4 address; octal or hex spellings ("0177.0.0.1") are not accepted
+            ipaddress.IPv4Address(host)
+        except ValueError:
+            raise InputError(url, f"malformed URL ({host!r} is not a valid IPv4 address)", stage="fetch") from None
     if parts.username or parts.password:
         raise InputError(url, "URLs with credentials are not accepted", stage="fetch")
-
-
-def fetch_url(url: str, *, allow_private: bool = False, max_bytes: int = 5_000_000,
-              timeout: float = 15.0, max_redirects: int = 5,
-              resolver: Resolver = system_resolver, trusted: Collection[str] = ()) -> Fetched:
-    """GET one page under the SSRF guard; redirects are followed by hand so each hop is checked.
-
-    Raises InputError (stage "fetch") naming the URL and the reason on any refusal or failure.
-    """
-    deadline = time.monotonic() + timeout
-    current = url
-    with httpx.Client(transport=GuardedTransport(allow_private, resolver, trusted), follow_redirects=False,
-                      timeout=httpx.Timeout(timeout), trust_env=False,
-                      headers={"User-Agent": USER_AGENT, "Accept": "text/html,text/plain;q=0.9,*/*;q=0.1"}) as client:
-        for _hop in range(max_redirects + 1):
-            check_url(current)
-            try:
-                with client.stream("GET", current) as resp:
-                    if resp.is_redirect:
-                        location = resp.headers.get("location")
-                        if not location:
-                            raise InputError(url, f"redirect from {current} without a Location", stage="fetch")
-                        current = str(resp.url.join(location))
-                        continue
-                    if resp.status_code >= 400:
-                        raise InputError(url, f"HTTP {resp.status_code} from {current}", stage="fetch")
-                    declared = resp.headers.get("content-length")
-                    if declared and declared.isdigit() and int(declared) > max_bytes:
-                        raise InputError(url, f"page is larger than {max_bytes} bytes", stage="fetch")
-                    chunks: list[bytes] = []
-                    size = 0
-                    for chunk in resp.iter_bytes():
-                        size += len(chunk)
-                        if size > max_bytes:
-                            raise InputError(url, f"page is larger than {max_bytes} bytes", stage="fetch")
-                        if time.monotonic() > deadline:
-                            raise InputError(url, f"fetch took longer than {timeout:g} s", stage="fetch")
-                        chunks.append(chunk)
-                    return Fetched(url=str(resp.url), status=resp.status_code,
-                                   content_type=resp.headers.get("content-type", ""), body=b"".join(chunks))
-            except BlockedAddressError as e:
-                raise InputError(url, str(e), stage="fetch") from None
-            except httpx.TimeoutException:
-                raise InputError(url, f"fetch timed out after {timeout:g} s", stage="fetch") from None
-            except httpx.HTTPError as e:
-                cause = e.__context__ if isinstance(e.__context__, BlockedAddressError) else None
-                reason = str(cause) if cause else f"{type(e).__name__}: {e}"
-                raise InputError(url, reason, stage="fetch") from None
-        raise InputError(url, f"more than {max_redirects} redirects", stage="fetch")

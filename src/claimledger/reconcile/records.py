@@ -1,0 +1,81 @@
+"""Reconciliation's own record types: what the rules read about a claim, a document and an event.
+
+The store hands rows over as plain mappings (`store.recon`) and takes plain values back; the
+rules in this package work on these records only, so a change of table layout stays in the
+store and a change of rule stays here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from typing import Any, TypeVar
+
+R = TypeVar("R")
+
+
+@dataclass(slots=True)
+class ClaimInfo:
+    id: int
+    document_id: int
+    kind: str
+    party: str | None
+    side: str | None
+    name: str | None
+    low: int | None
+    high: int | None
+    qualifier: str | None
+    stance: str
+    stated: str | None  # None: the claim carries no date (its document had none)
+    date_start: str | None
+    date: str | None
+    time_precision: str | None
+    place: str | None
+    admin1: str | None
+    country: str | None
+    lat: float | None
+    lon: float | None
+    precision: str | None
+    evidence: str
+    group_key: str
+    group_id: int | None
+    event_id: int | None
+    is_tally: bool
+    current: bool
+    published: str | None
+    outlet: str | None
+    doc_root: int  # the document this one is a wire copy of, else itself
+    means: str = ""  # ",drone,artillery,"
+    victim_type: str | None = None
+
+
+@dataclass(slots=True)
+class DocSig:
+    id: int
+    identity: str
+    published: str | None
+    minhash: bytes | None
+    near_dup_of: int | None
+
+
+@dataclass(slots=True)
+class EventInfo:
+    """An event as the matching rules see it: where, when, and whose."""
+
+    id: int
+    date_start: str
+    date_end: str
+    parties: str  # ",Russia,Ukraine,"
+    lat: float | None
+    lon: float | None
+    admin1: str | None
+    place: str | None
+
+
+def from_row(cls: type[R], row: Mapping[str, Any]) -> R:
+    """A record from a store row (extra columns ignored)."""
+    names = {f.name for f in fields(cls)}  # type: ignore[arg-type]
+    return cls(**{k: v for k, v in row.items() if k in names})
+
+
+__all__ = ["ClaimInfo", "DocSig", "EventInfo", "from_row"]
