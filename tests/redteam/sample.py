@@ -136,6 +136,14 @@ def main() -> None:
     sets["long_articles"] = long_articles(random.Random(args.seed + 3), gold_statements, earlier)
     seen_headlines = {d["id"] for d in sets["other_wars"]}
     sets["other_wars2"] = random.Random(args.seed + 4).sample([d for d in other if d["id"] not in seen_headlines], 120)
+    # the fourth round, drawn after every earlier round's fixes: nobody has read these passages
+    earlier |= {d["id"] for d in sets["long_articles"]}
+    sets["statements3"] = statements(random.Random(args.seed + 5), gold_statements, HARM_SIGNAL, (40, 10, 0),
+                                     avoid=earlier)
+    earlier |= {d["id"].split("@")[0] for d in sets["statements3"]}
+    sets["long_articles2"] = long_articles(random.Random(args.seed + 6), gold_statements, earlier, count=10)
+    seen_headlines |= {d["id"] for d in sets["other_wars2"]}
+    sets["other_wars3"] = random.Random(args.seed + 7).sample([d for d in other if d["id"] not in seen_headlines], 120)
     for name, docs in sets.items():
         if (args.out / name / "docs.jsonl").exists() and not args.force:
             print(name, "exists; kept (use --force to draw it again)")
