@@ -48,13 +48,20 @@ def fake_claim(doc: Document) -> Claim:
 
 
 class FakeCore:
-    """Stands in for `core.extract_documents`: one claim per document whose text mentions 40."""
+    """Stands in for `core.extract_documents`: the same edge check (`core.check_document`), then one claim
+    per document whose text mentions 40."""
 
     def __init__(self) -> None:
         self.seen: list[Document] = []
+        self.check = core.check_document
 
     def __call__(self, items: Iterable[Document | InputError], batch_size: int = 64) -> Iterator[DocResult]:
         for item in items:
+            if not isinstance(item, InputError):
+                try:
+                    item = self.check(item)
+                except InputError as e:
+                    item = e
             if isinstance(item, InputError):
                 yield DocResult(document=None, error=item)
                 continue

@@ -260,7 +260,9 @@ def _vocabulary() -> set[str]:
 
 
 def _contract_and_parser_words() -> set[str]:
-    """The contract's enum values and the parser's labels: code names them, they are not vocabulary."""
+    """The contract's enum values, the parser's labels and the Matcher's pattern keys: code names them, they are
+    not vocabulary."""
+    from spacy import schemas
     from spacy.glossary import GLOSSARY
 
     from claimledger import model
@@ -270,6 +272,8 @@ def _contract_and_parser_words() -> set[str]:
                    model.PRECISIONS, model.TIME_PRECISIONS):
         words.update(w for v in values for w in v.lower().split("_"))
     words.update(w for label in GLOSSARY for w in label.lower().split("_"))
+    for schema in (schemas.TokenPattern, schemas.TokenPatternString):  # the Matcher's pattern keys
+        words.update(w for name in schema.model_fields for w in name.lower().split("_"))
     return words
 
 

@@ -103,10 +103,9 @@ class Assembler:
         ctx = ClaimContext(state=state, sentence=s, doc=doc, cand=cand, attribution=att, perspective=perspective,
                            resolved=resolved, vtype=m.vtype)
         ctx.vtype = self._victim_type(doc, cand)
-        exclude = [(doc[m.start].idx, doc[m.end - 1].idx + len(doc[m.end - 1]))] if m.end > m.start else []
-        if att is not None and att.span is not None:
-            exclude.append(att.span)  # "the governor of the Kursk region said": the speaker's place
-        ctx.location = location = self.places.locate(ctx, exclude)
+        victim = (doc[m.start].idx, doc[m.end - 1].idx + len(doc[m.end - 1])) if m.end > m.start else None
+        exclude = [att.span] if att is not None and att.span is not None else []  # the speaker's place
+        ctx.location = location = self.places.locate(ctx, exclude, victim)
         ctx.perpetrator = run_chain(self.chains.perpetrator, ctx)
         party = run_chain(self.chains.victim_party, ctx)
         ctx.victim_party = party

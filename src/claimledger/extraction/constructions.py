@@ -420,4 +420,4 @@ def sentence_features(doc: Any, attrs: tuple[str, ...]) -> frozenset[str]:
     return frozenset(out)
 
 
-_WORDS_KEY = ("claimledger", "sentence_words")
+_WORDS_KEY = (__name__,)

@@ -156,6 +156,7 @@ class Lexicon:
     vague_count_words: Words
     coordinators: Words
     body_nouns: Words
+    plural_only_nouns: Words
     life_nouns: Words
     captive_nouns: Words
     target_prepositions: Words

@@ -242,8 +242,8 @@ class MentionBuilder:
                    and t.dep_ != "amod"
                    for t in between):
                 continue
-            if any(t.lower_ in lex.count_breakers for t in between):
-                continue
+            if any(t.lower_ in lex.count_breakers or _spaced_dash(t) for t in between):
+                continue  # '… injures five - governor': a dash between spaces ends the phrase
             if any(t.pos_ == "NUM" and not (t.i > 0 and doc[t.i - 1].text == "-")
                    and not any(ch.isalpha() for ch in t.text) for t in between):
                 continue
@@ -359,8 +359,7 @@ class MentionBuilder:
             if tok.lower_ in lex.singular_pronouns and tok.dep_ in ("nsubj", "nsubjpass"):
                 out.append(Mention(start=tok.i, end=tok.i + 1, head=tok.i, quantity=single(""), vtype="unknown",
                                    text=tok.text, pronoun=True))
-            elif tok.lower_ in lex.others_words and tok.i + 1 < len(doc) and doc[tok.i + 1]._.cl_k \
-                    and doc[tok.i + 1].tag_ in lex.participle_tags:
+            elif tok.lower_ in lex.others_words and self._others_of_claim(tok):
                 q = single(tok.text) if tok.lower_ in lex.singular_articles else unspecified(tok.text)
                 out.append(Mention(start=tok.i, end=tok.i + 1, head=tok.i, quantity=q, vtype=BARE, text="",
                                    bare=True))  # 'one dead and another injured', '… and others wounded'
@@ -374,7 +373,19 @@ class MentionBuilder:
                                    bare=True, partitive=True))
         return out
 
+    def _others_of_claim(self, tok: Token) -> bool:
+        """'another injured', 'and wound another', 'another was wounded': more victims of a claim word."""
+        lex, doc = self.lex, tok.doc
+        if tok.i + 1 < len(doc) and doc[tok.i + 1]._.cl_k and doc[tok.i + 1].tag_ in lex.participle_tags:
+            return True
+        return tok.pos_ in ("PRON", "NOUN", "ADJ", "DET") and bool(tok.head._.cl_k) and tok.head.i != tok.i \
+            and tok.n_lefts + tok.n_rights == 0 and (
+            tok.dep_ in lex.subject_deps or tok.dep_ in lex.object_deps)
 
+
+def _spaced_dash(tok: Token) -> bool:
+    return tok.is_punct and tok.text in ("-", "–", "—") and bool(tok.whitespace_) and tok.i > 0 \
+        and bool(tok.doc[tok.i - 1].whitespace_)
 
 
 def _share_quantity(word: str) -> Quantity:
@@ -389,6 +400,8 @@ def _left_edge(doc: Doc, head: Token) -> int:
         t = doc[i - 1]
         if t.ent_type_ in ("GPE", "LOC", "FAC") and t.pos_ == "PROPN" and doc[i].text in ("-", "–", "—", ",", ":"):
             break  # "in Donbas - civilians killed": the place is not part of the victims
+        if _spaced_dash(t):
+            break  # "… injures five - governor": a dash between spaces ends the phrase
         if (t.dep_ in _LEFT_DEPS and t.head.i >= i - 1) or (t.text in ("-", "–") and t.dep_ == "punct") \
                 or (t.pos_ == "ADJ" and t.head.i == head.i):
             i -= 1

@@ -103,6 +103,8 @@ class Tagger:
                 for tok in doc[start:end]:
                     tok._.cl_p = party
         for tok in doc:
+            if tok.pos_ == "NOUN" and tok.lower_ in self.lex.plural_only_nouns:
+                tok.lemma_ = tok.lower_  # 'the remains of': not the verb's stem
             self._trigger(tok)
             self._counted_participle(tok)
             self._noun_class(tok)

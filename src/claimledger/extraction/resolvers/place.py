@@ -113,7 +113,8 @@ class PlaceFinder:
         return out
 
     # -- the place of a claim ----------------------------------------------------------------------
-    def locate(self, ctx: ClaimContext, exclude: list[tuple[int, int]]) -> Location | None:
+    def locate(self, ctx: ClaimContext, exclude: list[tuple[int, int]],
+               victim: tuple[int, int] | None = None) -> Location | None:
         """The named place nearest the trigger (after it first: 'killed in Kursk'); else a headline label or a
         compass region; else the last place of the paragraph; else the speaker's own province; else the
         document's main place."""
@@ -123,6 +124,12 @@ class PlaceFinder:
             if any(a <= ent.start_char < b for a, b in exclude):
                 continue
             dist = float(abs(ent.start - trig)) + (3 if ent.start < trig else 0) + (0 if locative else 12)
+            if victim and victim[0] <= ent.start_char < victim[1]:
+                if self.country_level(name):
+                    continue  # 'Syrian soldiers', 'Ukraine's troops': whose, not where
+                dist += 20  # 'five Gaza residents': where they were, unless a place of the event is named
+            if self._names_actor(ent):
+                dist += 40  # 'the X army shelled …': the state that acts, a place only when nothing else is named
             if best is None or dist < best[0]:
                 best = (dist, name)
         chosen = best[1] if best else None
@@ -132,6 +139,8 @@ class PlaceFinder:
             if lm and (lm.group("l").lower() in self.lex.compass_words or any(
                     lm.group("l").startswith(ent.text) for ent, _, _ in self.entities(doc))):
                 chosen = lm.group("l")
+        if chosen is None:
+            chosen = self._clash_country(doc)
         if chosen is None:
             cm = self.compass_re.search(text)
             if cm:
@@ -145,6 +154,24 @@ class PlaceFinder:
             name, count = max(doc_places.items(), key=lambda kv: kv[1])
             chosen = name if count >= 2 else None
         return self.geocode(chosen, text, ctx.state.place_context) if chosen else None
+
+    def _names_actor(self, ent: Span) -> bool:
+        """A place name that modifies a force or an attack ('the X army', 'X airstrikes') names who acted."""
+        root, lex = ent.root, self.lex
+        if root.dep_ not in ("compound", "amod", "nmod", "poss") or root.head.pos_ not in ("NOUN", "PROPN"):
+            return False
+        actors = (lex.actor_nouns, lex.state_force_nouns, lex.attack_nouns)
+        return any(w in words for words in actors for w in (root.head.lower_, root.head.lemma_.lower()))
+
+    def _clash_country(self, doc: Doc) -> str | None:
+        """'an X clash leaves …': a state's adjective on a fight with no place named puts the fight in that state
+        (strikes and offensives cross borders, so only fights count)."""
+        adjectives = parties.demonyms()
+        for tok in doc:
+            if (tok.text in adjectives and tok.dep_ in ("amod", "compound") and tok.head.i > tok.i
+                    and (tok.head.lower_ in self.lex.clash_nouns or tok.head.lemma_.lower() in self.lex.clash_nouns)):
+                return tok.text
+        return None
 
     def _from_history(self, state: DocState, s: Sentence) -> str | None:
         same = [h for h in state.places_before(s.paragraph) if h[1] < s.start]
