@@ -165,7 +165,7 @@ class Linker:
         return True
 
     def _instrument(self, doc: Doc, m: Mention) -> bool:
-        """'using drones', 'with artillery', 'by a missile': equipment used, not lost."""
+        """'using drones', 'with artillery', 'by a missile', 'a rocket strike': equipment used, not lost."""
         if m.vtype != "equipment" or m.bare:
             return False
         lex = self.lex
@@ -174,6 +174,8 @@ class Linker:
         if prev in lex.instrument_words and prev2 not in lex.instrument_list_exceptions:
             return True
         head = doc[m.head]
+        if head.dep_ == "compound" and (head.head.lower_ in lex.attack_nouns or head.head.lemma_.lower() in lex.attack_nouns):
+            return True  # 'a rocket strike', 'drone attacks': the weapon of the attack
         return head.dep_ == "pobj" and head.head.lower_ in lex.instrument_words \
             and not (head.head.i > 0 and doc[head.head.i - 1].lower_ in lex.instrument_list_exceptions)
 
