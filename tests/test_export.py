@@ -31,7 +31,7 @@ def fill(ledger: Ledger) -> None:
                        [make_claim(low=10 + i, high=10 + i, place="Pokrovsk", admin1="Donetsk Oblast", lat=48.28,
                                    lon=37.18, start=f"2025-01-{1 + i % 28:02d}", means=["artillery"]),
                         make_claim(low=3, high=3, party="Ukraine", side="Russia", place="Kupiansk",
-                                   admin1="Kharkiv Oblast", lat=49.71, lon=37.61,
+                                   admin1="Kharkiv Oblast", lat=49.71, lon=37.61, perpetrator="Russia",
                                    start=f"2025-01-{1 + i % 28:02d}")])
     reconcile(ledger)
 
@@ -53,10 +53,12 @@ def test_claim_exports_stream_everything_with_provenance(filled: Ledger, tmp_pat
     if fmt == "jsonl":
         rows = [json.loads(x) for x in out.read_text().splitlines()]
         assert {r["kind"] for r in rows} == {"killed"} and all("evidence" in r for r in rows)
+        assert {(r["perpetrator"] or {}).get("party") for r in rows} == {"Russia", None}  # round trip
     elif fmt == "csv":
         with out.open(newline="", encoding="utf-8") as fh:  # plain RFC 4180: the header comes first
             rows = list(csv.DictReader(fh))
         assert len(rows) == n and rows[0]["means"] in ("artillery", "") and rows[0]["location_precision"]
+        assert {r["perpetrator_party"] for r in rows} == {"Russia", ""}
     elif fmt == "geojson":
         gj = json.loads(out.read_text())
         assert gj["properties"]["config_hash"] == meta["config_hash"] and len(gj["features"]) == n
@@ -117,6 +119,9 @@ def test_cli_export(tmp_path: Path, style: str) -> None:
     (["claims", "--format", "jsonl", "--admin1", "Kharkiv Oblast", "--side", "Russia"], N_DOCS),
     (["claims", "--format", "jsonl", "--place", "kupiansk", "--precision", "point"], N_DOCS),
     (["events", "--format", "jsonl", "--party", "Russia"], None),
+    (["claims", "--format", "jsonl", "--perpetrator", "Russia"], N_DOCS),
+    (["claims", "--format", "jsonl", "--perpetrator", "Russia", "--perpetrator", "Ukraine"], N_DOCS),
+    (["claims", "--format", "jsonl", "--perpetrator", "Ukraine"], 0),
 ])
 def test_cli_query_flags(tmp_path: Path, args: list[str], expected: int | None) -> None:
     url = f"sqlite:///{tmp_path / 'cli.db'}"

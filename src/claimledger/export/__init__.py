@@ -40,11 +40,13 @@ def build_filters(*, since: str | None = None, until: str | None = None, party: 
                   side: Sequence[str] = (), kind: Sequence[str] = (), place: str | None = None,
                   admin1: str | None = None, bbox: Sequence[float] | None = None,
                   min_quantity: int | None = None, precision: Sequence[str] = (),
-                  table: str = "claims") -> list[Filter]:
+                  perpetrator: Sequence[str] = (), table: str = "claims") -> list[Filter]:
     """The CLI's filter flags as query filters (same semantics as the JSON API)."""
     out = Filter.date_range(since, until)
     if party:
         out.append(Filter("party", "in", list(party)))
+    if perpetrator and table in ("claims", "events"):
+        out.append(Filter("perpetrator", "in", list(perpetrator)))
     if side and table == "claims":
         out.append(Filter("side", "in", list(side)))
     if kind:
