@@ -432,9 +432,11 @@ def _ledger_output(table: str, db_url: str | None, fmt: str, output: str | None,
                    filters: dict[str, Any], bom: bool = False) -> None:
     with library_errors():
         from claimledger.export import export as run_export
+        from claimledger.normalize.parties import actor_table
 
         ledger = _open_ledger(db_url)
-        n = run_export(ledger, table, _ledger_filters(table, **filters), fmt.lower(), output, style=style, bom=bom)
+        n = run_export(ledger, table, _ledger_filters(table, **filters), fmt.lower(), output, style=style, bom=bom,
+                       actors=actor_table() if style else None)
         ledger.close()
         if output:
             click.echo(f"{n} rows written to {output}", err=True)
