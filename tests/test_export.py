@@ -287,3 +287,12 @@ def test_acled_and_ucdp_files_load_in_dataset_readers(tmp_path: Path) -> None:
     ucdp = pd.read_csv(tmp_path / "ucdp.csv", parse_dates=["date_start", "date_end"], keep_default_na=False)
     assert set(ucdp["type_of_violence"].astype(str)) <= {"1", "2", "3", ""}
     assert "Government of Russia" in set(ucdp["side_a"])
+
+
+def test_an_unnamed_attacker_is_an_unidentified_armed_group() -> None:
+    # "gunmen killed four villagers": a perpetrator the text names but does not identify
+    c = dict(claim_row(None, None, "civilian"), perpetrator_text="gunmen")
+    a = acled_row(event(c, country="NG"), ACTORS)
+    assert (a["actor1"], a["inter1"], a["interaction"]) == ("Unidentified Armed Group (Nigeria)", 3, 37)
+    assert "perpetrator unidentified (gunmen)" in a["notes"]
+    assert ucdp_row(event(c, country="NG"), ACTORS)["type_of_violence"] == 3

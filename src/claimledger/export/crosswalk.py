@@ -187,8 +187,12 @@ def dyad(e: dict[str, Any], actors: Actors | None = None) -> tuple[Actor, Actor]
     # the victims as the accounts naming the leading perpetrator (or none) tell it
     own = [c for c in claims if c.get("perpetrator") in (perpetrator, None)] or claims
     victims = _victim_actor(own, perpetrator, country, actors)
-    attacker = party_actor(perpetrator, country, actors) if perpetrator else NOBODY
-    return attacker, victims
+    if perpetrator:
+        return party_actor(perpetrator, country, actors), victims
+    if any(c.get("perpetrator_text") for c in claims):  # "gunmen", "unknown attackers": named, not identified
+        where = country_name(country)
+        return Actor(None, "Unidentified Armed Group" + (f" ({where})" if where else ""), "", 3, None), victims
+    return NOBODY, victims
 
 
 def _number(q: dict[str, Any]) -> str:
@@ -219,8 +223,11 @@ def who_says_what(c: dict[str, Any]) -> str:
 def _notes(e: dict[str, Any]) -> str:
     parts = [who_says_what(c) for c in _claims(e)]
     ranked = _attributions(e)
+    unnamed = sorted({str(c["perpetrator_text"]) for c in _claims(e) if c.get("perpetrator_text")
+                      and not c.get("perpetrator")})
     if not ranked:
-        parts.append("perpetrator not named in the reports")
+        parts.append(f"perpetrator unidentified ({'; '.join(unnamed)})" if unnamed
+                     else "perpetrator not named in the reports")
     elif len(ranked) > 1:
         parts.append("perpetrator disputed: " + ", ".join(
             f"{p} (according to {', '.join(a.get('sides') or []) or 'unattributed reports'})" for p, a in ranked))
