@@ -44,6 +44,8 @@ EVENT_TIME_PRECISIONS = (None, "day", "week")
 RULE = ("per victim party, one claim per claim group, kind killed: low = smallest lower bound (denial = 0); "
         "high = largest upper bound; best = median of one figure per claimant side (its latest statement, "
         "range midpoint), rounded down; event totals are sums over parties")
+ATTACKERS_RULE = ("a claim naming a perpetrator joins an event naming others only as a competing account of the "
+                  "same loss (same victims, not unknown, same spot) or as the other side of one clash")
 _PRECISION_RANK = {"point": 0, "admin2": 1, "admin1": 2, "region": 3, "country": 4, None: 5}
 
 
