@@ -261,16 +261,21 @@ def test_different_attackers_on_different_victims_stay_apart(ledger: Ledger) -> 
     events = ledger.query("events", order="id").rows
     assert [e["perpetrators"] for e in events] == [["Boko Haram"], ["Nigeria"]]
     assert ledger.query("events", [Filter("perpetrator", "eq", "Nigeria")]).total == 1
+    assert ledger.query("events", [Filter("perpetrator", "eq", None)]).total == 0
+    assert ledger.query("events", [Filter("victims", "eq", "civilians")]).total == 1
 
 
 def test_the_two_sides_of_one_clash_are_one_event(ledger: Ledger) -> None:
+    _strike(9, ledger, "A mayor says a blast killed two people in a far town.", "c.example", side="Ukraine",
+            place="Far Town", admin1="Other Oblast", lat=40.0, lon=30.0)
     _strike(1, ledger, "Kyiv says its troops killed 30 attackers at Riverton.", "a.example", side="Ukraine",
             party="Russia", victim_type="military", low=30, high=30, perpetrator="Ukraine")
     _strike(2, ledger, "Moscow says its troops killed 40 defenders near Riverton.", "b.example", side="Russia",
             party="Ukraine", victim_type="military", low=40, high=40, perpetrator="Russia", place="Riverton outskirts",
             lat=47.05, lon=35.05)
     reconcile(ledger)
-    assert ledger.query("events").total == 1
+    assert ledger.query("events").total == 2  # the clash, and the blast elsewhere
+    assert ledger.query("events", [Filter("perpetrator", "eq", None)]).rows[0]["place"] == "Far Town"
 
 
 @pytest.mark.parametrize(("perps", "victims", "other_perps", "other_victims", "spot", "agree"), [

@@ -303,8 +303,8 @@ def _condition(table: str, f: Filter) -> list[ColumnElement[bool]]:
         return [col.icontains(str(f.value), autoescape=True)]
     value = _coerce(spec, f.field, f.value)
     if f.op == "eq":
-        if listy:
-            return [col.contains(f",{value},", autoescape=True)]
+        if listy:  # an empty value: rows whose list is empty (an event whose claims name no perpetrator)
+            return [col == ""] if value is None else [col.contains(f",{value},", autoescape=True)]
         return [col.is_(None) if value is None else col == value]
     if value is None:
         raise QueryError(f"{f.field}: {f.op} needs a value")
