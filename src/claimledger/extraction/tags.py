@@ -195,6 +195,9 @@ class Tagger:
             if family:
                 tok._.cl_k, tok._.cl_kf = family, "adj"
                 return
+        if _verb_before_count(tok) and (family := lex.verb_family.get(lemma) or lex.verb_family.get(singular(low, lex))):
+            tok._.cl_k, tok._.cl_kf = family, "verb"   # 'Gunmen murders three', 'Blast Wounds 8 Others'
+            return
         if tok.pos_ in _NOUNISH or tok.pos_ in ("ADJ", "NUM", "X") or tok.tag_ in lex.singular_noun_tags:
             family = lex.noun_family.get(low) or lex.noun_family.get(lemma) or (
                 lex.noun_family.get(singular(low, lex)) if tok.pos_ == "PROPN" else None)
@@ -366,3 +369,10 @@ def _unhook_across_dashes(doc: Doc) -> None:
         if tok.dep_ in ("compound", "amod") and tok.head.i > tok.i + 1 \
                 and any(spaced_dash(t) for t in doc[tok.i + 1:tok.head.i]):
             tok.dep_ = "dep"
+
+
+def _verb_before_count(tok: Token) -> bool:
+    """A headline verb the tagger read as a plural noun: a noun phrase before it and a count right after it."""
+    doc = tok.doc
+    return tok.pos_ in _NOUNISH and tok.tag_ in ("NNS", "NNPS") and 0 < tok.i < len(doc) - 1 \
+        and doc[tok.i + 1]._.cl_q == _BEGIN and doc[tok.i - 1].pos_ in ("NOUN", "PROPN", "PUNCT")

@@ -630,10 +630,10 @@ class DefaultGazetteer(Gazetteer):
         return countries, admin1, nationalities
 
     def _city_elsewhere(self, surface: str, admin1: str) -> bool:
-        """A province's bare name that is also a big city's in another province ('Gaza' the Mozambican
-        province, 'Gaza' the city) says nothing about where: it is what gets disambiguated."""
-        return any(c.precision == "point" and c.population >= _BIG_CITY and c.admin1 != admin1
-                   for c in self.candidates(surface))
+        """A province's bare name that is a big city's name and the province holds no such city ('Gaza' the
+        Mozambican province, 'Gaza' the city; not 'Homs') says nothing about where: it is what gets disambiguated."""
+        cities = [c for c in self.candidates(surface) if c.precision == "point" and c.population >= _BIG_CITY]
+        return bool(cities) and all(c.admin1 != admin1 for c in cities)
 
     # -- lookups ---------------------------------------------------------------------------------
     def country_code(self, name: str) -> str | None:
@@ -1063,6 +1063,8 @@ class _Geocoder:
         if (self.ctx_admin1 and p.precision == "point" and not p.main and p.population < 100_000
                 and p.admin1 not in self.ctx_admin1):
             return None  # a look-alike spelling of a place in another province than the sentence names
+        if self.ctx_admin1 and self.ctx_cc and p.precision == "point" and p.country not in self.ctx_cc:
+            return None  # 'Kani Town, Sagaing Region': a namesake abroad is not the place the province holds
         return p
 
     def loc(self, p: Place, precision: str | None = None, coords: bool = True) -> Location:
