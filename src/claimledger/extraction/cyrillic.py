@@ -294,7 +294,8 @@ class CyrillicTagger:
         adj = _adj(self.lex)
         while i > 0:
             tok = doc[i - 1]
-            if tok._.cl_q or tok.pos_ not in self.lex.modifier_tags or (tok._.cl_k and tok._.cl_kf != adj):
+            if tok._.cl_q or not (tok.pos_ in self.lex.modifier_tags or tok._.cl_kf == adj) \
+                    or (tok._.cl_k and tok._.cl_kf != adj):
                 break
             i -= 1
         return i
@@ -329,7 +330,7 @@ class CyrillicTagger:
         if tok.pos_ not in self.lex.noun_tags:
             return False
         gen_key, gen_value = next(iter(self.lex.genitive.items()))
-        name = (tok.text[:1].isupper() or not tok.text.isalpha()) and not tok.ent_type_
+        name = (tok.text[:1].isupper() or not tok.text.isalpha()) and (not tok.ent_type_ or tok.text.isupper())
         return after or name or gen_value in tok.morph.get(gen_key)
 
 
@@ -391,6 +392,9 @@ class CyrillicEngine:
                 victim = trigger
             if victim is not None and victim not in tagged.phrases:
                 continue
+            if victim is not None and victim != trigger and tagged.phrases[victim].implicit \
+                    and doc[victim]._.cl_k != doc[trigger]._.cl_k:
+                continue   # 'one killed, two wounded': the wounded are no victims of the killing
             if trigger is None:
                 continue
             out.append(Link(construction, trigger, victim, slots.get(Slot.count)))

@@ -213,15 +213,15 @@ class CyrillicAssembler:
     def _perpetrator(self, v: SentenceView, lk: Link, phrase: Phrase | None, doc_parties: list[tuple[int, int, str]],
                      party: str | None) -> Perpetrator | None:
         s, doc = v.sentence, v.doc
+        linked = {other.victim for other in v.links if other.victim is not None}
         inside = [(s.start + doc[p.start].idx, s.start + doc[p.end - 1].idx + len(doc[p.end - 1]))
-                  for p in v.tagged.phrases.values()]
+                  for p in v.tagged.phrases.values() if p.head in linked]
         for start, end, who in v.parties:
             if not any(a <= start < b for a, b in inside) and who != party:
                 return Perpetrator(party=who, text=_mention(v, start, end))
-        if party is None:
-            for start, end, who in doc_parties:
-                if not (s.start <= start < s.end):
-                    return Perpetrator(party=who, text=None)
+        for start, _end, who in doc_parties:
+            if not (s.start <= start < s.end) and who != party:
+                return Perpetrator(party=who, text=None)
         return None
 
     # -- facets ----------------------------------------------------------------------------------------
