@@ -88,6 +88,7 @@ class CyrillicLexicon:
     front_words: Words
     subject_victim_verbs: Words
     strike_prepositions: Words
+    rise_verbs: Words
 
     @cached_property
     def families(self) -> frozenset[str]:
@@ -143,6 +144,10 @@ class CyrillicLexicon:
     @cached_property
     def light_index(self) -> Words:
         return frozenset(self._forms(self.light_verbs))
+
+    @cached_property
+    def rise_index(self) -> Words:
+        return frozenset(self._forms(self.rise_verbs))
 
     @cached_property
     def subject_victim_index(self) -> Words:
@@ -311,7 +316,8 @@ class CyrillicTagger:
                 after = True
                 j += 1
                 continue
-            if (tok._.cl_q and after) or (self._nominal(doc, j, after) and not (j in heads and tok._.cl_k)):
+            adjacent_victim = j == head + 1 and j in heads and not tok._.cl_k and tok.pos_ in lex.noun_tags
+            if (tok._.cl_q and after) or adjacent_victim or (self._nominal(doc, j, after) and not (j in heads and tok._.cl_k)):
                 j += 1
                 continue
             k = j
@@ -442,7 +448,8 @@ class CyrillicEngine:
                                       -abs(old.trigger - (old.victim or old.trigger))):
                 best[key] = lk
         reaching = {lk.trigger for lk in best.values() if lk.victim is not None and lk.victim != lk.trigger}
-        victims = {lk.victim for lk in best.values()}
+        starts = {tagged.phrases[lk.victim].start for lk in best.values() if lk.victim is not None}
+        counted = {i for first, last, _m in tagged.quantities if last in starts for i in range(first, last)}
         return [lk for lk in best.values()
                 if not (lk.victim == lk.trigger and lk.trigger in reaching)
-                and not (lk.victim is None and lk.count is not None and lk.count in victims)]
+                and not (lk.victim is None and lk.count in counted)]

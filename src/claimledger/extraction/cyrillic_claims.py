@@ -229,8 +229,12 @@ class CyrillicAssembler:
         doc, lex = v.doc, self.lex
         if phrase is not None:
             for first, last, m in v.tagged.quantities:
-                if last == phrase.start and not m.is_unit or last == phrase.start and m.quantity.low is None:
-                    return m.quantity
+                if last == phrase.start:
+                    return self._risen(doc, first, last, m.quantity)
+            if phrase.implicit:
+                for first, last, m in v.tagged.quantities:
+                    if last < len(doc) and doc[last].lower_ in lex.rise_index:
+                        return self._risen(doc, first, last, m.quantity)
         if lk.count is not None:
             found = next((m for first, last, m in v.tagged.quantities if first <= lk.count < last), None)
             if found is not None:
@@ -248,6 +252,13 @@ class CyrillicAssembler:
         if value in head.morph.get(key) or (phrase.vtype == _EQUIPMENT and plural_value not in head.morph.get(plural_key)):
             return single()
         return unspecified()
+
+    def _risen(self, doc: Doc, first: int, last: int, q: Quantity) -> Quantity:
+        """'rose to 32': with a verb of rising next to it, 'to N' is the new total, exact."""
+        near = {doc[i].lower_ for i in (first - 1, last) if 0 <= i < len(doc)}
+        if q.low is None and q.high is not None and near & self.lex.rise_index:
+            return Quantity(low=q.high, high=q.high, qualifier=single().qualifier, text=q.text)
+        return q
 
     def _means(self, v: SentenceView) -> list[str]:
         inside = {i for p in v.tagged.phrases.values() for i in range(p.start, p.end)}
@@ -321,8 +332,9 @@ def _distinct(claims: list[Claim]) -> list[Claim]:
     out: list[Claim] = []
     for c in claims:
         q = c.quantity
-        key: tuple[object, ...] = (c.kind, c.victim.party, q.low, q.high) if q.low is not None or q.high is not None \
-            else (c.kind, c.victim.party, c.victim.text.lower())
+        stem = c.victim.text.lower().split()[-1][:4] if c.victim.text.strip() else ""
+        key: tuple[object, ...] = (c.kind, c.victim.party, q.low, q.high, stem) if q.low is not None \
+            or q.high is not None else (c.kind, c.victim.party, c.victim.text.lower())
         if key not in seen:
             seen.add(key)
             out.append(c)
