@@ -89,6 +89,7 @@ class CyrillicLexicon:
     subject_victim_verbs: Words
     strike_prepositions: Words
     rise_verbs: Words
+    clause_marks: Words
 
     @cached_property
     def families(self) -> frozenset[str]:
@@ -193,6 +194,7 @@ class Phrase:
     end: int
     vtype: str
     implicit: bool = False
+    complement: bool = False   # ends in a 'with …' complement: what is coordinated after it belongs to it
 
 
 @dataclass
@@ -279,8 +281,9 @@ class CyrillicTagger:
             if i in absorbed:
                 continue
             vtype, start = heads[i]
-            phrase = Phrase(head=i, start=self._left(doc, start), end=self._right(doc, i, set(heads)), vtype=vtype,
-                            implicit=bool(doc[i]._.cl_k) and doc[i].lower_ in lex.implicit_index)
+            end, complement = self._right(doc, i, set(heads))
+            phrase = Phrase(head=i, start=self._left(doc, start), end=end, vtype=vtype,
+                            implicit=bool(doc[i]._.cl_k) and doc[i].lower_ in lex.implicit_index, complement=complement)
             absorbed.update(range(i + 1, phrase.end))
             out.phrases[i] = phrase
         for i, phrase in out.phrases.items():
@@ -305,7 +308,7 @@ class CyrillicTagger:
             i -= 1
         return i
 
-    def _right(self, doc: Doc, head: int, heads: set[int]) -> int:
+    def _right(self, doc: Doc, head: int, heads: set[int]) -> tuple[int, bool]:
         """Genitive nouns, names, models and 'with …' phrases continue a phrase ('склада боеприпасов ВСУ',
         'РСЗО HIMARS', 'склад с боеприпасами')."""
         lex = self.lex
@@ -329,7 +332,7 @@ class CyrillicTagger:
             break
         while j - 1 > head and doc[j - 1].pos_ not in lex.noun_tags and not doc[j - 1]._.cl_q:
             j -= 1
-        return j
+        return j, after
 
     def _nominal(self, doc: Doc, j: int, after: bool) -> bool:
         tok = doc[j]
@@ -398,6 +401,8 @@ class CyrillicEngine:
                 victim = trigger
             if victim is not None and victim not in tagged.phrases:
                 continue
+            if victim is not None and self._governed(doc, trigger, victim, tagged):
+                continue
             if victim is not None and victim != trigger and tagged.phrases[victim].implicit \
                     and doc[victim]._.cl_k != doc[trigger]._.cl_k:
                 continue   # 'one killed, two wounded': the wounded are no victims of the killing
@@ -408,10 +413,21 @@ class CyrillicEngine:
                 out.extend(Link(construction, trigger, v, listed=True) for v in self._listed(doc, tagged, victim))
         return out
 
+    @staticmethod
+    def _governed(doc: Doc, trigger: int, victim: int, tagged: Tagged) -> bool:
+        """Where the parse says so (Russian), victims that depend on another noun between them and the claim word
+        are that noun's ('уничтожает будущее детей'), not the claim's."""
+        head = doc[victim].head
+        lo, hi = sorted((trigger, victim))
+        return head.i != victim and lo < head.i < hi and head.pos_ == "NOUN" and head.i not in tagged.phrases \
+            and not head._.cl_q and not head._.cl_k and doc[victim].dep_ == "nmod"
+
     def _listed(self, doc: Doc, tagged: Tagged, first: int) -> list[int]:
         """Victims coordinated after the first ('5 танков, 3 пушки и склад')."""
         out: list[int] = []
         phrase = tagged.phrases[first]
+        if phrase.complement:
+            return out
         j = phrase.end
         while j < len(doc):
             k = j

@@ -75,6 +75,8 @@ class CyrillicAssembler:
         doc_place = next((loc for v in views if (loc := self.place(v, ctx)) is not None), None)
         out: list[Claim] = []
         for v in views:
+            if v.source is not None and v.source.side is None and last is not None and last.side is not None:
+                v.source = last   # 'according to the ministry': the source named before
             last = v.source or last
             claims = [self.claim(document, v, lk, last, doc_parties, doc_place, ctx, published) for lk in v.links]
             out.extend(_without_bare_repeats([c for c in claims if c is not None]))
@@ -103,8 +105,9 @@ class CyrillicAssembler:
         start = i
         while start > 0 and doc[start - 1].pos_ != _PUNCT and doc[start - 1].lower_ not in lex.tail_marks:
             start -= 1
-        if start < i and doc[start].lower_ in lex.report_prepositions:
-            return self._span(v, start + 1, i)
+        prep = next((k for k in range(i - 1, max(start, i - 5) - 1, -1) if doc[k].lower_ in lex.report_prepositions), None)
+        if prep is not None and prep + 1 < i and doc[prep + 1].text[:1].isupper():
+            return self._span(v, prep + 1, i)
         if nxt < len(doc) and doc[nxt].pos_ in lex.noun_tags | lex.modifier_tags:
             return self._span(v, nxt, self._name_end(doc, nxt))
         if 0 < i - start <= _MAX_NAME and any(t.pos_ in lex.noun_tags for t in doc[start:i]):
@@ -165,7 +168,7 @@ class CyrillicAssembler:
         text = _text(v, phrase)
         party = None
         if vtype != _CIVILIAN and phrase is not None:
-            party = party_of_ru_uk(text, self.lang, side, equipment=vtype == _EQUIPMENT)
+            party = party_of_ru_uk(self._core(v, phrase), self.lang, side, equipment=vtype == _EQUIPMENT)
         perpetrator = self._perpetrator(v, lk, phrase, doc_parties, party)
         if party is None and vtype in (_MILITARY, _EQUIPMENT) or (phrase is None and vtype == _MILITARY):
             party = self._party_fallback(v, lk, side, perpetrator)
@@ -192,6 +195,12 @@ class CyrillicAssembler:
                            + (0.1 if side else 0)),
             perpetrator=perpetrator, via=lk.construction.name)
 
+    def _core(self, v: SentenceView, phrase: Phrase) -> str:
+        """The phrase up to its 'with …' complement: whose depot, not whose shells are in it."""
+        end = next((i for i in range(phrase.head + 1, phrase.end) if v.doc[i].lower_ in self.lex.phrase_continuers),
+                   phrase.end)
+        return v.doc[phrase.start:end].text
+
     def _borrowed_type(self, v: SentenceView, lk: Link) -> str:
         """A bare count ('18 получили ранения') is of the nearest victims' type."""
         near = sorted(v.tagged.phrases.values(), key=lambda p: abs(p.head - lk.trigger))
@@ -202,8 +211,9 @@ class CyrillicAssembler:
         for other in v.links:
             if other is not lk and other.trigger == lk.trigger and other.victim is not None:
                 p = v.tagged.phrases[other.victim]
-                if p.vtype in (_MILITARY, _EQUIPMENT):
-                    party = party_of_ru_uk(_text(v, p), self.lang, side, equipment=p.vtype == _EQUIPMENT)
+                mine = v.tagged.phrases[lk.victim].vtype if lk.victim is not None else _MILITARY
+                if p.vtype in (_MILITARY, _EQUIPMENT) and (p.vtype == _EQUIPMENT) == (mine == _EQUIPMENT):
+                    party = party_of_ru_uk(self._core(v, p), self.lang, side, equipment=p.vtype == _EQUIPMENT)
                     if party:
                         return party
         if perpetrator is not None and perpetrator.party:
