@@ -90,6 +90,8 @@ class CyrillicLexicon:
     strike_prepositions: Words
     rise_verbs: Words
     clause_marks: Words
+    auxiliaries: Words
+    own_loss_families: Words
 
     @cached_property
     def families(self) -> frozenset[str]:

@@ -159,7 +159,8 @@ class CyrillicAssembler:
               published: dt.date | None) -> Claim | None:
         doc, lex = v.doc, self.lex
         phrase = v.tagged.phrases.get(lk.victim) if lk.victim is not None else None
-        vtype = phrase.vtype if phrase else self._borrowed_type(v, lk)
+        antecedent = self._antecedent(v, lk) if phrase is None else None
+        vtype = phrase.vtype if phrase else antecedent.vtype if antecedent else _UNKNOWN
         family = doc[lk.trigger]._.cl_k or lk.construction.kind or ""
         kind = lex.kinds.get(family, {}).get(_EQUIPMENT if vtype == _EQUIPMENT else _PEOPLE)
         if kind is None:
@@ -167,10 +168,12 @@ class CyrillicAssembler:
         side = source.side if source else None
         text = _text(v, phrase)
         party = None
-        if vtype != _CIVILIAN and phrase is not None:
-            party = party_of_ru_uk(self._core(v, phrase), self.lang, side, equipment=vtype == _EQUIPMENT)
+        if vtype != _CIVILIAN and (phrase or antecedent) is not None:
+            party = party_of_ru_uk(self._core(v, phrase or antecedent), self.lang, side, equipment=vtype == _EQUIPMENT)
         perpetrator = self._perpetrator(v, lk, phrase, doc_parties, party)
-        if party is None and vtype in (_MILITARY, _EQUIPMENT) or (phrase is None and vtype == _MILITARY):
+        if party is None and vtype == _MILITARY and family in lex.own_loss_families and side and perpetrator is None:
+            party = side   # a side reports its own soldiers killed or wounded
+        if party is None and vtype in (_MILITARY, _EQUIPMENT):
             party = self._party_fallback(v, lk, side, perpetrator)
         if vtype == _UNKNOWN and party:
             vtype = _MILITARY
@@ -201,21 +204,23 @@ class CyrillicAssembler:
                    phrase.end)
         return v.doc[phrase.start:end].text
 
-    def _borrowed_type(self, v: SentenceView, lk: Link) -> str:
-        """A bare count ('18 получили ранения') is of the nearest victims' type."""
-        near = sorted(v.tagged.phrases.values(), key=lambda p: abs(p.head - lk.trigger))
-        return next((p.vtype for p in near if p.vtype != _EQUIPMENT), _UNKNOWN)
+    @staticmethod
+    def _antecedent(v: SentenceView, lk: Link) -> Phrase | None:
+        """A bare count ('18 получили ранения', '4 были сбиты') counts the victims named last before it."""
+        at = lk.count if lk.count is not None else lk.trigger
+        before = [p for p in v.tagged.phrases.values() if p.end <= at and not p.implicit]
+        return max(before, key=lambda p: p.end) if before else None
 
     def _party_fallback(self, v: SentenceView, lk: Link, side: str | None, perpetrator: Perpetrator | None) -> str | None:
         """A coordinated neighbour's party, else the opponent of the doer, else of the claimant."""
-        for other in v.links:
-            if other is not lk and other.trigger == lk.trigger and other.victim is not None:
-                p = v.tagged.phrases[other.victim]
-                mine = v.tagged.phrases[lk.victim].vtype if lk.victim is not None else _MILITARY
-                if p.vtype in (_MILITARY, _EQUIPMENT) and (p.vtype == _EQUIPMENT) == (mine == _EQUIPMENT):
-                    party = party_of_ru_uk(self._core(v, p), self.lang, side, equipment=p.vtype == _EQUIPMENT)
-                    if party:
-                        return party
+        mine = v.tagged.phrases[lk.victim].vtype if lk.victim is not None else _MILITARY
+        siblings = [v.tagged.phrases[o.victim] for o in v.links
+                    if o is not lk and o.trigger == lk.trigger and o.victim is not None]
+        for p in sorted(siblings, key=lambda p: (p.vtype == _EQUIPMENT) != (mine == _EQUIPMENT)):
+            if p.vtype in (_MILITARY, _EQUIPMENT):
+                party = party_of_ru_uk(self._core(v, p), self.lang, side, equipment=p.vtype == _EQUIPMENT)
+                if party:
+                    return party
         if perpetrator is not None and perpetrator.party:
             return opponent(perpetrator.party)
         return opponent(side) if side else None
