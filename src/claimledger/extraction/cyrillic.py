@@ -92,6 +92,8 @@ class CyrillicLexicon:
     clause_marks: Words
     auxiliaries: Words
     own_loss_families: Words
+    place_prepositions: Words
+    weak_means: Words
 
     @cached_property
     def families(self) -> frozenset[str]:

@@ -29,6 +29,7 @@ _CIVILIAN = "civilian"
 _MILITARY = "military"
 _UNKNOWN = "unknown"
 _PUNCT = "PUNCT"
+_COUNTRY = "country"
 _MAX_NAME = 10
 
 
@@ -139,7 +140,8 @@ class CyrillicAssembler:
     def _label(self, v: SentenceView) -> Source | None:
         doc = v.doc
         colon = next((t.i for t in doc if t.text in self.lex.label_marks), None)
-        if colon is None or not 0 < colon <= 6 or not any(t.text[:1].isupper() for t in doc[:colon]):
+        if colon is None or not 0 < colon <= 6 or not any(t.text[:1].isupper() for t in doc[:colon]) \
+                or any(t.pos_ == "VERB" or t._.cl_k or t._.cl_q for t in doc[:colon]):
             return None
         return self._span(v, 0, colon)
 
@@ -276,12 +278,17 @@ class CyrillicAssembler:
         return q
 
     def _means(self, v: SentenceView) -> list[str]:
-        inside = {i for p in v.tagged.phrases.values() for i in range(p.start, p.end)}
+        """Means words outside the claims' victims; a weak word ('shelling') only when no other is named."""
+        linked = {lk.victim for lk in v.links if lk.victim is not None}
+        inside = {i for p in v.tagged.phrases.values() if p.head in linked for i in range(p.start, p.end)}
         out: list[str] = []
+        weak: list[str] = []
         for t in v.doc:
-            if t._.cl_m and t.i not in inside and t._.cl_m not in out:
-                out.append(t._.cl_m)
-        return out
+            if t._.cl_m and t.i not in inside:
+                bucket = weak if t.lower_ in self.lex.weak_means or t.lemma_.lower() in self.lex.weak_means else out
+                if t._.cl_m not in bucket:
+                    bucket.append(t._.cl_m)
+        return out or weak
 
     def _stance(self, text: str) -> str:
         low = text.lower()
@@ -298,13 +305,18 @@ class CyrillicAssembler:
         spans += [(t.i - 1, t.i + 1) for t in doc if t.i > 0 and doc[t.i - 1].text[:1].isupper()
                   and (t.lower_ in self.lex.front_words or t.lemma_.lower() in self.lex.front_words)]
         src = v.source
+        found: list[Location] = []
         for i, j in sorted(spans):
             at = v.sentence.start + doc[i].idx
             if src is not None and src.start <= at < src.end:
                 continue
-            text = doc[i:j].text
-            return geocode_ru_uk(text, self.lang, ctx)
-        return None
+            if not any(doc[k].lower_ in self.lex.place_prepositions for k in range(max(0, i - 2), i)):
+                continue
+            loc = geocode_ru_uk(doc[i:j].text, self.lang, ctx)
+            if loc is not None:
+                found.append(loc)
+        better = [loc for loc in found if loc.precision != _COUNTRY]   # 'в Харькове' before 'в России'
+        return (better or found or [None])[0]
 
 
 def _text(v: SentenceView, phrase: Phrase | None) -> str:
