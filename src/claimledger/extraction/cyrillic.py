@@ -344,7 +344,7 @@ class CyrillicTagger:
             return False
         gen_key, gen_value = next(iter(self.lex.genitive.items()))
         name = (tok.text[:1].isupper() or not tok.text.isalpha()) and (not tok.ent_type_ or tok.text.isupper())
-        return after or name or gen_value in tok.morph.get(gen_key)
+        return after or name or gen_value in tok.morph.get(gen_key, [])
 
 
 def _adj(lex: CyrillicLexicon) -> str:

@@ -14,7 +14,17 @@ from spacy.tokens import Doc
 from claimledger.extraction.cyrillic import CyrillicLexicon, Link, Phrase, Tagged
 from claimledger.extraction.engine import ClaimSets, _sets
 from claimledger.extraction.resolvers import Sentence
-from claimledger.model import Claim, Claimant, Document, EventTime, Evidence, Location, Perpetrator, Quantity, Victim
+from claimledger.model import (
+    Claim,
+    Claimant,
+    Document,
+    EventTime,
+    Evidence,
+    Location,
+    Perpetrator,
+    Quantity,
+    Victim,
+)
 from claimledger.normalize import dates
 from claimledger.normalize.dates_ru_uk import resolve_in_text_ru_uk
 from claimledger.normalize.parties import opponent
@@ -170,8 +180,12 @@ class CyrillicAssembler:
         side = source.side if source else None
         text = _text(v, phrase)
         party = None
-        if vtype != _CIVILIAN and (phrase or antecedent) is not None:
-            party = party_of_ru_uk(self._core(v, phrase or antecedent), self.lang, side, equipment=vtype == _EQUIPMENT)
+        named = phrase or antecedent
+        if vtype != _CIVILIAN and named is not None:
+            party = party_of_ru_uk(self._core(v, named), self.lang, side, equipment=vtype == _EQUIPMENT)
+        sets = _sets(ClaimSets, lk.construction.sets)
+        if party is None and sets.tally and doc_parties:
+            party = doc_parties[0][2]   # a loss table's heading names whose losses its rows count
         perpetrator = self._perpetrator(v, lk, phrase, doc_parties, party)
         if party is None and vtype == _MILITARY and family in lex.own_loss_families and side and perpetrator is None:
             party = side   # a side reports its own soldiers killed or wounded
@@ -181,7 +195,6 @@ class CyrillicAssembler:
             vtype = _MILITARY
         if perpetrator is None and party is not None:
             perpetrator = Perpetrator(party=opponent(party), text=None)
-        sets = _sets(ClaimSets, lk.construction.sets)
         quantity = self.quantity(v, lk, phrase)
         event_time = _event_time(v.sentence.text, published, self.lang)
         if event_time is None and sets.tally and published:
@@ -266,7 +279,8 @@ class CyrillicAssembler:
         if phrase.implicit or head.lemma_.lower() in lex.equipment_plural_only or head.lower_ in lex.equipment_plural_only:
             return unspecified()
         plural_key, plural_value = next(iter(lex.plural.items()))
-        if value in head.morph.get(key) or (phrase.vtype == _EQUIPMENT and plural_value not in head.morph.get(plural_key)):
+        if value in head.morph.get(key, []) or (phrase.vtype == _EQUIPMENT
+                                                 and plural_value not in head.morph.get(plural_key, [])):
             return single()
         return unspecified()
 
@@ -316,7 +330,7 @@ class CyrillicAssembler:
             if loc is not None:
                 found.append(loc)
         better = [loc for loc in found if loc.precision != _COUNTRY]   # 'в Харькове' before 'в России'
-        return (better or found or [None])[0]
+        return (better or found)[0] if found else None
 
 
 def _text(v: SentenceView, phrase: Phrase | None) -> str:
