@@ -94,6 +94,7 @@ class CyrillicLexicon:
     own_loss_families: Words
     place_prepositions: Words
     weak_means: Words
+    absence_words: Words
 
     @cached_property
     def families(self) -> frozenset[str]:

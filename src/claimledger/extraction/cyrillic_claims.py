@@ -182,7 +182,8 @@ class CyrillicAssembler:
         party = None
         named = phrase or antecedent
         if vtype != _CIVILIAN and named is not None:
-            party = party_of_ru_uk(self._core(v, named), self.lang, side, equipment=vtype == _EQUIPMENT)
+            party = party_of_ru_uk(self._core(v, named), self.lang, side, equipment=vtype == _EQUIPMENT) \
+                or party_of_ru_uk(_text(v, named), self.lang, side, equipment=vtype == _EQUIPMENT)
         sets = _sets(ClaimSets, lk.construction.sets)
         if party is None and sets.tally and doc_parties:
             party = doc_parties[0][2]   # a loss table's heading names whose losses its rows count
