@@ -51,3 +51,18 @@ def test_claims_filter_and_facet_by_language(ledger: Ledger) -> None:
     assert sorted(c["doc_id"] for c in both) == ["en-1", "ua-1"]
     assert build_filters(language=["ru"], table="events") == []
     assert dict(ledger.facet_counts("claims", "language")) == {"en": 1, "ru": 1, "uk": 1}
+
+
+def test_api_filters_and_facets_claims_by_language(ledger: Ledger) -> None:
+    from fastapi.testclient import TestClient
+
+    from claimledger.api import create_app
+    from claimledger.api.settings import ApiSettings
+
+    ingest(ledger, [], documents=_documents())
+    client = TestClient(create_app(ledger, ApiSettings(token=None)), raise_server_exceptions=False)
+    assert [r["doc_id"] for r in client.get("/api/claims?language=ru").json()["rows"]] == ["ru-1"]
+    both = client.get("/api/claims?language__in=uk,en").json()["rows"]
+    assert sorted(r["doc_id"] for r in both) == ["en-1", "ua-1"]
+    facet = client.get("/api/facets?_facet=language").json()["facets"]["language"]["results"]
+    assert {r["value"]: r["count"] for r in facet} == {"en": 1, "ru": 1, "uk": 1}
