@@ -95,6 +95,7 @@ class CyrillicLexicon:
     place_prepositions: Words
     weak_means: Words
     absence_words: Words
+    achieved_words: Words
 
     @cached_property
     def families(self) -> frozenset[str]:
@@ -247,6 +248,8 @@ class CyrillicTagger:
     def _quantities(self, doc: Doc, out: Tagged) -> None:
         starts = {t.idx: t.i for t in doc}
         for m in find_quantities(doc.text, self.lex.language):
+            if m.start > 0 and doc.text[m.start - 1] == "-" and doc.text[m.start - 2:m.start - 1].isalpha():
+                continue   # a model's number ('Су-25', 'Т-72') counts nothing
             first = starts.get(m.start)
             if first is None:
                 first = next((t.i for t in doc if t.idx <= m.start < t.idx + len(t)), None)
@@ -344,7 +347,7 @@ class CyrillicTagger:
         if tok.pos_ not in self.lex.noun_tags:
             return False
         gen_key, gen_value = next(iter(self.lex.genitive.items()))
-        name = (tok.text[:1].isupper() or not tok.text.isalpha()) and (not tok.ent_type_ or tok.text.isupper())
+        name = (tok.text[:1].isupper() or any(c.isdigit() for c in tok.text)) and (not tok.ent_type_ or tok.text.isupper())
         return after or name or gen_value in tok.morph.get(gen_key, [])
 
 
@@ -418,14 +421,20 @@ class CyrillicEngine:
                 out.extend(Link(construction, trigger, v, listed=True) for v in self._listed(doc, tagged, victim))
         return out
 
-    @staticmethod
-    def _governed(doc: Doc, trigger: int, victim: int, tagged: Tagged) -> bool:
+    def _governed(self, doc: Doc, trigger: int, victim: int, tagged: Tagged) -> bool:
         """Where the parse says so (Russian), victims that depend on another noun between them and the claim word
         are that noun's ('уничтожает будущее детей'), not the claim's."""
         head = doc[victim].head
         lo, hi = sorted((trigger, victim))
-        return head.i != victim and lo < head.i < hi and head.pos_ == "NOUN" and head.i not in tagged.phrases \
-            and not head._.cl_q and not head._.cl_k and doc[victim].dep_ == "nmod"
+        if head.i != victim and lo < head.i < hi and head.pos_ == "NOUN" and head.i not in tagged.phrases \
+                and not head._.cl_q and not head._.cl_k and doc[victim].dep_ == "nmod":
+            return True
+        # without a parse: a genitive right after another noun is that noun's ('будинки людей', 'моряки судна')
+        start = tagged.phrases[victim].start
+        before = doc[start - 1] if start > trigger + 1 else None
+        key, value = next(iter(self.lex.genitive.items()))
+        return before is not None and before.pos_ == "NOUN" and not before._.cl_k and not before._.cl_q \
+            and not before._.cl_vt and value in doc[victim].morph.get(key, [])
 
     def _listed(self, doc: Doc, tagged: Tagged, first: int) -> list[int]:
         """Victims coordinated after the first ('5 танков, 3 пушки и склад')."""

@@ -119,9 +119,11 @@ class CyrillicAssembler:
         prep = next((k for k in range(i - 1, max(start, i - 5) - 1, -1) if doc[k].lower_ in lex.report_prepositions), None)
         if prep is not None and prep + 1 < i and doc[prep + 1].text[:1].isupper():
             return self._span(v, prep + 1, i)
-        if nxt < len(doc) and doc[nxt].pos_ in lex.noun_tags | lex.modifier_tags:
+        subject = 0 < i - start <= _MAX_NAME and any(t.pos_ in lex.noun_tags and t.text[:1].isupper()
+                                                      for t in doc[start:i])
+        if nxt < len(doc) and doc[nxt].pos_ in lex.noun_tags | lex.modifier_tags and not subject:
             return self._span(v, nxt, self._name_end(doc, nxt))
-        if 0 < i - start <= _MAX_NAME and any(t.pos_ in lex.noun_tags for t in doc[start:i]):
+        if subject or (0 < i - start <= _MAX_NAME and any(t.pos_ in lex.noun_tags for t in doc[start:i])):
             return self._span(v, start, i)
         return None
 
