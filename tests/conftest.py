@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from claimledger.model import Claim, Claimant, EventTime, Evidence, Location, Quantity, Victim
+from claimledger.model import Claim, Claimant, EventTime, Evidence, Location, Perpetrator, Quantity, Victim
 
 PG_URL = os.environ.get("CLAIMLEDGER_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
@@ -88,12 +88,15 @@ def make_claim(kind: str = "killed", party: str | None = "Russia", low: int | No
                lon: float | None = None, admin1: str | None = None, country: str | None = "UA",
                precision: str = "point", start: str | None = None, end: str | None = None,
                time_precision: str = "day", stated_on: str | None = None, means: list[str] | None = None,
-               text: str = "", doc_id: str | None = None) -> Claim:
+               text: str = "", doc_id: str | None = None, perpetrator: str | None = None,
+               perpetrator_text: str | None = None, victim_type: str | None = None) -> Claim:
     """A hand-built claim (the extractor is not needed to test the ledger)."""
     loc = Location(place, lat, lon, country, admin1, precision) if place else None
     et = EventTime(start, end or start, time_precision) if start else None
     ev_text = text or f"{side} said {low} {party} soldiers were killed."
-    return Claim(doc_id=doc_id, kind=kind, victim=Victim(party, "military" if party else "unknown", "soldiers"),
+    perp = Perpetrator(perpetrator, perpetrator_text) if perpetrator or perpetrator_text else None
+    vtype = victim_type or ("military" if party else "unknown")
+    return Claim(doc_id=doc_id, kind=kind, victim=Victim(party, vtype, "soldiers"), perpetrator=perp,
                  quantity=Quantity(low, high, qualifier, str(low)), claimant=Claimant(name, side),
                  evidence=Evidence(ev_text, 0, len(ev_text)), stance=stance, means=list(means or []),
                  location=loc, event_time=et, stated_on=stated_on, confidence=0.8)

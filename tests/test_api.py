@@ -96,6 +96,10 @@ FILTER_CASES: list[tuple[str, Any]] = [
     ("precision__in=admin1,region", lambda c: (c["location"] or {}).get("precision") in ("admin1", "region")),
     ("bbox=37,48,39,49", lambda c: (c["location"] or {}).get("lat") is not None
      and 48 <= c["location"]["lat"] <= 49 and 37 <= c["location"]["lon"] <= 39),
+    ("perpetrator=Russia", lambda c: (c["perpetrator"] or {}).get("party") == "Russia"),
+    ("perpetrator__in=Russia,Ukraine", lambda c: (c["perpetrator"] or {}).get("party") in ("Russia", "Ukraine")),
+    ("perpetrator__eq=", lambda c: c["perpetrator"] is None),
+    ("perpetrator_text__contains=shelling", lambda c: "shelling" in ((c["perpetrator"] or {}).get("text") or "")),
     ("party__eq=Russia&kind__eq=killed&stance__eq=denied",
      lambda c: c["victim"]["party"] == "Russia" and c["kind"] == "killed" and c["stance"] == "denied"),
 ]
@@ -240,6 +244,24 @@ def test_facets_count_and_toggle(client: TestClient) -> None:
     off = client.get(res["Russia"]["toggle_url"]).json()
     assert [f["field"] for f in off["filters"]] == ["side"]
     assert off["total"] == len(ukr_claims)
+
+
+def test_perpetrator_facet_counts_and_toggles(client: TestClient) -> None:
+    claims = all_claims(client)
+    body = client.get("/api/claims?_facet=perpetrator").json()
+    res = {r["value"]: r for r in body["facets"]["perpetrator"]["results"]}
+    assert res["Russia"]["count"] == sum(1 for c in claims if (c["perpetrator"] or {}).get("party") == "Russia")
+    assert res[None]["label"] == "(none)" and res[None]["count"] == sum(1 for c in claims if not c["perpetrator"])
+    on = client.get(res["Ukraine"]["toggle_url"]).json()
+    assert on["filters"] == [{"field": "perpetrator", "op": "eq", "value": "Ukraine"}]
+    assert [r["perpetrator"]["text"] for r in on["rows"]] == ["Ukrainian drones"]
+    events = client.get("/api/events?perpetrator=Russia").json()
+    assert events["rows"] and all("Russia" in e["perpetrators"] for e in events["rows"])
+    detail = client.get(f"/api/events/{events['rows'][0]['id']}").json()
+    assert any(c.get("perpetrator") == "Russia" for c in detail["event"]["summary"]["claims"])
+    by_perp = {p["perpetrator"]: p["claim_ids"] for p in detail["perpetrators"]}
+    claims_by_id = {c["id"]: c for c in detail["claims"]}
+    assert all(claims_by_id[i]["perpetrator"]["party"] == "Russia" for i in by_perp["Russia"])
 
 
 def test_facets_endpoint_and_in_toggle(client: TestClient) -> None:

@@ -10,7 +10,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from claimledger.model import Claim, Claimant, Document, EventTime, Evidence, Location, Quantity, Victim
+from claimledger.model import (
+    Claim,
+    Claimant,
+    Document,
+    EventTime,
+    Evidence,
+    Location,
+    Perpetrator,
+    Quantity,
+    Victim,
+)
 from claimledger.reconcile import reconcile
 from claimledger.store import Ledger
 from claimledger.store.repo import store_document
@@ -45,6 +55,7 @@ class Spec:
     means: tuple[str, ...] = ()
     victim_type: str = "military"
     item: str | None = None
+    perpetrator: tuple[str | None, str | None] | None = None  # (party, text as written)
 
 
 DOCS: list[tuple[dict[str, Any], list[Spec]]] = [
@@ -57,7 +68,7 @@ DOCS: list[tuple[dict[str, Any], list[Spec]]] = [
            BAKHMUT, "2025-03-02"),
       Spec("Ukrainian drones also destroyed three Russian tanks near Bakhmut.", "equipment_destroyed", "Russia",
            3, 3, "exact", "General Staff", "Ukraine", BAKHMUT, "2025-03-02", means=("drone",),
-           victim_type="equipment", item="tank")]),
+           victim_type="equipment", item="tank", perpetrator=("Ukraine", "Ukrainian drones"))]),
     ({"id": "wire-2025-03-03", "source": "Wire Service", "published": "2025-03-03",
       "url": "https://example.org/wire/2025-03-03", "title": "Ukraine reports Russian losses",
       "text": "KYIV (Wire) - Ukraine's General Staff said 120 Russian soldiers were killed in the past day."},
@@ -77,7 +88,7 @@ DOCS: list[tuple[dict[str, Any], list[Spec]]] = [
       "text": "Governor Oleh Syniehubov said four civilians were killed in Russian attacks across Kharkiv Oblast."},
      [Spec("Governor Oleh Syniehubov said four civilians were killed in Russian attacks across Kharkiv Oblast.",
            "killed", "Ukraine", 4, 4, "exact", "Oleh Syniehubov", "Ukraine", KHARKIV_OBLAST, "2025-02-10",
-           means=("missile",), victim_type="civilian")]),
+           means=("missile",), victim_type="civilian", perpetrator=("Russia", "Russian attacks"))]),
     ({"id": "south-2025-01-20", "source": "Kyiv Independent", "published": "2025-01-20",
       "url": "https://example.org/ki/south", "title": "Southern front",
       "text": "Ukraine's Southern Defense Forces said about 60 Russian troops were killed on the southern direction."},
@@ -93,7 +104,7 @@ DOCS: list[tuple[dict[str, Any], list[Spec]]] = [
      [Spec("The regional administration said on Wednesday that <img src=x onerror=\"window.__pwned='img'\"> "
            "seven civilians were killed by Russian shelling in Kherson.", "killed", "Ukraine", 7, 7, "exact",
            "<img src=x onerror=\"window.__pwned='name'\">", "Ukraine", KHERSON, "2025-01-15",
-           means=("artillery",), victim_type="civilian")]),
+           means=("artillery",), victim_type="civilian", perpetrator=("Russia", "Russian shelling"))]),
 ]
 
 
@@ -109,7 +120,7 @@ def build_claim(doc: Document, s: Spec) -> Claim:
         quantity=Quantity(s.low, s.high, s.qualifier, "" if s.low is None and s.high is None else str(s.high or s.low)),
         claimant=Claimant(s.name, s.side), evidence=Evidence(s.evidence, start, start + len(s.evidence)),
         stance=s.stance, means=list(s.means), location=loc, event_time=EventTime(s.day, s.day, "day"),
-        stated_on=s.day, confidence=0.9,
+        stated_on=s.day, confidence=0.9, perpetrator=Perpetrator(*s.perpetrator) if s.perpetrator else None,
     )
 
 

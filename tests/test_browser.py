@@ -131,6 +131,28 @@ def test_dashboard_filters_by_party(page: tuple[Any, Watch], server: BackgroundS
     watch.assert_clean()
 
 
+def test_perpetrator_facet_column_and_who_says_what(page: tuple[Any, Watch], server: BackgroundServer) -> None:
+    pg, watch = page
+    open_dashboard(pg, server.url + "/")
+    n_russia = api(server, "/api/claims?perpetrator=Russia")["total"]
+    assert n_russia
+    pg.click("[data-facet='perpetrator'] li[data-value='Russia']")
+    pg.wait_for_url("**perpetrator__eq=Russia**")
+    expect(pg.locator("#total")).to_have_text(f"{n_russia} claim{'' if n_russia == 1 else 's'}")
+    assert pg.locator("#claims-table tbody tr td:nth-child(6)").all_inner_texts() == ["Russia"] * n_russia
+    # the events tab follows the filter and shows who its claims say did it
+    pg.click(".tab[data-tab='events']")
+    row = pg.locator("#events-table tbody tr", has_text="Kharkiv").first
+    expect(row).to_contain_text("Russia")
+    row.click()
+    pg.wait_for_selector("#who-says-what")
+    assert "perpetrator: Russia" in pg.inner_text("#event-perpetrators")
+    says = pg.locator("#who-says-what .claim-card .says").first.inner_text()
+    assert says == "Oleh Syniehubov (Ukraine) says Russian attacks killed 4 victims"
+    shot(pg, "event-perpetrator.png")
+    watch.assert_clean()
+
+
 def test_event_shows_competing_claims_and_highlighted_evidence(page: tuple[Any, Watch],
                                                                server: BackgroundServer) -> None:
     pg, watch = page

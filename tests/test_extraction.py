@@ -134,6 +134,16 @@ KIND_CASES = [
      [("equipment_destroyed", "Russia", None, None, "unspecified")]),
     ("Seventy missiles were launched; most of them were shot down, Ukraine's Air Force said.",
      [("equipment_destroyed", "Russia", None, None, "unspecified")]),
+    # 'another' and 'others' as the object or subject of a second claim word
+    ("Bandits shoot dead four drivers and wound another on a highway",
+     [("killed", None, 4, 4, "exact"), ("wounded", None, 1, 1, "exact")]),
+    ("Attackers kill a farmer and injure others near the river",
+     [("killed", None, 1, 1, "exact"), ("wounded", None, None, None, "unspecified")]),
+    # remains and skulls are bodies; a spaced dash ends the phrase before a headline's source
+    ("The remains of six people were exhumed at the edge of a forest", [("killed", None, 6, 6, "exact")]),
+    ("A human skull was discovered by hikers in a gully", [("killed", None, 1, 1, "exact")]),
+    ("Rocket strike on Sumy kills three, wounds nine - regional council",
+     [("killed", None, 3, 3, "exact"), ("wounded", None, 9, 9, "exact")]),
 ]
 
 
@@ -327,6 +337,10 @@ def test_extract_many_streams_in_order() -> None:
     ("A man died under fire in the west of Donetsk, officials said.", "Donetsk", "point"),
     ("The army lost more than 300 people killed in the Kherson-Mykolaiv direction.", "Kherson-Mykolaiv direction",
      "region"),
+    # a place that names who acted ranks after the place where it happened
+    ("Nigeria army airstrikes kill 12 fighters in Borno", "Borno", "admin1"),
+    ("Two Kherson fishermen were killed by naval fire", "Kherson", "point"),
+    ("A Somali clash leaves nine soldiers dead", "Somali", "country"),
 ])
 def test_place_names(text: str, place: str, precision: str) -> None:
     loc = claims(text)[0]["location"]

@@ -225,3 +225,70 @@ def test_undated_claims_stay_undated_and_build_no_event(ledger: Ledger) -> None:
     [row] = ledger.query("claims", [Filter("date", "eq", None)]).rows
     assert row["stated_on"] is None and row["event_id"] is None
     assert ledger.query("events").total == 0
+
+
+def _strike(i: int, ledger: Ledger, text: str, source: str, **kw: object) -> None:
+    base: dict[str, object] = dict(low=4, high=4, party=None, victim_type="civilian", place="Riverton",
+                                   admin1="Lakeside Oblast", lat=47.0, lon=35.0, start="2025-03-03",
+                                   stated_on="2025-03-03")
+    base.update(kw)
+    store_document(ledger.db, doc(i, text, "2025-03-03", source), [make_claim(**base)])  # type: ignore[arg-type]
+
+
+def test_competing_accounts_of_one_strike_stay_one_event_with_both_attributions(ledger: Ledger) -> None:
+    _strike(1, ledger, "A governor says enemy rockets killed four people at the Riverton market.", "a.example",
+            side="Ukraine", perpetrator="Russia", perpetrator_text="enemy rockets")
+    _strike(2, ledger, "A ministry says a stray interceptor of the other side killed four at the market.",
+            "b.example", side="Russia", name="Ministry", perpetrator="Ukraine", perpetrator_text="interceptor")
+    reconcile(ledger)
+    events = ledger.query("events").rows
+    assert len(events) == 1
+    e = events[0]
+    assert e["perpetrators"] == ["Russia", "Ukraine"] and e["victims"] == ["civilians"]
+    assert e["summary"]["perpetrators"] == {"Russia": {"n_claims": 1, "sides": ["Ukraine"]},
+                                            "Ukraine": {"n_claims": 1, "sides": ["Russia"]}}
+    assert {c["perpetrator"] for c in e["summary"]["claims"]} == {"Russia", "Ukraine"}
+
+
+def test_different_attackers_on_different_victims_stay_apart(ledger: Ledger) -> None:
+    # a raid on villagers and an army strike on fighters, the same province, the same day, other towns
+    _strike(1, ledger, "Police say gunmen of a named group killed four villagers in Riverton.", "a.example",
+            side="Nigeria", perpetrator="Boko Haram", country="NG")
+    _strike(2, ledger, "The army says its jets killed 20 fighters near Hilltop.", "b.example", side="Nigeria",
+            perpetrator="Nigeria", party="Boko Haram", victim_type="military", low=20, high=20, place="Hilltop",
+            lat=47.9, lon=35.9, country="NG")
+    reconcile(ledger)
+    events = ledger.query("events", order="id").rows
+    assert [e["perpetrators"] for e in events] == [["Boko Haram"], ["Nigeria"]]
+    assert ledger.query("events", [Filter("perpetrator", "eq", "Nigeria")]).total == 1
+    assert ledger.query("events", [Filter("perpetrator", "eq", None)]).total == 0
+    assert ledger.query("events", [Filter("victims", "eq", "civilians")]).total == 1
+
+
+def test_the_two_sides_of_one_clash_are_one_event(ledger: Ledger) -> None:
+    _strike(9, ledger, "A mayor says a blast killed two people in a far town.", "c.example", side="Ukraine",
+            place="Far Town", admin1="Other Oblast", lat=40.0, lon=30.0)
+    _strike(1, ledger, "Kyiv says its troops killed 30 attackers at Riverton.", "a.example", side="Ukraine",
+            party="Russia", victim_type="military", low=30, high=30, perpetrator="Ukraine")
+    _strike(2, ledger, "Moscow says its troops killed 40 defenders near Riverton.", "b.example", side="Russia",
+            party="Ukraine", victim_type="military", low=40, high=40, perpetrator="Russia", place="Riverton outskirts",
+            lat=47.05, lon=35.05)
+    reconcile(ledger)
+    assert ledger.query("events").total == 2  # the clash, and the blast elsewhere
+    assert ledger.query("events", [Filter("perpetrator", "eq", None)]).rows[0]["place"] == "Far Town"
+
+
+@pytest.mark.parametrize(("perps", "victims", "other_perps", "other_victims", "spot", "agree"), [
+    (set(), {"civilians"}, {"Russia"}, {"civilians"}, False, True),  # one names nobody
+    ({"Russia"}, {"civilians"}, {"Russia"}, {"Ukraine"}, False, True),  # a common attacker
+    ({"Russia"}, {"Ukraine"}, {"Ukraine"}, {"Russia"}, False, True),  # two sides of one clash
+    ({"Russia"}, {"civilians"}, {"Ukraine"}, {"civilians"}, True, True),  # competing accounts, same spot
+    ({"Russia"}, {"civilians"}, {"Ukraine"}, {"civilians"}, False, False),  # same province only
+    ({"CJNG"}, {"unknown"}, {"Sinaloa Cartel"}, {"unknown"}, True, False),  # unknown victims prove nothing
+    ({"Boko Haram"}, {"civilians"}, {"Nigeria"}, {"Boko Haram"}, True, False),  # different attackers and victims
+])
+def test_attackers_agree(perps: set[str], victims: set[str], other_perps: set[str], other_victims: set[str],
+                         spot: bool, agree: bool) -> None:
+    from claimledger.reconcile.events import attackers_agree
+
+    assert attackers_agree(perps, victims, other_perps, other_victims, spot) is agree

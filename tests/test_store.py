@@ -173,3 +173,67 @@ def test_pages_reach_undated_claims_in_either_order(ledger: Ledger, order: str) 
     dated = ledger.query("claims", [Filter("date", "gte", "2025-01-02")], order=order, limit=2)
     rest = ledger.query("claims", [Filter("date", "gte", "2025-01-02")], order=order, cursor=dated.next_cursor, limit=5)
     assert len(dated.rows) + len(rest.rows) == 4
+
+
+def fill_perpetrators(ledger: Ledger) -> None:
+    store_document(ledger.db, doc(60), [
+        make_claim(party=None, victim_type="civilian", perpetrator="Russia", perpetrator_text="Russian artillery"),
+        make_claim(party="Russia", perpetrator="Ukraine", perpetrator_text="our air defences", kind="equipment_destroyed"),
+        make_claim(party="Ukraine", side="Russia"),
+    ])
+
+
+@pytest.mark.parametrize(("filters", "expected"), [
+    ([Filter("perpetrator", "eq", "Russia")], 1),
+    ([Filter("perpetrator", "in", "Russia,Ukraine")], 2),
+    ([Filter("perpetrator", "eq", None)], 1),
+    ([Filter("perpetrator_text", "contains", "ARTILLERY")], 1),
+    ([Filter("perpetrator", "eq", "Ukraine"), Filter("party", "eq", "Russia")], 1),
+])
+def test_perpetrator_filters(ledger: Ledger, filters: list[Filter], expected: int) -> None:
+    fill_perpetrators(ledger)
+    assert ledger.query("claims", filters).total == expected
+
+
+def test_perpetrator_round_trips_and_facets(ledger: Ledger) -> None:
+    fill_perpetrators(ledger)
+    rows = {r["victim"]["party"]: r for r in ledger.iter_rows("claims", order="id")}
+    assert rows[None]["perpetrator"] == {"party": "Russia", "text": "Russian artillery"}
+    assert rows["Ukraine"]["perpetrator"] is None
+    assert dict(ledger.facet_counts("claims", "perpetrator")) == {"Russia": 1, "Ukraine": 1, None: 1}
+
+
+def test_migration_0005_backfills_the_perpetrator(ledger_target: tuple[str, str | None]) -> None:
+    """A ledger at 0004 whose stored contract JSON already carries perpetrators gets them as columns."""
+    import json
+
+    import sqlalchemy as sa
+    from alembic import command
+    from alembic.config import Config
+
+    from claimledger.store.db import MIGRATIONS, make_engine
+
+    url, schema = ledger_target
+    Ledger.open(url, schema=schema, upgrade=True).close()  # creates the schema (PostgreSQL) and head
+    engine = make_engine(url, schema=schema)
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.set_main_option("sqlalchemy.url", "")
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0004")
+    data = make_claim(perpetrator="Boko Haram", perpetrator_text="Boko Haram fighters").to_dict()
+    with engine.begin() as conn:
+        conn.execute(sa.text("INSERT INTO documents (id, identity, doc_key, text, sha256, n_chars, fetched_at, "
+                             "revision, is_latest, n_claims, meta) VALUES (1, 'id:x', 'x', 't', 'h', 1, "
+                             "'2025-01-01 00:00:00', 1, true, 2, '{}')"))
+        for i, d in enumerate((data, make_claim().to_dict())):
+            conn.execute(sa.text("INSERT INTO claims (document_id, ordinal, current, reconciled, kind, stance, means, "
+                                 "confidence, evidence, is_tally, group_key, data, date, stated) VALUES (1, :o, true, "
+                                 "false, 'killed', 'asserted', '', 0.5, '', false, '', :d, '2025-01-01', "
+                                 "'2025-01-01')"), {"o": i, "d": json.dumps(d)})
+    engine.dispose()
+    with Ledger.open(url, schema=schema) as led:
+        assert led.query("claims", [Filter("perpetrator", "eq", "Boko Haram")]).total == 1
+        assert led.query("claims", [Filter("perpetrator", "eq", None)]).total == 1
+        assert led.query("claims", [Filter("perpetrator_text", "contains", "fighters")]).total == 1

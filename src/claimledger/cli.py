@@ -301,11 +301,14 @@ def _csv_floats(ctx: click.Context, param: click.Parameter, value: str | None) -
 
 
 def ledger_filter_options(fn: F) -> F:
-    """--since/--until/--party/--side/--kind/--place/--admin1/--bbox/--min-quantity/--precision/--language."""
+    """--since/--until/--party/--perpetrator/--side/--kind/--place/--admin1/--bbox/--min-quantity/--precision/
+    --language."""
     for opt in reversed([
         click.option("--since", metavar="DATE", callback=_iso_date, help="Losses on or after DATE."),
         click.option("--until", metavar="DATE", callback=_iso_date, help="Losses on or before DATE."),
         click.option("--party", multiple=True, help="Victim party (repeatable), e.g. Russia."),
+        click.option("--perpetrator", multiple=True,
+                     help="Who the text says caused the loss (repeatable), e.g. Russia."),
         click.option("--side", multiple=True, help="Claimant side (repeatable)."),
         click.option("--kind", multiple=True, help="Claim kind (repeatable), e.g. killed."),
         click.option("--place", help="Place name contains TEXT."),
@@ -432,9 +435,11 @@ def _ledger_output(table: str, db_url: str | None, fmt: str, output: str | None,
                    filters: dict[str, Any], bom: bool = False) -> None:
     with library_errors():
         from claimledger.export import export as run_export
+        from claimledger.normalize.parties import actor_table
 
         ledger = _open_ledger(db_url)
-        n = run_export(ledger, table, _ledger_filters(table, **filters), fmt.lower(), output, style=style, bom=bom)
+        n = run_export(ledger, table, _ledger_filters(table, **filters), fmt.lower(), output, style=style, bom=bom,
+                       actors=actor_table() if style else None)
         ledger.close()
         if output:
             click.echo(f"{n} rows written to {output}", err=True)

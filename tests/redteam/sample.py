@@ -34,6 +34,8 @@ HARM_SIGNAL = re.compile(
     re.IGNORECASE,
 )
 
+HARM_AND_NUMBER = re.compile(rf"(?s)^(?=.*{HARM_SIGNAL.pattern})(?=.*{NUMBER_SIGNAL.pattern})", re.IGNORECASE)
+
 
 def load(path: Path) -> list[dict[str, Any]]:
     with path.open(encoding="utf-8") as fh:
@@ -144,6 +146,15 @@ def main() -> None:
     sets["long_articles2"] = long_articles(random.Random(args.seed + 6), gold_statements, earlier, count=10)
     seen_headlines |= {d["id"] for d in sets["other_wars2"]}
     sets["other_wars3"] = random.Random(args.seed + 7).sample([d for d in other if d["id"] not in seen_headlines], 120)
+    # the fifth round, drawn after the construction matrix's fixes: passages that speak of harm with a figure in
+    # them (so that each holds a claim to measure recall on), fresh headlines and articles
+    earlier |= {d["id"] for d in sets["long_articles2"]} | {d["id"].split("@")[0] for d in sets["statements3"]}
+    sets["statements4"] = statements(random.Random(args.seed + 8), gold_statements, HARM_AND_NUMBER, (50, 0, 0),
+                                     avoid=earlier)
+    earlier |= {d["id"].split("@")[0] for d in sets["statements4"]}
+    sets["long_articles3"] = long_articles(random.Random(args.seed + 9), gold_statements, earlier, count=10)
+    seen_headlines |= {d["id"] for d in sets["other_wars3"]}
+    sets["other_wars4"] = random.Random(args.seed + 10).sample([d for d in other if d["id"] not in seen_headlines], 120)
     for name, docs in sets.items():
         if (args.out / name / "docs.jsonl").exists() and not args.force:
             print(name, "exists; kept (use --force to draw it again)")

@@ -40,11 +40,14 @@ def build_filters(*, since: str | None = None, until: str | None = None, party: 
                   side: Sequence[str] = (), kind: Sequence[str] = (), place: str | None = None,
                   admin1: str | None = None, bbox: Sequence[float] | None = None,
                   min_quantity: int | None = None, precision: Sequence[str] = (),
-                  language: Sequence[str] = (), table: str = "claims") -> list[Filter]:
+                  perpetrator: Sequence[str] = (), language: Sequence[str] = (),
+                  table: str = "claims") -> list[Filter]:
     """The CLI's filter flags as query filters (same semantics as the JSON API)."""
     out = Filter.date_range(since, until)
     if party:
         out.append(Filter("party", "in", list(party)))
+    if perpetrator and table in ("claims", "events"):
+        out.append(Filter("perpetrator", "in", list(perpetrator)))
     if side and table == "claims":
         out.append(Filter("side", "in", list(side)))
     if kind:
@@ -64,12 +67,12 @@ def build_filters(*, since: str | None = None, until: str | None = None, party: 
     return out
 
 
-def styled_rows(table: str, rows: Iterable[dict[str, Any]], fmt: str,
-                style: str | None = None) -> tuple[Iterable[dict[str, Any]], list[str] | None]:
+def styled_rows(table: str, rows: Iterable[dict[str, Any]], fmt: str, style: str | None = None,
+                actors: crosswalk.Actors | None = None) -> tuple[Iterable[dict[str, Any]], list[str] | None]:
     """Rows as `fmt` writes them, with their columns: contract rows for JSON Lines, else the flat
-    schema of `export.columns` (or the ACLED/UCDP crosswalk of events)."""
+    schema of `export.columns` (or the ACLED/UCDP crosswalk of events, naming parties through `actors`)."""
     if style in ("acled", "ucdp"):
-        return crosswalk.rows(iter(rows), style), list(crosswalk.ACLED_COLUMNS if style == "acled"
+        return crosswalk.rows(iter(rows), style, actors), list(crosswalk.ACLED_COLUMNS if style == "acled"
                                                        else crosswalk.UCDP_COLUMNS)
     if fmt == "jsonl":
         return rows, None
@@ -78,9 +81,9 @@ def styled_rows(table: str, rows: Iterable[dict[str, Any]], fmt: str,
 
 
 def stream(table: str, rows: Iterable[dict[str, Any]], fmt: str, meta: dict[str, str] | None = None,
-           style: str | None = None, bom: bool = False) -> Iterator[str]:
+           style: str | None = None, bom: bool = False, actors: crosswalk.Actors | None = None) -> Iterator[str]:
     """Text chunks of `rows` in `fmt` (csv, jsonl, geojson): what the API streams and the CLI writes."""
-    shaped, cols = styled_rows(table, rows, fmt, style)
+    shaped, cols = styled_rows(table, rows, fmt, style, actors)
     if fmt == "csv":
         return writers.csv_chunks(shaped, cols, bom=bom)
     if fmt == "jsonl":
@@ -103,29 +106,31 @@ class _Counted:
 
 
 def export(ledger: Ledger, table: str, filters: Sequence[Filter], fmt: str, out: str | None = None,
-           style: str | None = None, order: str | None = None, bom: bool = False) -> int:
+           style: str | None = None, order: str | None = None, bom: bool = False,
+           actors: crosswalk.Actors | None = None) -> int:
     """Stream every matching row of `table` ("claims", "events", "tallies") to `out` (a path, or stdout).
 
     `style` "acled"/"ucdp" turns events into those datasets' columns. Files open as they are in
     standard readers; their provenance goes into a `<file>.meta.json` sidecar (GeoJSON and Parquet
-    carry it in band too). Returns the number of rows written.
+    carry it in band too). `actors` names parties in the crosswalks (`crosswalk.party_actor`).
+    Returns the number of rows written.
     """
     meta = provenance(ledger)
     rows = _Counted(ledger.iter_rows(table, filters, order))
     if fmt == "parquet":
-        shaped, cols = styled_rows(table, rows, fmt, style)
+        shaped, cols = styled_rows(table, rows, fmt, style, actors)
         if out is None and sys.stdout.isatty():
             raise ClaimledgerError("parquet is binary: write it to a file with -o FILE (or pipe stdout)")
         writers.write_parquet(shaped, out if out is not None else sys.stdout.buffer, meta, cols)
     elif fmt == "table":
-        shaped, _ = styled_rows(table, rows, fmt, style)
+        shaped, _ = styled_rows(table, rows, fmt, style, actors)
         cols = list(crosswalk.ACLED_COLUMNS if style == "acled" else crosswalk.UCDP_COLUMNS) if style \
             else TABLE_COLUMNS[table]
         with _text_sink(out) as fh:
             writers.write_table(shaped, cols, fh if out else None)
     else:
         with _text_sink(out) as fh:
-            writers.write_chunks(stream(table, rows, fmt, meta, style, bom), fh)
+            writers.write_chunks(stream(table, rows, fmt, meta, style, bom, actors), fh)
     if out:
         with open(f"{out}.meta.json", "w", encoding="utf-8") as side:
             json.dump({**meta, "rows": rows.n, "format": fmt, "table": table, "style": style}, side, indent=2)

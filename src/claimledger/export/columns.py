@@ -19,6 +19,7 @@ CLAIM_COLUMNS: tuple[tuple[str, Path], ...] = (
     ("quantity_low", ("quantity", "low")), ("quantity_high", ("quantity", "high")),
     ("quantity_qualifier", ("quantity", "qualifier")), ("quantity_text", ("quantity", "text")),
     ("claimant_name", ("claimant", "name")), ("claimant_side", ("claimant", "side")),
+    ("perpetrator_party", ("perpetrator", "party")), ("perpetrator_text", ("perpetrator", "text")),
     ("stance", ("stance",)), ("means", ("means",)),
     ("location_name", ("location", "name")), ("lat", ("location", "lat")), ("lon", ("location", "lon")),
     ("country", ("location", "country")), ("admin1", ("location", "admin1")),
@@ -36,7 +37,7 @@ EVENT_COLUMNS: tuple[tuple[str, Path], ...] = (
     ("id", ("id",)), ("place", ("place",)), ("admin1", ("admin1",)), ("country", ("country",)),
     ("lat", ("lat",)), ("lon", ("lon",)), ("location_precision", ("precision",)),
     ("date_start", ("date_start",)), ("date_end", ("date_end",)), ("parties", ("parties",)),
-    ("kinds", ("kinds",)), ("n_claims", ("n_claims",)), ("n_groups", ("n_groups",)), ("n_sides", ("n_sides",)),
+    ("perpetrators", ("perpetrators",)), ("victims", ("victims",)), ("kinds", ("kinds",)), ("n_claims", ("n_claims",)), ("n_groups", ("n_groups",)), ("n_sides", ("n_sides",)),
     ("deaths_low", ("deaths", "low")), ("deaths_best", ("deaths", "best")), ("deaths_high", ("deaths", "high")),
     ("rule", ("rule",)),
 )
@@ -52,8 +53,8 @@ SCHEMAS: dict[str, tuple[tuple[str, Path], ...]] = {"claims": CLAIM_COLUMNS, "ev
 # The narrower choice of columns for `--format table` on a terminal.
 TABLE_COLUMNS: dict[str, list[str]] = {
     "claims": ["id", "stated_on", "kind", "victim_party", "quantity_text", "quantity_low", "quantity_high",
-               "claimant_side", "claimant_name", "stance", "location_name", "admin1", "outlet"],
-    "events": ["id", "date_start", "date_end", "place", "admin1", "parties", "n_claims", "n_sides",
+               "perpetrator_party", "claimant_side", "claimant_name", "stance", "location_name", "admin1", "outlet"],
+    "events": ["id", "date_start", "date_end", "place", "admin1", "parties", "perpetrators", "n_claims", "n_sides",
                "deaths_low", "deaths_best", "deaths_high"],
     "tallies": ["date", "since", "side", "claimant", "party", "kind", "quantity_low", "quantity_high",
                 "qualifier", "outlet"],

@@ -1,17 +1,27 @@
 """ACLED- and UCDP-GED-style rows from ledger events (the crosswalk is documented in README).
 
-Both datasets are event-based, so these exports read `events` (never running totals). ACLED
-reports the most conservative figure: `fatalities` = the event's deaths `low`. UCDP GED keeps
-`best`/`low`/`high`; `deaths_a`/`deaths_b` are the best figures of the victims of side A/B
-(parties sorted by name), `deaths_civilians` those of the civilians bucket, `deaths_unknown`
-the rest.
+Both datasets are event-based, so these exports read `events` (never running totals). The
+actors come from the perpetrator the claims name (contract v1.1), never from who makes the claim:
+ACLED's `actor1` and UCDP's `side_a` are the perpetrator, `actor2`/`side_b` the victims. An event
+whose reports name no perpetrator gets an empty `actor1` (ACLED's convention for an unknown
+actor) and a note saying so; competing attributions are named in the notes, the most often named
+one leads. The same party is never on both sides unless a claim says it hit its own (fratricide).
+
+ACLED reports the most conservative figure: `fatalities` = the event's deaths `low`. UCDP GED keeps
+`best`/`low`/`high`; `deaths_a`/`deaths_b` are the best figures of side A's and side B's own dead,
+`deaths_civilians` those of the civilians bucket, `deaths_unknown` the rest.
+
+Party names map to actor names through an actor table (`name → {kind, acled, iso2}`: the parties
+table of `normalize/data/parties.json`, handed in by the caller, since this layer does not read
+extraction's data); without one, a party that is a country name is a state, anything else a group.
 """
 
 from __future__ import annotations
 
 import math
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from typing import Any
@@ -78,12 +88,25 @@ def _days(e: dict[str, Any]) -> int:
         return 0
 
 
+Actors = Mapping[str, Mapping[str, Any]]  # party name → {"kind": state|armed_group|international, "acled", "iso2"}
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """One side of an event as the datasets name it."""
+
+    party: str | None  # the ledger's party name (None: civilians or an unidentified group)
+    acled: str  # ACLED actor name ("" when unknown)
+    ucdp: str  # UCDP side name ("" when unknown)
+    inter: int  # ACLED inter code: 1 state forces, 2 rebel group, 3 political militia, 7 civilians, 8 external
+    state: bool | None  # a state's forces? None when unknown
+
+
+NOBODY = Actor(None, "", "", 0, None)
+
+
 def _claims(e: dict[str, Any]) -> list[dict[str, Any]]:
     return list((e.get("summary") or {}).get("claims") or [])
-
-
-def _victim_parties(e: dict[str, Any]) -> list[str]:
-    return sorted({c["party"] for c in _claims(e) if c.get("party") and c.get("victim_type") != "civilian"})
 
 
 def _civilian(e: dict[str, Any]) -> bool:
@@ -95,18 +118,119 @@ def _means(e: dict[str, Any]) -> set[str]:
     return {m for c in _claims(e) for m in c.get("means") or []}
 
 
+def _country_iso(name: str) -> str | None:
+    """The ISO code of a country named as the ledger names parties ("Ukraine"), else None."""
+    folded = name.casefold()
+    for iso, c in _countries().items():
+        if str(c.get("name", "")).casefold() == folded:
+            return str(iso)
+    return None
+
+
+def party_actor(party: str, country: str | None, actors: Actors | None = None) -> Actor:
+    """A named party as an actor of an event in `country` (ISO2): a state's forces ("Military Forces of
+    Russia (2000-)", inter 1, or 8 outside its own country), an international force (8), else a group (2)."""
+    entry = (actors or {}).get(party)
+    kind = str(entry.get("kind")) if entry else ("state" if _country_iso(party) else "armed_group")
+    if kind == "state":
+        iso = (entry.get("iso2") if entry else None) or _country_iso(party)
+        acled = (entry.get("acled") if entry else None) or f"Military Forces of {party}"
+        foreign = bool(iso and country and str(iso).upper() != country.upper())
+        return Actor(party, str(acled), f"Government of {party}", 8 if foreign else 1, True)
+    acled = (entry.get("acled") if entry else None) or party
+    return Actor(party, str(acled), party, 8 if kind == "international" else 2, False)
+
+
+def _victim_actor(claims: list[dict[str, Any]], perpetrator: str | None, country: str | None,
+                  actors: Actors | None) -> Actor:
+    """Whose loss: the named victim party most claims give, never the perpetrator's own side unless a
+    claim says the perpetrator hit its own; else civilians, else an unidentified armed group."""
+    counts: dict[str, int] = {}
+    for c in claims:
+        if c.get("party") and c.get("victim_type") != "civilian":
+            counts[c["party"]] = counts.get(c["party"], 0) + 1
+    fratricide = any(c.get("perpetrator") and c.get("perpetrator") == c.get("party") for c in claims)
+    named = sorted(counts, key=lambda p: (-counts[p], p))
+    named = [p for p in named if p != perpetrator or fratricide]
+    if named:
+        return party_actor(named[0], country, actors)
+    if claims and all(c.get("victim_type") == "civilian" for c in claims):
+        nationality = next((c["party"] for c in claims if c.get("party")), None)
+        where = nationality or country_name(country)
+        return Actor(None, "Civilians" + (f" ({where})" if where else ""), "Civilians", 7, False)
+    if any(c.get("victim_type") in ("military", "mixed") and not c.get("party") for c in claims):
+        where = country_name(country)
+        return Actor(None, "Unidentified Armed Group" + (f" ({where})" if where else ""), "", 3, False)
+    return NOBODY
+
+
+def _attributions(e: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    """The perpetrators the reports name, the most often named first (then by more sides, then name)."""
+    attr = dict((e.get("summary") or {}).get("perpetrators") or {})
+    if not attr:  # events summarised before perpetrators were kept: count the claims themselves
+        for c in _claims(e):
+            if c.get("perpetrator"):
+                entry = attr.setdefault(c["perpetrator"], {"n_claims": 0, "sides": []})
+                entry["n_claims"] += 1
+                if c.get("side") and c["side"] not in entry["sides"]:
+                    entry["sides"].append(c["side"])
+    return sorted(attr.items(), key=lambda kv: (-int(kv[1].get("n_claims") or 0), -len(kv[1].get("sides") or []),
+                                                kv[0]))
+
+
+def dyad(e: dict[str, Any], actors: Actors | None = None) -> tuple[Actor, Actor]:
+    """(perpetrator, victims) of an event: side A / actor1 and side B / actor2."""
+    country = e.get("country")
+    ranked = _attributions(e)
+    perpetrator = ranked[0][0] if ranked else None
+    claims = _claims(e)
+    # the victims as the accounts naming the leading perpetrator (or none) tell it
+    own = [c for c in claims if c.get("perpetrator") in (perpetrator, None)] or claims
+    victims = _victim_actor(own, perpetrator, country, actors)
+    if perpetrator:
+        return party_actor(perpetrator, country, actors), victims
+    if any(c.get("perpetrator_text") for c in claims):  # "gunmen", "unknown attackers": named, not identified
+        where = country_name(country)
+        return Actor(None, "Unidentified Armed Group" + (f" ({where})" if where else ""), "", 3, None), victims
+    return NOBODY, victims
+
+
+def _number(q: dict[str, Any]) -> str:
+    lo, hi, qual = q.get("low"), q.get("high"), q.get("qualifier")
+    if lo is None and hi is None:
+        return "an unspecified number"
+    if qual == "range":
+        return f"{lo}-{hi}"
+    if qual == "at_least":
+        return f"at least {lo}"
+    if qual == "at_most":
+        return f"up to {hi}"
+    if qual == "approx":
+        return f"about {lo}"
+    return str(lo if lo is not None else hi)
+
+
+def who_says_what(c: dict[str, Any]) -> str:
+    """One claim as a sentence: "Governor (Ukraine) asserted: Russia: 3 civilian killed"."""
+    who = c.get("claimant") or c.get("side") or "unattributed"
+    side = f" ({c['side']})" if c.get("side") and c.get("claimant") else ""
+    victims = c.get("party") or ("civilian" if c.get("victim_type") == "civilian" else "unknown")
+    by = f" by {c['perpetrator']}" if c.get("perpetrator") else ""
+    return (f"{who}{side} {c.get('stance', 'asserted')}: {_number(c.get('quantity') or {})} {victims} "
+            f"{str(c.get('kind', '')).replace('_', ' ')}{by}")
+
+
 def _notes(e: dict[str, Any]) -> str:
-    parts = []
-    for c in _claims(e):
-        q = c.get("quantity") or {}
-        lo, hi, qual = q.get("low"), q.get("high"), q.get("qualifier")
-        num = ("an unspecified number" if lo is None and hi is None else
-               f"{lo}-{hi}" if qual == "range" else f"at least {lo}" if qual == "at_least" else
-               f"up to {hi}" if qual == "at_most" else f"about {lo}" if qual == "approx" else str(lo if lo is not None else hi))
-        who = c.get("claimant") or c.get("side") or "unattributed"
-        side = f" ({c['side']})" if c.get("side") and c.get("claimant") else ""
-        parts.append(f"{who}{side} {c.get('stance', 'asserted')}: {num} {c.get('party') or 'unknown'} "
-                     f"{str(c.get('kind', '')).replace('_', ' ')}")
+    parts = [who_says_what(c) for c in _claims(e)]
+    ranked = _attributions(e)
+    unnamed = sorted({str(c["perpetrator_text"]) for c in _claims(e) if c.get("perpetrator_text")
+                      and not c.get("perpetrator")})
+    if not ranked:
+        parts.append(f"perpetrator unidentified ({'; '.join(unnamed)})" if unnamed
+                     else "perpetrator not named in the reports")
+    elif len(ranked) > 1:
+        parts.append("perpetrator disputed: " + ", ".join(
+            f"{p} (according to {', '.join(a.get('sides') or []) or 'unattributed reports'})" for p, a in ranked))
     return "; ".join(parts)
 
 
@@ -114,27 +238,19 @@ def _outlets(e: dict[str, Any]) -> list[str]:
     return sorted({c["outlet"] for c in _claims(e) if c.get("outlet")})
 
 
-def acled_row(e: dict[str, Any]) -> dict[str, Any]:
-    victims = _victim_parties(e)
-    civ = _civilian(e)
-    means = _means(e)
+def _event_type(civ: bool, means: set[str]) -> tuple[str, str]:
+    if means & _REMOTE:
+        return "Explosions/Remote violence", ("Air/drone strike" if means & _AIR else "Shelling/artillery/missile attack")
     if civ:
-        etype, sub = "Violence against civilians", "Attack"
-        if means & _REMOTE:
-            etype = "Explosions/Remote violence"
-            sub = "Air/drone strike" if means & _AIR else "Shelling/artillery/missile attack"
-    elif means & _REMOTE:
-        etype = "Explosions/Remote violence"
-        sub = "Air/drone strike" if means & _AIR else "Shelling/artillery/missile attack"
-    else:
-        etype, sub = "Battles", "Armed clash"
-    parties = list(e.get("parties") or [])
-    victim = victims[0] if victims else None
-    attackers = [p for p in parties if p != victim] or parties
-    actor1 = f"Military Forces of {attackers[0]}" if attackers else ""
-    actor2 = "Civilians" + (f" ({country_name(e.get('country'))})" if e.get("country") else "") if civ else (
-        f"Military Forces of {victim}" if victim else "")
-    inter1, inter2 = (1 if actor1 else 0), (7 if civ else 1 if actor2 else 0)
+        return "Violence against civilians", "Attack"
+    return "Battles", "Armed clash"
+
+
+def acled_row(e: dict[str, Any], actors: Actors | None = None) -> dict[str, Any]:
+    civ = _civilian(e)
+    etype, sub = _event_type(civ, _means(e))
+    actor1, actor2 = dyad(e, actors)
+    civ = civ or actor2.inter == 7
     days = _days(e)
     prec = e.get("precision")
     d = e.get("deaths") or {}
@@ -142,8 +258,9 @@ def acled_row(e: dict[str, Any]) -> dict[str, Any]:
         "event_id_cnty": f"{(e.get('country') or 'XX').upper()}CL{e['id']}", "event_date": e.get("date_end"),
         "year": int(str(e.get("date_end"))[:4]) if e.get("date_end") else None,
         "time_precision": 1 if days == 0 else 2 if days <= 7 else 3, "disorder_type": "Political violence",
-        "event_type": etype, "sub_event_type": sub, "actor1": actor1, "assoc_actor_1": "", "inter1": inter1,
-        "actor2": actor2, "assoc_actor_2": "", "inter2": inter2, "interaction": inter1 * 10 + inter2,
+        "event_type": etype, "sub_event_type": sub, "actor1": actor1.acled, "assoc_actor_1": "", "inter1": actor1.inter,
+        "actor2": actor2.acled, "assoc_actor_2": "", "inter2": actor2.inter,
+        "interaction": interaction(actor1.inter, actor2.inter),
         "civilian_targeting": "Civilian targeting" if civ else "", "iso": _iso_numeric(e.get("country")),
         "region": _region(e.get("country")), "country": country_name(e.get("country")),
         "admin1": e.get("admin1") or "", "admin2": "", "admin3": "", "location": e.get("place") or "",
@@ -154,17 +271,34 @@ def acled_row(e: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def ucdp_row(e: dict[str, Any]) -> dict[str, Any]:
-    parties = sorted(e.get("parties") or [])
-    side_a = parties[0] if parties else ""
-    side_b = parties[1] if len(parties) > 1 else ""
+def interaction(inter1: int, inter2: int) -> int:
+    """ACLED's interaction code: both inter codes, the lower first (17: state forces–civilians); one
+    known actor alone is its code and 0 ("sole" action, 80); 0 when neither is known."""
+    codes = sorted(i for i in (inter1, inter2) if i)
+    return codes[0] * 10 + codes[1] if len(codes) == 2 else codes[0] * 10 if codes else 0
+
+
+def type_of_violence(side_a: Actor, side_b: Actor) -> int | None:
+    """UCDP's type from the pair: one-sided (3) when the victims are civilians; state-based (1) when a
+    state's forces are on a side; non-state (2) between groups; None when neither side is known."""
+    if side_b.inter == 7:
+        return 3
+    if side_a.state or side_b.state:
+        return 1
+    if side_a.state is False or side_b.state is False:
+        return 2
+    return None
+
+
+def ucdp_row(e: dict[str, Any], actors: Actors | None = None) -> dict[str, Any]:
+    side_a, side_b = dyad(e, actors)
     deaths = (e.get("summary") or {}).get("deaths") or {}
 
-    def best(bucket: str) -> int:
-        return int((deaths.get(bucket) or {}).get("best") or 0)
+    def best(bucket: str | None) -> int:
+        return int((deaths.get(bucket) or {}).get("best") or 0) if bucket else 0
 
-    others = sum(int(v.get("best") or 0) for k, v in deaths.items() if k not in (side_a, side_b, "civilians"))
-    civ = _civilian(e)
+    own = {side_a.party, side_b.party, "civilians"}
+    others = sum(int(v.get("best") or 0) for k, v in deaths.items() if k not in own)
     days = _days(e)
     prec = e.get("precision")
     lat, lon = e.get("lat"), e.get("lon")
@@ -172,14 +306,12 @@ def ucdp_row(e: dict[str, Any]) -> dict[str, Any]:
     claims = _claims(e)
     outlets = _outlets(e)
     where = ", ".join(x for x in (e.get("place"), e.get("admin1"), country_name(e.get("country"))) if x)
+    names = [n for n in (side_a.ucdp, side_b.ucdp) if n]
     return {
         "id": e["id"], "relid": f"CL-{e['id']}", "year": int(str(e.get("date_end"))[:4]) if e.get("date_end") else None,
-        "active_year": 1, "code_status": "Clear", "type_of_violence": 3 if civ else 1,
-        "conflict_name": f"{side_a} - {side_b}".strip(" -"),
-        "dyad_name": f"Government of {side_a} - Government of {side_b}" if side_b else (
-            f"Government of {side_a}" if side_a else ""),
-        "side_a": f"Government of {side_a}" if side_a else "",
-        "side_b": "Civilians" if civ else (f"Government of {side_b}" if side_b else ""),
+        "active_year": 1, "code_status": "Clear", "type_of_violence": type_of_violence(side_a, side_b),
+        "conflict_name": " - ".join(a.party or a.ucdp for a in (side_a, side_b) if a.ucdp),
+        "dyad_name": " - ".join(names), "side_a": side_a.ucdp, "side_b": side_b.ucdp,
         "number_of_sources": len(outlets) or len({c.get("document_id") for c in claims}),
         "source_article": "; ".join(outlets), "source_office": "; ".join(outlets),
         "source_date": ";".join(sorted({str(c.get("stated")) for c in claims if c.get("stated")})),
@@ -194,12 +326,13 @@ def ucdp_row(e: dict[str, Any]) -> dict[str, Any]:
         "event_clarity": 1 if prec == "point" and days == 0 else 2,
         "date_prec": 1 if days == 0 else 2 if days <= 6 else 3 if days <= 7 else 4 if days <= 31 else 5,
         "date_start": e.get("date_start"), "date_end": e.get("date_end"),
-        "deaths_a": best(side_a), "deaths_b": best(side_b), "deaths_civilians": best("civilians"),
-        "deaths_unknown": others, "best": d.get("best") or 0, "high": d.get("high") or 0, "low": d.get("low") or 0,
+        "deaths_a": best(side_a.party), "deaths_b": best(side_b.party),
+        "deaths_civilians": best("civilians"), "deaths_unknown": others,
+        "best": d.get("best") or 0, "high": d.get("high") or 0, "low": d.get("low") or 0,
     }
 
 
-def rows(events: Iterator[dict[str, Any]], style: str) -> Iterator[dict[str, Any]]:
+def rows(events: Iterator[dict[str, Any]], style: str, actors: Actors | None = None) -> Iterator[dict[str, Any]]:
     fn = acled_row if style == "acled" else ucdp_row
     for e in events:
-        yield fn(e)
+        yield fn(e, actors)

@@ -9,6 +9,9 @@ has the fields of `Spec` (its JSON keys are the field names):
      "examples": {"positive": [{"text": "...", "claims": [[kind, party, low, high, qualifier], ...]}],
                   "negative": ["a sentence that must give no claim", ...]}}
 
+A gate's negative example may be ``{"text": "...", "absent": [[kind, party, low, high, qualifier]]}``: the
+claims the gate removes, where the sentence keeps other claims of its own.
+
 Roles: ``claim`` constructions link a trigger to its victims (slots ``trigger``, ``victim`` and optionally
 ``count``, ``agent``, ``owner``, ``cause``); ``trigger`` constructions write a claim family on a token that no
 single word carries ("shot down", "took … prisoner"); ``gate`` constructions drop a claim or change its stance
@@ -87,6 +90,7 @@ class Example:
     text: str
     claims: tuple[tuple[Any, ...], ...] = ()
     published: str = "2024-03-12"
+    absent: tuple[tuple[Any, ...], ...] = ()   # negative examples of a gate: the claims it removes, others stay
 
 
 @dataclass
@@ -239,6 +243,7 @@ def _examples(raw: dict[str, Any], where: str) -> tuple[list[Example], list[Exam
             raise ConfigError(Says.bad_example.format(where=where))
         values = {f.name: item[f.name] for f in fields(Example) if f.name in item}
         values["claims"] = tuple(tuple(c) for c in values.get("claims", ()))
+        values["absent"] = tuple(tuple(c) for c in values.get("absent", ()))
         return Example(**values)
 
     groups = [[one(x) for x in raw.get(f.name, [])] for f in fields(_ExampleGroups)]

@@ -175,6 +175,7 @@ class Lexicon:
     non_claim_harms: Words
     intention_prepositions: Words
     partitive_prepositions: Words
+    membership_prepositions: Words
     list_connector_phrases: Words
     coordinated_deps: Words
     date_openers: Words

@@ -12,7 +12,7 @@ from spacy.tokens import Doc
 from claimledger.extraction.constructions import Effect, ListMode, Slot
 from claimledger.extraction.engine import ClaimSets, Frame
 from claimledger.extraction.lexicon import Lexicon
-from claimledger.extraction.mentions import Mention
+from claimledger.extraction.mentions import Mention, list_members
 from claimledger.model import Quantity
 from claimledger.normalize.quantities import unspecified
 
@@ -165,7 +165,7 @@ class Linker:
         return True
 
     def _instrument(self, doc: Doc, m: Mention) -> bool:
-        """'using drones', 'with artillery', 'by a missile': equipment used, not lost."""
+        """'using drones', 'with artillery', 'by a missile', 'a rocket strike': equipment used, not lost."""
         if m.vtype != "equipment" or m.bare:
             return False
         lex = self.lex
@@ -174,6 +174,8 @@ class Linker:
         if prev in lex.instrument_words and prev2 not in lex.instrument_list_exceptions:
             return True
         head = doc[m.head]
+        if head.dep_ == "compound" and (head.head.lower_ in lex.attack_nouns or head.head.lemma_.lower() in lex.attack_nouns):
+            return True  # 'a rocket strike', 'drone attacks': the weapon of the attack
         return head.dep_ == "pobj" and head.head.lower_ in lex.instrument_words \
             and not (head.head.i > 0 and doc[head.head.i - 1].lower_ in lex.instrument_list_exceptions)
 
@@ -259,7 +261,7 @@ class Linker:
 
     def _conjuncts(self, doc: Doc, first: Mention, mentions: list[Mention]) -> list[Mention]:
         """Victims coordinated with the first by the parse ('two tanks and three howitzers')."""
-        heads = {t.i for t in doc[first.head].conjuncts}
+        heads = {t.i for t in list_members(doc[first.head])}
         out = []
         for m in mentions:
             if m.head not in heads or m.self_trigger or m.other or (first.numbered and not m.numbered):
@@ -355,9 +357,7 @@ def _one_frame_per_pair(frames: list[Frame], prose: bool) -> list[Frame]:
     rest: list[Frame] = []
 
     def rank(f: Frame) -> tuple[bool, int]:
-        blocked = any(e is Effect.drop and (prose or not sets.prose_only) and not sets.uncounted_only
-                      for e, sets in f.gates)
-        return not blocked, f.construction.priority
+        return not _blocked(f, prose), f.construction.priority
 
     for f in frames:
         victim = f.slots.get(Slot.victim)
@@ -381,8 +381,14 @@ def _mention_key(frame: Frame, victim: int) -> int:
     return int(index) if index >= 0 else -1 - victim
 
 
+def _blocked(f: Frame, prose: bool) -> bool:
+    """A gate drops the frame whatever its victims' count."""
+    return any(e is Effect.drop and (prose or not sets.prose_only) and not sets.uncounted_only for e, sets in f.gates)
+
+
 def _drop_consumed(frames: list[Frame]) -> list[Frame]:
-    """Claim words inside the match of a construction that consumes them are not claim words of their own."""
+    """Claim words inside the match of a construction that consumes them are not claim words of their own, even
+    where a gate drops that match ('could lose 30 soldiers killed' is no claim at all)."""
     consumed: set[int] = set()
     for f in frames:
         if _claim_sets(f.construction.sets).consumes:

@@ -15,7 +15,7 @@ from typing import Any
 from spacy.tokens import Doc, Token
 
 from claimledger.extraction.lexicon import Lexicon
-from claimledger.extraction.tags import QSpan, Tagger, is_year
+from claimledger.extraction.tags import QSpan, Tagger, is_year, spaced_dash
 from claimledger.model import Quantity
 from claimledger.normalize.quantities import find_quantities, single, unspecified, zero
 
@@ -242,7 +242,7 @@ class MentionBuilder:
                    and t.dep_ != "amod"
                    for t in between):
                 continue
-            if any(t.lower_ in lex.count_breakers or _spaced_dash(t) for t in between):
+            if any(t.lower_ in lex.count_breakers or spaced_dash(t) for t in between):
                 continue  # '… injures five - governor': a dash between spaces ends the phrase
             if any(t.pos_ == "NUM" and not (t.i > 0 and doc[t.i - 1].text == "-")
                    and not any(ch.isalpha() for ch in t.text) for t in between):
@@ -314,7 +314,7 @@ class MentionBuilder:
         nxt_noun = next((t for t in doc[qs.end: qs.end + 4] if t.pos_ in ("NOUN", "PROPN")), None)
         if ok and nxt_noun is not None and nxt_noun.i <= qs.end + 3 and not nxt_noun._.cl_n \
                 and nxt_noun.lower_ not in lex.others_words and nxt_noun.ent_type_ not in ("DATE", "TIME") \
-                and not (nxt_noun._.cl_k and nxt_noun.lower_ in lex.person_trigger_nouns) and nxt_noun._.cl_kf != "verb" \
+                and not (nxt_noun._.cl_k and nxt_noun.lower_ in lex.person_trigger_nouns) and nxt_noun._.cl_kf not in ("verb", "adj") \
                 and all(t.pos_ in ("ADJ", "ADV", "PROPN", "NOUN") or t.lower_ in lex.others_words
                         or t.tag_ in lex.participle_tags and t.dep_ == "amod" for t in doc[qs.end:nxt_noun.i]):
             ok = False  # "two more brigades", "12 destroyed houses": counts of something else
@@ -347,6 +347,24 @@ class MentionBuilder:
             vtype = role._.cl_n if role is not None and role._.cl_n in ("military", "civilian") else "civilian"
             out.append(Mention(start=ent.start, end=ent.end, head=ent.root.i, quantity=single(""), vtype=vtype,
                                text=ent.text, person=True))
+            taken.update(range(ent.start, ent.end))
+            out.extend(self._coordinated_names(doc, ent.root, vtype, taken))
+        return out
+
+    @staticmethod
+    def _coordinated_names(doc: Doc, root: Token, vtype: str, taken: set[int]) -> list[Mention]:
+        """'A. Name and B. Other were killed': a full name joined to a named person is a person too, whatever the
+        entity tagger called it (two named people are two victims)."""
+        out = []
+        for conj in list_members(root):
+            if conj.i < root.i or conj.pos_ != "PROPN" or conj.i in taken:
+                continue
+            start = min([conj.i, *(c.i for c in conj.lefts if c.dep_ == "compound" and c.pos_ == "PROPN")])
+            if conj.i - start < 1 or any(i in taken for i in range(start, conj.i + 1)):
+                continue
+            taken.update(range(start, conj.i + 1))
+            out.append(Mention(start=start, end=conj.i + 1, head=conj.i, quantity=single(""), vtype=vtype,
+                               text=doc[start:conj.i + 1].text, person=True))
         return out
 
     def _pronoun_and_share_mentions(self, doc: Doc, mentions: list[Mention]) -> list[Mention]:
@@ -383,9 +401,12 @@ class MentionBuilder:
             tok.dep_ in lex.subject_deps or tok.dep_ in lex.object_deps)
 
 
-def _spaced_dash(tok: Token) -> bool:
-    return tok.is_punct and tok.text in ("-", "–", "—") and bool(tok.whitespace_) and tok.i > 0 \
-        and bool(tok.doc[tok.i - 1].whitespace_)
+def list_members(tok: Token) -> list[Token]:
+    """The other members of a coordination: conjuncts, and in 'A, B and C' the B that the parser hangs on A as an
+    apposition (with C as B's conjunct)."""
+    listed = [c for c in tok.children if c.dep_ == "appos" and c.pos_ == tok.pos_ and any(
+        g.dep_ == "conj" for g in c.children)]
+    return [*tok.conjuncts, *listed, *(g for c in listed for g in c.conjuncts)]
 
 
 def _share_quantity(word: str) -> Quantity:
@@ -400,7 +421,7 @@ def _left_edge(doc: Doc, head: Token) -> int:
         t = doc[i - 1]
         if t.ent_type_ in ("GPE", "LOC", "FAC") and t.pos_ == "PROPN" and doc[i].text in ("-", "–", "—", ",", ":"):
             break  # "in Donbas - civilians killed": the place is not part of the victims
-        if _spaced_dash(t):
+        if spaced_dash(t):
             break  # "… injures five - governor": a dash between spaces ends the phrase
         if (t.dep_ in _LEFT_DEPS and t.head.i >= i - 1) or (t.text in ("-", "–") and t.dep_ == "punct") \
                 or (t.pos_ == "ADJ" and t.head.i == head.i):

@@ -37,6 +37,8 @@ TOKEN_EXTENSIONS: dict[str, Any] = {
 }
 _BEGIN, _INSIDE = "B", "I"
 _NOUNISH = {"NOUN", "PROPN"}
+# Where a claim adjective stands even when the tagger reads it as a verb or noun ('left them missing').
+_COMPLEMENT_DEPS = ("amod", "acomp", "oprd", "advcl", "xcomp", "ccomp", "acl")
 _VERBISH = {"VERB", "AUX"}
 _SKIP_ENTS = {"DATE", "TIME", "MONEY", "PERCENT", "ORDINAL"}
 _MODEL_RE = re.compile(r"^([a-z]+(?:-[a-z]+)?)-?\d+[a-z]*\d*$")
@@ -96,6 +98,7 @@ class Tagger:
     def tag(self, doc: Doc) -> Doc:
         """Tags a freshly parsed Doc (its tokens hold the extensions' defaults)."""
         doc._.cl_qs = self.quantities(doc)
+        _unhook_across_dashes(doc)
         for _, start, end in [*self.parties(doc), *self.parties_exact(doc)]:
             text = doc[start:end].text.lower()
             party = self._party_of.get(text)
@@ -187,7 +190,7 @@ class Tagger:
             if family:
                 tok._.cl_k, tok._.cl_kf, tok._.cl_in = family, "verb", True
                 return
-        if tok.pos_ == "ADJ" or tok.dep_ in ("amod", "acomp", "oprd"):
+        if tok.pos_ == "ADJ" or tok.dep_ in _COMPLEMENT_DEPS or _after_count(tok):
             family = lex.adjective_family.get(low)
             if family:
                 tok._.cl_k, tok._.cl_kf = family, "adj"
@@ -211,7 +214,8 @@ class Tagger:
         it, names its own victims (a tagger may read it as a verb)."""
         doc = tok.doc
         if tok._.cl_k and tok._.cl_kf in ("verb", "adj") and tok.i >= 2 \
-                and doc[tok.i - 1].lower_ in self.lex.partitive_prepositions and doc[tok.i - 2]._.cl_q \
+                and doc[tok.i - 1].lower_ in self.lex.partitive_prepositions \
+                and (doc[tok.i - 2]._.cl_q or doc[tok.i - 2].lemma_.lower() in self.lex.count_nouns) \
                 and (tok.i + 1 == len(doc) or doc[tok.i + 1].pos_ not in _NOUNISH):
             tok._.cl_kf = "noun"
 
@@ -342,3 +346,23 @@ def surface(doc: Doc, start: int, end: int) -> str:
 
 def is_year(text: str) -> bool:
     return bool(_YEAR_RE.match(text))
+
+
+def _after_count(tok: Token) -> bool:
+    """'12 dead, three hurt': a word right after a bare count is its predicate, whatever the tagger calls it."""
+    return tok.i > 0 and tok.doc[tok.i - 1].like_num and tok.dep_ not in ("pobj", "dobj")
+
+
+def spaced_dash(tok: Token) -> bool:
+    """A dash with spaces on both sides ends a phrase: 'three hurt - governor'."""
+    return tok.is_punct and tok.text in ("-", "\u2013", "\u2014") and bool(tok.whitespace_) and tok.i > 0 \
+        and bool(tok.doc[tok.i - 1].whitespace_)
+
+
+def _unhook_across_dashes(doc: Doc) -> None:
+    """A modifier never reaches its head across a spaced dash: the parser's 'hurt - governor' compound is two
+    phrases."""
+    for tok in doc:
+        if tok.dep_ in ("compound", "amod") and tok.head.i > tok.i + 1 \
+                and any(spaced_dash(t) for t in doc[tok.i + 1:tok.head.i]):
+            tok.dep_ = "dep"

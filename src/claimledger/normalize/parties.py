@@ -27,7 +27,7 @@ from claimledger.errors import ConfigError
 from claimledger.normalize import conflicts
 
 __all__ = [
-    "Party", "tables", "validate", "parties", "party", "party_of", "parties_in", "states_in", "state_in_context",
+    "Party", "tables", "validate", "parties", "party", "actor_table", "party_of", "parties_in", "states_in", "state_in_context",
     "hostile_usage", "hostile_words", "hostile_needs_speaker", "opponent", "party_from_hostile", "side_of_claimant", "official_channel",
     "outlet_side", "demonyms", "country_names", "country_of", "reset",
 ]
@@ -243,6 +243,12 @@ def _by_name() -> dict[str, Party]:
 def parties() -> tuple[Party, ...]:
     """Every party of the table (built-in and user entries)."""
     return tuple(_by_name().values())
+
+
+def actor_table() -> dict[str, dict[str, str | None]]:
+    """Each party's kind, ISO code and ACLED actor name, for the ACLED/UCDP crosswalk (which may not
+    read this table itself: export sits below normalize's readers in the layers)."""
+    return {p.name: {"kind": p.kind, "iso2": p.iso2, "acled": p.acled} for p in parties()}
 
 
 def party(name: str | None) -> Party | None:

@@ -112,6 +112,9 @@ _LATIN = re.compile(r"^[a-z0-9 ]+$")
 _LEAD_THE = re.compile(r"^(?:the|in|at|near|around|outside|of)\s+", re.IGNORECASE)
 
 
+_BIG_CITY = 100_000  # a city this big is what a bare name most often means
+
+
 def normalize_name(name: str) -> str:
     """Matching key of a place name: case-folded, no diacritics, apostrophes or hyphens."""
     if name.isascii():  # most names: skip the Unicode decomposition
@@ -609,6 +612,9 @@ class DefaultGazetteer(Gazetteer):
                 if got is None:
                     continue
                 kind, value = got
+                if kind == "admin1" and self._city_elsewhere(text[words[i].start():words[i + n - 1].end()], value):
+                    i += n - 1
+                    break
                 if kind == "admin1":
                     admin1.add(value)
                     for p in self._static.get(_key(text[words[i].start():words[i + n - 1].end()]), ()):
@@ -622,6 +628,12 @@ class DefaultGazetteer(Gazetteer):
                 break
             i += 1
         return countries, admin1, nationalities
+
+    def _city_elsewhere(self, surface: str, admin1: str) -> bool:
+        """A province's bare name that is also a big city's in another province ('Gaza' the Mozambican
+        province, 'Gaza' the city) says nothing about where: it is what gets disambiguated."""
+        return any(c.precision == "point" and c.population >= _BIG_CITY and c.admin1 != admin1
+                   for c in self.candidates(surface))
 
     # -- lookups ---------------------------------------------------------------------------------
     def country_code(self, name: str) -> str | None:

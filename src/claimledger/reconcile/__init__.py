@@ -24,7 +24,8 @@ from claimledger.store import recon as repo
 PARAMETERS: dict[str, Any] = {
     "neardup": {"num_perm": neardup.NUM_PERM, "shingle": neardup.SHINGLE, "threshold": neardup.THRESHOLD},
     "groups": {"window_days": gr.WINDOW_DAYS},
-    "events": {"radius_km": ev.RADIUS_KM, "slack_days": ev.SLACK_DAYS, "rule": ev.RULE},
+    "events": {"radius_km": ev.RADIUS_KM, "slack_days": ev.SLACK_DAYS, "rule": ev.RULE,
+               "attackers": ev.ATTACKERS_RULE},
 }
 
 

@@ -6,7 +6,14 @@ new event):
   same place name;
 - time: the claim's span [date_start, date] and the event's span, each widened by `SLACK_DAYS`,
   overlap;
-- parties: the claim's parties (victim party and claimant side) share one with the event's.
+- parties: the claim's parties (victim party, claimant side, perpetrator) share one with the event's;
+- attackers: a claim that names a perpetrator joins an event that names others only as a competing
+  account of the same loss (the same victims at the same spot: coordinates within `RADIUS_KM` or
+  the same place name, not merely the same province) or as the other side of one clash (it names
+  the event's attackers as its victims and its attackers are the event's victims). So "the enemy
+  shelled the market" and "their own air defence missile fell on the market" stay one event with
+  both attributions side by side, while an insurgent raid on a village and an army strike on
+  insurgents in the same province that day stay two events.
 Only located claims about a day or a week join events; running totals never do (see tallies).
 
 Summary (the `RULE` text stored with each event): per victim party (civilians form their own
@@ -18,7 +25,9 @@ ignoring unspecified numbers:
 - best = the median of one figure per claimant side (that side's latest statement; a range
   counts as its midpoint), rounded down.
 The event's deaths are the sums over victim parties. Other kinds get the same summary under
-`summary.by_kind`; `summary.claims` lists who says what, with stance, side by side.
+`summary.by_kind`; `summary.claims` lists who says what, with stance and the perpetrator each
+claim names, side by side; `summary.perpetrators` counts, per perpetrator named, the claims and
+claimant sides that name it (conflicting attributions are kept, never resolved).
 """
 
 from __future__ import annotations
@@ -35,6 +44,8 @@ EVENT_TIME_PRECISIONS = (None, "day", "week")
 RULE = ("per victim party, one claim per claim group, kind killed: low = smallest lower bound (denial = 0); "
         "high = largest upper bound; best = median of one figure per claimant side (its latest statement, "
         "range midpoint), rounded down; event totals are sums over parties")
+ATTACKERS_RULE = ("a claim naming a perpetrator joins an event naming others only as a competing account of the "
+                  "same loss (same victims, not unknown, same spot) or as the other side of one clash")
 _PRECISION_RANK = {"point": 0, "admin2": 1, "admin1": 2, "region": 3, "country": 4, None: 5}
 
 
@@ -52,7 +63,7 @@ def km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 
 
 def parties(c: ClaimInfo) -> set[str]:
-    return {p for p in (c.party, c.side) if p}
+    return {p for p in (c.party, c.side, c.perpetrator) if p}
 
 
 def _shift(day: str, days: int) -> str:
@@ -82,19 +93,45 @@ def _joined(parties: set[str]) -> str:
 
 
 def widened(e: EventInfo, c: ClaimInfo) -> dict[str, Any]:
-    """The event's span and parties once claim `c` joins it."""
+    """The event's span, parties, perpetrators and victims once claim `c` joins it."""
     assert c.date is not None
     return {"date_start": min(e.date_start, c.date_start or c.date), "date_end": max(e.date_end, c.date),
-            "parties": _joined(_party_set(e.parties) | parties(c))}
+            "parties": _joined(_party_set(e.parties) | parties(c)),
+            "perpetrators": _joined(_party_set(e.perpetrators) | ({c.perpetrator} if c.perpetrator else set())),
+            "victims": _joined(_party_set(e.victims) | {bucket(c)})}
+
+
+def attackers_agree(perps: set[str], victims: set[str], other_perps: set[str], other_victims: set[str],
+                    same_spot: bool) -> bool:
+    """Whether two sets of claims may be about one fight as far as who did it goes: one side names
+    no perpetrator, or they name a common one, or they are the two sides of one clash (each one's
+    attackers are the other's victims), or they are competing accounts of the same loss (the same
+    victims, other than unknown ones, at the same spot)."""
+    if not perps or not other_perps or perps & other_perps:
+        return True
+    if perps & other_victims and other_perps & victims:
+        return True
+    return same_spot and bool((victims & other_victims) - {"unknown"})
+
+
+def same_spot(a: ClaimInfo | EventInfo, b: Any) -> bool:
+    """The same strike's place: coordinates within the radius or the same place name (a province is too wide)."""
+    if a.lat is not None and a.lon is not None and b.lat is not None and b.lon is not None:
+        return km(a.lat, a.lon, b.lat, b.lon) <= RADIUS_KM
+    return bool(a.place and b.place and a.place.casefold() == b.place.casefold())
 
 
 def same_event(a: EventInfo, b: EventInfo) -> bool:
-    """Two events that are one: overlapping days (with the slack), the same place, shared parties."""
+    """Two events that are one: overlapping days (with the slack), the same place, shared parties,
+    attackers that agree."""
     a_start, a_end = event_window(a)
     if not (b.date_start <= a_end and b.date_end >= a_start):
         return False
     pa, pb = _party_set(a.parties), _party_set(b.parties)
-    return (not pa or not pb or bool(pa & pb)) and same_place(a, b)
+    if not ((not pa or not pb or bool(pa & pb)) and same_place(a, b)):
+        return False
+    return attackers_agree(_party_set(a.perpetrators), _party_set(a.victims), _party_set(b.perpetrators),
+                           _party_set(b.victims), same_spot(a, b))
 
 
 def tally_fields(c: ClaimInfo) -> dict[str, Any]:
@@ -119,7 +156,11 @@ def matches(c: ClaimInfo, e: Any) -> bool:
         return False
     ep = _party_set(e.parties)
     cp = parties(c)
-    return (not ep or not cp or bool(ep & cp)) and same_place(c, e)
+    if not ((not ep or not cp or bool(ep & cp)) and same_place(c, e)):
+        return False
+    return attackers_agree({c.perpetrator} if c.perpetrator else set(), {bucket(c)},
+                           _party_set(e.perpetrators), _party_set(e.victims),
+                           same_spot(c, e))
 
 
 def _bounds(c: ClaimInfo) -> tuple[int | None, int | None, float | None]:
@@ -184,6 +225,19 @@ def bucket(c: ClaimInfo) -> str:
     return c.party or "unknown"
 
 
+def attributions(claims: Sequence[ClaimInfo]) -> dict[str, Any]:
+    """Per perpetrator named: how many claims (one per claim group) and which claimant sides name it.
+    Two entries are two accounts of who did it, kept side by side."""
+    out: dict[str, dict[str, Any]] = {}
+    for c in claims:
+        if c.perpetrator:
+            entry = out.setdefault(c.perpetrator, {"n_claims": 0, "sides": []})
+            entry["n_claims"] += 1
+            if c.side and c.side not in entry["sides"]:
+                entry["sides"].append(c.side)
+    return {k: {"n_claims": v["n_claims"], "sides": sorted(v["sides"])} for k, v in sorted(out.items())}
+
+
 def summarize(claims: Sequence[ClaimInfo]) -> dict[str, Any]:
     """Event columns (place, time, parties, deaths low/best/high, summary JSON) from its claims."""
     distinct = one_per_group(claims)
@@ -203,7 +257,8 @@ def summarize(claims: Sequence[ClaimInfo]) -> dict[str, Any]:
     all_parties = sorted({p for c in claims for p in parties(c)})
     side_by_side = [
         {"claim_id": c.id, "group_id": c.group_id, "claimant": c.name, "side": c.side, "stance": c.stance,
-         "kind": c.kind, "party": c.party, "victim_type": c.victim_type,
+         "kind": c.kind, "party": c.party, "victim_type": c.victim_type, "perpetrator": c.perpetrator,
+         "perpetrator_text": c.perpetrator_text,
          "means": [m for m in c.means.split(",") if m], "quantity": {"low": c.low, "high": c.high, "qualifier": c.qualifier},
          "stated": c.stated, "outlet": c.outlet, "document_id": c.document_id, "evidence": c.evidence}
         for c in sorted(claims, key=lambda c: (c.side or "", c.kind, c.stated or "", c.id))]
@@ -212,8 +267,11 @@ def summarize(claims: Sequence[ClaimInfo]) -> dict[str, Any]:
         "lon": anchor.lon, "precision": anchor.precision,
         "date_start": min(c.date_start or c.date or "" for c in claims), "date_end": max(c.date or "" for c in claims),
         "parties": ("," + ",".join(all_parties) + ",") if all_parties else "",
+        "perpetrators": _joined({c.perpetrator for c in claims if c.perpetrator}),
+        "victims": _joined({bucket(c) for c in claims}),
         "kinds": "," + ",".join(sorted({c.kind for c in claims})) + ",",
         "n_claims": len(claims), "n_groups": len(distinct), "n_sides": len({c.side for c in claims if c.side}),
         "deaths_low": total["low"], "deaths_best": total["best"], "deaths_high": total["high"], "rule": RULE,
-        "summary": {"deaths": deaths, "by_kind": by_kind, "claims": side_by_side},
+        "summary": {"deaths": deaths, "by_kind": by_kind, "claims": side_by_side,
+                    "perpetrators": attributions(distinct)},
     }

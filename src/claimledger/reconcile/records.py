@@ -47,6 +47,8 @@ class ClaimInfo:
     doc_root: int  # the document this one is a wire copy of, else itself
     means: str = ""  # ",drone,artillery,"
     victim_type: str | None = None
+    perpetrator: str | None = None  # who the text says caused the loss (party)
+    perpetrator_text: str | None = None
 
 
 @dataclass(slots=True)
@@ -70,6 +72,8 @@ class EventInfo:
     lon: float | None
     admin1: str | None
     place: str | None
+    perpetrators: str = ""  # ",Russia,": who its claims say caused the losses
+    victims: str = ""  # ",civilians,Ukraine,": its claims' victim buckets
 
 
 def from_row(cls: type[R], row: Mapping[str, Any]) -> R:

@@ -114,6 +114,7 @@ class ClaimRow(Base):
         Index("ix_claims_lat_lon", "lat", "lon"),
         Index("ix_claims_quantity", "quantity"),
         Index("ix_claims_current_unreconciled", "current", "reconciled"),
+        Index("ix_claims_perp_cur_date", "perpetrator_party", "current", "date"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -132,6 +133,8 @@ class ClaimRow(Base):
     qualifier: Mapped[str | None] = mapped_column(String(16))
     claimant_name: Mapped[str | None] = mapped_column(String(300))
     claimant_side: Mapped[str | None] = mapped_column(String(120))
+    perpetrator_party: Mapped[str | None] = mapped_column(String(120))  # who the text says caused the loss
+    perpetrator_text: Mapped[str | None] = mapped_column(String(300))  # as written; None when inferred
     stance: Mapped[str] = mapped_column(String(16))
     means: Mapped[str] = mapped_column(String(200), default="")  # ",drone,artillery," for contains
     place: Mapped[str | None] = mapped_column(String(300))
@@ -205,6 +208,8 @@ class Event(Base):
     date_start: Mapped[str] = mapped_column(String(10))
     date_end: Mapped[str] = mapped_column(String(10), index=True)
     parties: Mapped[str] = mapped_column(String(400), default="")  # ",Russia,Ukraine,"
+    perpetrators: Mapped[str] = mapped_column(String(400), default="")  # ",Russia," who its claims say did it
+    victims: Mapped[str] = mapped_column(String(400), default="")  # victim buckets: ",civilians,Ukraine,"
     kinds: Mapped[str] = mapped_column(String(400), default="")
     n_claims: Mapped[int] = mapped_column(Integer, default=0)
     n_groups: Mapped[int] = mapped_column(Integer, default=0)

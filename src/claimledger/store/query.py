@@ -87,6 +87,9 @@ def _claim_fields() -> dict[str, FieldSpec]:
         "item": FieldSpec(c.victim_item, doc="equipment item (tank, drone, ...)"),
         "side": FieldSpec(c.claimant_side, doc="the side the claimant speaks for"),
         "claimant": FieldSpec(c.claimant_name, doc="claimant name as written"),
+        "perpetrator": FieldSpec(c.perpetrator_party, doc="who the text says caused the loss (ACLED actor1); "
+                                                          "perpetrator= (empty) for claims that name none"),
+        "perpetrator_text": FieldSpec(c.perpetrator_text, doc="the perpetrator as written; use contains"),
         "stance": FieldSpec(c.stance, doc="asserted, estimated, denied"),
         "qualifier": FieldSpec(c.qualifier, doc="quantity qualifier (exact, approx, at_least, ...)"),
         "quantity": FieldSpec(c.quantity, int, True, True, "the larger known bound of the number"),
@@ -132,6 +135,8 @@ def _event_fields() -> dict[str, FieldSpec]:
         "date": FieldSpec(e.date_end, str, True, False, "last day of the event"),
         "date_start": FieldSpec(e.date_start, str, True, False, "first day of the event"),
         "party": FieldSpec(e.parties, doc="a party involved; use eq or contains"),
+        "perpetrator": FieldSpec(e.perpetrators, doc="a perpetrator its claims name; use eq or contains"),
+        "victims": FieldSpec(e.victims, doc="a victim bucket (a party, civilians, unknown); use eq or contains"),
         "kind": FieldSpec(e.kinds, doc="a claim kind present; use eq or contains"),
         "n_claims": FieldSpec(e.n_claims, int, True, False),
         "n_sides": FieldSpec(e.n_sides, int, True, False, "how many claimant sides speak about it"),
@@ -213,7 +218,8 @@ _KEY = {"claims": ClaimRow.id, "events": Event.id, "claim_groups": ClaimGroup.id
         "tallies": Tally.id,
         "sources": None}
 INT_MIN, INT_MAX = -(2**63), 2**63 - 1  # what both databases store; beyond it a value cannot match
-LIST_FIELDS = {("claims", "means"), ("events", "party"), ("events", "kind")}
+LIST_FIELDS = {("claims", "means"), ("events", "party"), ("events", "kind"), ("events", "perpetrator"),
+               ("events", "victims")}
 
 
 def filterable_fields(table: str) -> dict[str, str]:
@@ -298,8 +304,8 @@ def _condition(table: str, f: Filter) -> list[ColumnElement[bool]]:
         return [col.icontains(str(f.value), autoescape=True)]
     value = _coerce(spec, f.field, f.value)
     if f.op == "eq":
-        if listy:
-            return [col.contains(f",{value},", autoescape=True)]
+        if listy:  # an empty value: rows whose list is empty (an event whose claims name no perpetrator)
+            return [col == ""] if value is None else [col.contains(f",{value},", autoescape=True)]
         return [col.is_(None) if value is None else col == value]
     if value is None:
         raise QueryError(f"{f.field}: {f.op} needs a value")
@@ -483,6 +489,8 @@ def event_row(e: Event) -> dict[str, Any]:
         "id": e.id, "place": e.place, "admin1": e.admin1, "country": e.country, "lat": e.lat, "lon": e.lon,
         "precision": e.precision, "date_start": e.date_start, "date_end": e.date_end,
         "parties": [p for p in e.parties.split(",") if p], "kinds": [k for k in e.kinds.split(",") if k],
+        "perpetrators": [p for p in (e.perpetrators or "").split(",") if p],
+        "victims": [v for v in (e.victims or "").split(",") if v],
         "n_claims": e.n_claims, "n_groups": e.n_groups, "n_sides": e.n_sides,
         "deaths": {"low": e.deaths_low, "best": e.deaths_best, "high": e.deaths_high},
         "rule": e.rule, "summary": e.summary,

@@ -36,8 +36,8 @@ Row = dict[str, Any]  # one row as a plain mapping; reconcile turns it into its 
 CLAIM_FIELDS = ("id", "document_id", "kind", "party", "side", "name", "low", "high", "qualifier", "stance",
                 "stated", "date_start", "date", "time_precision", "place", "admin1", "country", "lat", "lon",
                 "precision", "evidence", "group_key", "group_id", "event_id", "is_tally", "current", "published",
-                "outlet", "doc_root", "means", "victim_type")
-EVENT_FIELDS = ("id", "date_start", "date_end", "parties", "lat", "lon", "admin1", "place")
+                "outlet", "doc_root", "means", "victim_type", "perpetrator", "perpetrator_text")
+EVENT_FIELDS = ("id", "date_start", "date_end", "parties", "lat", "lon", "admin1", "place", "perpetrators", "victims")
 
 
 def lock(s: Session) -> None:
@@ -52,7 +52,8 @@ def _claim_select() -> Any:
                   c.quantity_high, c.qualifier, c.stance, c.stated, c.date_start, c.date, c.time_precision,
                   c.place, c.admin1, c.country, c.lat, c.lon, c.precision, c.evidence, c.group_key, c.group_id,
                   c.event_id, c.is_tally, c.current, d.published, d.outlet,
-                  func.coalesce(d.near_dup_of, d.id), c.means, c.victim_type).join(d, d.id == c.document_id)
+                  func.coalesce(d.near_dup_of, d.id), c.means, c.victim_type, c.perpetrator_party,
+                  c.perpetrator_text).join(d, d.id == c.document_id)
 
 
 def _infos(s: Session, stmt: Any) -> list[Row]:

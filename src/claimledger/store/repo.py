@@ -80,11 +80,14 @@ def claim_columns(d: dict[str, Any], published: str | None) -> dict[str, Any]:
     date = iso_day(et.get("end")) or stated
     means = d.get("means") or []
     ev = d.get("evidence") or {}
+    perp = d.get("perpetrator") or {}
     return {
         "kind": d["kind"], "victim_party": v.get("party"), "victim_type": v.get("type"),
         "victim_item": v.get("item"), "quantity_low": low, "quantity_high": high,
         "quantity": high if high is not None else low, "qualifier": q.get("qualifier"),
-        "claimant_name": c.get("name"), "claimant_side": c.get("side"), "stance": d.get("stance") or "asserted",
+        "claimant_name": c.get("name"), "claimant_side": c.get("side"),
+        "perpetrator_party": perp.get("party") or None, "perpetrator_text": (perp.get("text") or "")[:300] or None,
+        "stance": d.get("stance") or "asserted",
         "means": ("," + ",".join(means) + ",") if means else "",
         "place": loc.get("name"), "admin1": loc.get("admin1"), "country": loc.get("country"),
         "lat": loc.get("lat"), "lon": loc.get("lon"), "precision": loc.get("precision") if loc else None,

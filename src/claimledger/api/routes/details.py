@@ -36,11 +36,14 @@ def get_event(event_id: Annotated[int, FPath(description="event id", ge=1, le=MA
     ev = found(led.get_event(event_id), "event", event_id)
     claims = ev.pop("claims", [])
     sides: dict[str, list[int]] = {}
+    perpetrators: dict[str, list[int]] = {}  # competing attributions side by side, never resolved
     for c in claims:
         side = (c.get("claimant") or {}).get("side") or "(unattributed)"
         sides.setdefault(side, []).append(c["id"])
+        perpetrators.setdefault((c.get("perpetrator") or {}).get("party") or "(not named)", []).append(c["id"])
     return deps.ok_json({"ok": True, "event": ev, "claims": claims,
-                         "sides": [{"side": s, "claim_ids": ids} for s, ids in sides.items()]})
+                         "sides": [{"side": s, "claim_ids": ids} for s, ids in sides.items()],
+                         "perpetrators": [{"perpetrator": p, "claim_ids": ids} for p, ids in perpetrators.items()]})
 
 
 @router.get("/api/claim-groups/{group_id}", summary="One claim group with every report, original first")

@@ -96,9 +96,11 @@ def active_subject(ctx: ClaimContext) -> Perpetrator | None:
     verb = doc[ctx.cand.trigger]
     if verb._.cl_kf != "verb" or verb._.cl_in or any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children):
         return None
-    if verb.lemma_.lower() in ctx.lex.loss_owner_verbs or ctx.cand.family in ctx.lex.owner_families:
-        return None  # 'the enemy lost …', 'Pyongyang deployed …': the subject owns the losses or the troops
+    if ctx.cand.family in ctx.lex.owner_families:
+        return None  # 'Pyongyang deployed …': the subject owns the troops
     for _ in range(3):
+        if verb.lemma_.lower() in ctx.lex.loss_owner_verbs:
+            return None  # 'the enemy lost …', 'suffered 40 dead and wounded': the subject owns the losses
         subj = next((c for c in verb.children if c.dep_ in _SUBJECTS), None)
         if subj is not None:
             found = _make(ctx, _phrase(doc, subj))

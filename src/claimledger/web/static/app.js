@@ -12,6 +12,7 @@
   // ------------------------------------------------------------------------------------------
   const FACETS = [
     { field: "party", label: "Party (whose losses)" },
+    { field: "perpetrator", label: "Perpetrator (who did it)", none: "(not named)" },
     { field: "side", label: "Claimant side" },
     { field: "kind", label: "Kind" },
     { field: "means", label: "Means", multi: true },
@@ -191,7 +192,7 @@
     for (const item of facet.results || []) {
       const value = item.value;
       const isSel = item.selected || selected.includes(String(value));
-      const label = value === null || value === "" ? "(unknown)" : String(value);
+      const label = value === null || value === "" ? f.none || "(unknown)" : String(value);
       const li = h("li", {
         class: isSel ? "selected" : "", "data-value": label, title: label,
         role: "button", tabindex: "0",
@@ -251,6 +252,24 @@
   function party(c) { return (c.victim && c.victim.party) || null; }
   function side(c) { return (c.claimant && c.claimant.side) || null; }
   function claimant(c) { return (c.claimant && c.claimant.name) || null; }
+  function perpetrator(c) { return (c.perpetrator && c.perpetrator.party) || null; }
+  // Who says who did what to whom, as one sentence: "Governor X (Ukraine) says Russian artillery killed 3 civilians".
+  const ACTIVE = { killed: "killed", wounded: "wounded", casualties: "inflicted losses of", irrecoverable:
+    "inflicted irrecoverable losses of", captured: "captured", missing: "left missing", surrendered:
+    "took the surrender of", deployed: "deployed", equipment_destroyed: "destroyed", equipment_damaged: "damaged",
+    equipment_captured: "captured" };
+  const PASSIVE = { killed: "killed", wounded: "wounded", casualties: "lost", irrecoverable: "lost for good",
+    captured: "captured", missing: "missing", surrendered: "surrendered", deployed: "deployed",
+    equipment_destroyed: "destroyed", equipment_damaged: "damaged", equipment_captured: "captured" };
+  function saysSentence(c) {
+    const who = claimant(c) ? `${claimant(c)}${side(c) ? ` (${side(c)})` : ""}` : side(c) || "An unattributed report";
+    const v = c.victim || {};
+    const victims = [quantityText(c), v.text || party(c) || "people"].join(" ");
+    const p = c.perpetrator || {};
+    const doer = p.text || p.party;
+    if (doer) return `${who} says ${doer}${p.text && p.party && !p.text.includes(p.party) ? ` (${p.party})` : ""} ${ACTIVE[c.kind] || c.kind} ${victims}`;
+    return `${who} says ${victims} ${PASSIVE[c.kind] || c.kind} (no perpetrator named)`;
+  }
   function evidenceText(c) { return (c.evidence && c.evidence.text) || ""; }
   function claimDate(c) { return (c.event_time && c.event_time.end) || c.stated_on || (c.published || "").slice(0, 10); }
   function placeText(c) {
@@ -277,6 +296,7 @@
       h("td", {}, h("span", { class: "side-tag " + sideClass(side(c)), text: side(c) || "?" })),
       h("td", { text: c.kind }),
       h("td", { text: party(c) || "?" }),
+      h("td", { class: "perpetrator", title: (c.perpetrator && c.perpetrator.text) || "", text: perpetrator(c) || "—" }),
       h("td", { class: "num", text: quantityText(c) }),
       h("td", { text: placeText(c) }),
       h("td", { class: "stance-" + c.stance, text: c.stance }),
@@ -298,7 +318,7 @@
     try { body = await api("/api/claims", p); } catch (e) { showError("claims: " + e.message); return; }
     if (!append) clear(tbody);
     for (const c of body.rows) tbody.appendChild(claimRow(c));
-    if (!append && !body.rows.length) tbody.appendChild(h("tr", {}, h("td", { colspan: 10, class: "empty", text: "No claims match these filters." })));
+    if (!append && !body.rows.length) tbody.appendChild(h("tr", {}, h("td", { colspan: 11, class: "empty", text: "No claims match these filters." })));
     state.claimsNext = body.next;
     $("claims-more").hidden = !body.next;
     if (!append) showTotal(body, p);
@@ -329,6 +349,7 @@
     const p = new URLSearchParams();
     for (const f of state.filters) {
       if (f.field === "party") p.append(`party__${f.op === "in" ? "in" : "contains"}`, f.value);
+      else if (f.field === "perpetrator" && f.value) p.append(`perpetrator__${f.op === "in" ? "in" : "contains"}`, f.value);
       else if (f.field === DATE_FIELD && f.op === "gte") p.append("date__gte", f.value);
       else if (f.field === DATE_FIELD && f.op === "lte") p.append("date_start__lte", f.value);
       else if (f.field === "admin1") p.append(`admin1__${f.op}`, f.value);
@@ -349,6 +370,7 @@
         h("td", { text: ev.date_start === ev.date_end ? ev.date_start : `${ev.date_start} – ${ev.date_end}` }),
         h("td", { text: [ev.place || ev.admin1 || "?", ev.precision ? `(${ev.precision})` : ""].join(" ") }),
         h("td", { text: (ev.parties || []).join(", ") }),
+        h("td", { class: "perpetrators", text: (ev.perpetrators || []).join(" / ") || "—" }),
         h("td", { class: "num", text: fmtInt(ev.n_claims) }),
         h("td", { class: "num", text: fmtInt(ev.n_sides) }),
         h("td", { class: "num", text: deathsText(ev) }),
@@ -356,7 +378,7 @@
       tr.addEventListener("click", () => openEvent(ev.id));
       tbody.appendChild(tr);
     }
-    if (!append && !body.rows.length) tbody.appendChild(h("tr", {}, h("td", { colspan: 6, class: "empty", text: "No events match these filters." })));
+    if (!append && !body.rows.length) tbody.appendChild(h("tr", {}, h("td", { colspan: 7, class: "empty", text: "No events match these filters." })));
     state.eventsNext = body.next;
     $("events-more").hidden = !body.next;
   }
@@ -745,6 +767,7 @@
     body.appendChild(h("p", { class: "meta" },
       h("span", { text: `precision: ${ev.precision || "?"}` }),
       h("span", { text: `parties: ${(ev.parties || []).join(", ") || "?"}` }),
+      h("span", { id: "event-perpetrators", text: `perpetrator: ${(ev.perpetrators || []).join(" or ") || "not named"}${(ev.perpetrators || []).length > 1 ? " (accounts differ)" : ""}` }),
       h("span", { text: `${fmtInt(ev.n_claims)} claims, ${fmtInt(ev.n_sides)} side(s)` })));
     body.appendChild(h("div", { class: "summary-box" },
       h("div", { class: "figures", text: `deaths low / best / high: ${deathsText(ev)}` }),
@@ -764,6 +787,7 @@
       for (const c of claims) {
         col.appendChild(h("article", { class: "claim-card", "data-claim-id": c.id },
           h("div", { class: "headline", text: claimHeadline(c) }),
+          h("div", { class: "says", text: saysSentence(c) }),
           h("div", { class: "who" },
             h("span", { text: claimant(c) || "unnamed claimant" }), " · ",
             h("span", { class: "stance-" + c.stance, text: c.stance }), " · ",
