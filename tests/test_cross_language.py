@@ -66,3 +66,22 @@ def test_api_filters_and_facets_claims_by_language(ledger: Ledger) -> None:
     assert sorted(r["doc_id"] for r in both) == ["en-1", "ua-1"]
     facet = client.get("/api/facets?_facet=language").json()["facets"]["language"]["results"]
     assert {r["value"]: r["count"] for r in facet} == {"en": 1, "ru": 1, "uk": 1}
+
+
+def test_cli_claims_language_flag(tmp_path: Any) -> None:
+    import json
+
+    from click.testing import CliRunner
+
+    from claimledger.cli import main
+
+    db = f"sqlite:///{tmp_path / 'ledger.db'}"
+    led = Ledger.open(db)
+    try:
+        ingest(led, [], documents=_documents())
+    finally:
+        led.close()
+    res = CliRunner().invoke(main, ["claims", "--db", db, "--format", "jsonl", "--language", "ru", "--language", "UK"])
+    assert res.exit_code == 0, res.output
+    assert sorted(json.loads(line)["doc_id"] for line in res.output.splitlines() if line.startswith("{")) == [
+        "ru-1", "ua-1"]
