@@ -176,7 +176,7 @@ class CyrillicAssembler:
         antecedent = self._antecedent(v, lk) if phrase is None else None
         vtype = phrase.vtype if phrase else antecedent.vtype if antecedent else _UNKNOWN
         family = doc[lk.trigger]._.cl_k or lk.construction.kind or ""
-        kind = lex.kinds.get(family, {}).get(_EQUIPMENT if vtype == _EQUIPMENT else _PEOPLE)
+        kind = self._kind_of(v, lk, vtype)
         if kind is None:
             return None
         side = source.side if source else None
@@ -215,6 +215,14 @@ class CyrillicAssembler:
             confidence=min(0.95, 0.55 + (0.15 if quantity.low is not None or quantity.high is not None else 0)
                            + (0.1 if side else 0)),
             perpetrator=perpetrator, via=lk.construction.name)
+
+    def _kind_of(self, v: SentenceView, lk: Link, vtype: str | None = None) -> str | None:
+        """The claim kind of a link: its family's kind for its victims' class (None: the family has none)."""
+        if vtype is None:
+            phrase = v.tagged.phrases.get(lk.victim) if lk.victim is not None else None
+            vtype = phrase.vtype if phrase else _UNKNOWN
+        family = v.doc[lk.trigger]._.cl_k or lk.construction.kind or ""
+        return self.lex.kinds.get(family, {}).get(_EQUIPMENT if vtype == _EQUIPMENT else _PEOPLE)
 
     def _core(self, v: SentenceView, phrase: Phrase) -> str:
         """The phrase up to its 'with …' complement: whose depot, not whose shells are in it."""
@@ -296,7 +304,7 @@ class CyrillicAssembler:
 
     def _means(self, v: SentenceView) -> list[str]:
         """Means words outside the claims' victims; a weak word ('shelling') only when no other is named."""
-        linked = {lk.victim for lk in v.links if lk.victim is not None}
+        linked = {lk.victim for lk in v.links if lk.victim is not None and self._kind_of(v, lk) is not None}
         inside = {i for p in v.tagged.phrases.values() if p.head in linked for i in range(p.start, p.end)}
         out: list[str] = []
         weak: list[str] = []
