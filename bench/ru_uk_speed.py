@@ -7,6 +7,8 @@ Phases, each in its own child process (so that load time and peak memory are its
   ru             claimledger get_nlp("ru"): the same natasha work turned into spaCy Docs with lemmas
   spacy-uk-bare  spacy.blank("uk"): the tokenizer alone
   uk             claimledger get_nlp("uk"): tokenizer, sentences, pymorphy3 morphology, gazetteer places
+  ru-extract     claimledger's whole extraction of the Russian texts (analysis, constructions, claim records)
+  uk-extract     the same for the Ukrainian texts
 Prints documents, words, seconds, words/s, load seconds and max RSS per phase, and the ratio of
 each claimledger pipeline to its bare library. Each phase passes over the texts K times and reports
 its fastest pass (the machine is shared: the best pass is the least disturbed one). Figures only:
@@ -27,7 +29,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT.parent / "shared" / "corpus" / "ru_uk" / "reports.jsonl"
-PHASES = {"natasha-bare": "ru", "ru": "ru", "spacy-uk-bare": "uk", "uk": "uk"}
+PHASES = {"natasha-bare": "ru", "ru": "ru", "ru-extract": "ru", "spacy-uk-bare": "uk", "uk": "uk", "uk-extract": "uk"}
 
 
 def texts(lang: str) -> list[str]:
@@ -62,6 +64,19 @@ def run_phase(phase: str, rounds: int) -> dict[str, float]:
             t0 = time.perf_counter()
             for text in docs:
                 work(text)
+            passes.append(time.perf_counter() - t0)
+    elif phase.endswith("-extract"):
+        from claimledger.core import extract_documents
+        from claimledger.model import Document
+
+        lang = PHASES[phase]
+        list(extract_documents([Document(id="warm", text="Загрузка моделей.", language=lang)]))
+        load = time.perf_counter() - t0
+        passes = []
+        for _ in range(rounds):
+            t0 = time.perf_counter()
+            for _result in extract_documents(Document(id=str(i), text=t, language=lang) for i, t in enumerate(docs)):
+                pass
             passes.append(time.perf_counter() - t0)
     else:
         if phase == "spacy-uk-bare":
@@ -106,6 +121,10 @@ def main() -> int:
     results["ratios"] = {
         "ru / natasha-bare (words/s)": round(results["ru"]["words_per_s"] / results["natasha-bare"]["words_per_s"], 3),
         "uk / spacy-uk-bare (words/s)": round(results["uk"]["words_per_s"] / results["spacy-uk-bare"]["words_per_s"], 3),
+        "ru-extract / natasha-bare (words/s)": round(results["ru-extract"]["words_per_s"]
+                                                     / results["natasha-bare"]["words_per_s"], 3),
+        "uk-extract / spacy-uk-bare (words/s)": round(results["uk-extract"]["words_per_s"]
+                                                      / results["spacy-uk-bare"]["words_per_s"], 3),
     }
     if args.json:
         print(json.dumps(results, indent=1))

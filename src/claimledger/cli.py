@@ -301,7 +301,8 @@ def _csv_floats(ctx: click.Context, param: click.Parameter, value: str | None) -
 
 
 def ledger_filter_options(fn: F) -> F:
-    """--since/--until/--party/--perpetrator/--side/--kind/--place/--admin1/--bbox/--min-quantity/--precision."""
+    """--since/--until/--party/--perpetrator/--side/--kind/--place/--admin1/--bbox/--min-quantity/--precision/
+    --language."""
     for opt in reversed([
         click.option("--since", metavar="DATE", callback=_iso_date, help="Losses on or after DATE."),
         click.option("--until", metavar="DATE", callback=_iso_date, help="Losses on or before DATE."),
@@ -315,6 +316,8 @@ def ledger_filter_options(fn: F) -> F:
         click.option("--bbox", callback=_csv_floats, metavar="W,S,E,N", help="Bounding box in degrees."),
         click.option("--min-quantity", type=int, help="Claims of at least N (the larger known bound)."),
         click.option("--precision", multiple=True, help="Location precision (point, admin2, admin1, ...)."),
+        click.option("--language", multiple=True,
+                     help="Language of the claim's document (repeatable; ISO 639-1: en, ru, uk; claims only)."),
     ]):
         fn = opt(fn)
     return fn

@@ -40,7 +40,8 @@ def build_filters(*, since: str | None = None, until: str | None = None, party: 
                   side: Sequence[str] = (), kind: Sequence[str] = (), place: str | None = None,
                   admin1: str | None = None, bbox: Sequence[float] | None = None,
                   min_quantity: int | None = None, precision: Sequence[str] = (),
-                  perpetrator: Sequence[str] = (), table: str = "claims") -> list[Filter]:
+                  perpetrator: Sequence[str] = (), language: Sequence[str] = (),
+                  table: str = "claims") -> list[Filter]:
     """The CLI's filter flags as query filters (same semantics as the JSON API)."""
     out = Filter.date_range(since, until)
     if party:
@@ -61,6 +62,8 @@ def build_filters(*, since: str | None = None, until: str | None = None, party: 
         out.append(Filter("quantity", "gte", min_quantity))
     if precision:
         out.append(Filter("precision", "in", list(precision)))
+    if language and table == "claims":
+        out.append(Filter("language", "in", [code.lower() for code in language]))
     return out
 
 

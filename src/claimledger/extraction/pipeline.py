@@ -73,6 +73,7 @@ class Extractor:
         self.components = [(n, get_component(n)) for n in names]
         self.languages: dict[str, Language] = {}
         self.english = self.language("en")
+        self.cyrillic: dict[str, Any] = {}
 
     def language(self, code: str) -> Language:
         if code not in self.languages:
@@ -80,6 +81,39 @@ class Extractor:
         return self.languages[code]
 
     def run_batch(self, docs: list[Document]) -> list[tuple[list[Claim], InputError | None]]:
+        """Claims of each document (in order) or the error that stopped it; Russian and Ukrainian documents go
+        to their engine (`cyrillic.py`), the others to the English one."""
+        from claimledger.normalize.quantities import CYRILLIC_LANGUAGES
+
+        out: dict[int, tuple[list[Claim], InputError | None]] = {}
+        groups: dict[str, list[int]] = {}
+        for i, doc in enumerate(docs):
+            groups.setdefault(doc.language if doc.language in CYRILLIC_LANGUAGES else "", []).append(i)
+        for code, idx in groups.items():
+            batch = [docs[i] for i in idx]
+            results = self._run_cyrillic(code, batch) if code else self._run_english(batch)
+            out.update(zip(idx, results, strict=True))
+        return [out[i] for i in range(len(docs))]
+
+    def _run_cyrillic(self, code: str, docs: list[Document]) -> list[tuple[list[Claim], InputError | None]]:
+        from claimledger.extraction.cyrillic_claims import CyrillicPipeline
+
+        if code not in self.cyrillic:
+            self.cyrillic[code] = CyrillicPipeline(code)
+        found = self.cyrillic[code].run(docs)
+        return [self._components(doc, claims) for doc, claims in zip(docs, found, strict=True)]
+
+    def _components(self, doc: Document, claims: list[Claim]) -> tuple[list[Claim], InputError | None]:
+        try:
+            for _, component in self.components:
+                claims = component(doc, claims)
+            return claims, None
+        except Exception as e:  # one document's failure must not stop the batch
+            log.exception(Says.extraction_failed_log, doc.id)
+            return [], InputError(doc.id, Says.extraction_failed.format(error_type=type(e).__name__, error=e),
+                                  stage="extract")
+
+    def _run_english(self, docs: list[Document]) -> list[tuple[list[Claim], InputError | None]]:
         lang = self.english
         plans: list[list[Sentence]] = []
         texts: list[str] = []

@@ -376,16 +376,25 @@ def _number_words(lang: str) -> _NumberWords:
     after.sort(key=lambda x: -len(x[0]))
     # a plural reading wins when a form is both ("тысячи" alone: thousands, at least 1000)
     vague.sort(key=lambda x: (-len(x[0]), x[2] != "at_least"))
-    return _NumberWords(numbers, scales, fractions, fixed, before, after, frozenset(data["range_from"]),
-                        frozenset(data["range_separators"]), vague, [_phrase(w) for w in data["unspecified"]],
-                        frozenset(units), frozenset(plural_scales))
+    # Russian text mostly writes "е" for "ё" ("трех", "четырех"): tokens are read without "ё", and so are the words
+    return _NumberWords({_yo(k): v for k, v in numbers.items()}, {_yo(k): v for k, v in scales.items()},
+                        {_yo(k): v for k, v in fractions.items()}, {_yo(k): v for k, v in fixed.items()},
+                        [(tuple(map(_yo, p)), q) for p, q in before], [(tuple(map(_yo, p)), q) for p, q in after],
+                        frozenset(map(_yo, data["range_from"])), frozenset(data["range_separators"]),
+                        [(tuple(map(_yo, p)), n, q) for p, n, q in vague],
+                        [tuple(map(_yo, _phrase(w))) for w in data["unspecified"]],
+                        frozenset(map(_yo, units)), frozenset(map(_yo, plural_scales)))
+
+
+def _yo(word: str) -> str:
+    return word.replace("ё", "е")
 
 
 def _cyr_tokens(text: str) -> list[_Tok]:
     norm = text.translate(_APOSTROPHES)
     out = []
     for m in _CYR_TOKEN.finditer(norm):
-        t = m.group(0).lower()
+        t = _yo(m.group(0).lower())
         end = m.end()
         if t.endswith(".") and len(t) > 1 and not t[:-1].replace(",", "").replace(".", "").isdigit():
             t = t[:-1]  # "тыс." → "тыс"; the period stays outside the quantity's text

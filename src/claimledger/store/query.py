@@ -119,6 +119,7 @@ def _claim_fields() -> dict[str, FieldSpec]:
         "outlet": FieldSpec(d.outlet, doc="the document's outlet"),
         "url": FieldSpec(d.url, doc="the document's URL"),
         "published": FieldSpec(d.published, doc="the document's publication date"),
+        "language": FieldSpec(d.language, doc="the document's language (ISO 639-1: en, ru, uk)"),
     }
 
 

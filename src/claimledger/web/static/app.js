@@ -18,6 +18,7 @@
     { field: "means", label: "Means", multi: true },
     { field: "outlet", label: "Outlet" },
     { field: "precision", label: "Location precision" },
+    { field: "language", label: "Language" },
   ];
   const DATE_FIELD = "date";
   const SEARCH_FIELD = "evidence";
