@@ -78,7 +78,8 @@ class Attributor:
         self.role_re = lex.phrase_re(lex.claimant_roles)
         self.institution_re = lex.phrase_re(lex.institution_heads | lex.claimant_roles - lex.people_civilian)
         self.claim_word_re = lex.phrase_re(set(lex.verb_family) | lex.report_verb_forms | set(lex.adjective_family))
-        self.tail_stop_re = lex.phrase_re(lex.passive_auxiliaries | lex.first_person_pronouns
+        self.tail_stop_re = lex.phrase_re(lex.passive_auxiliaries | lex.first_person_pronouns | lex.first_person_actor_words
+                                          | lex.possessive_reference_words
                                           | lex.third_person_pronouns | lex.demonstrative_pronouns
                                           | lex.modal_auxiliaries)
 

@@ -411,7 +411,7 @@ def _yield_to_named_victims(doc: Doc, cands: list[Candidate]) -> list[Candidate]
             if rivals and (any(counted(o) for o in rivals) or not counted(c)):
                 continue
         elif not c.mention.self_trigger and not counted(c):
-            rivals = [o for o in cands if o.mention.self_trigger and o.quantity is None and counted(o)
+            rivals = [o for o in cands if o.mention.self_trigger and counted(o)
                       and (o.trigger == c.trigger or o.mention.head == c.trigger)]
             if rivals:
                 continue

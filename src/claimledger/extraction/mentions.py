@@ -236,13 +236,14 @@ class MentionBuilder:
             between = doc[qs.end:head.i]
             if len(between) > 7:
                 continue
-            if any(t.pos_ not in _FILLER_POS and not (t.pos_ == "PRON" and t.dep_ == "poss") for t in between):
+            if any(t.pos_ not in _FILLER_POS and not (t.pos_ == "PRON" and t.dep_ == "poss")
+                   and not _joins_adjectives(t) for t in between):
                 continue
             if any(t.pos_ == "VERB" and t.tag_ not in lex.participle_tags and t.tag_ not in lex.gerund_tags
                    and t.dep_ != "amod"
                    for t in between):
                 continue
-            if any(t.lower_ in lex.count_breakers or spaced_dash(t) for t in between):
+            if any((t.lower_ in lex.count_breakers and not _joins_adjectives(t)) or spaced_dash(t) for t in between):
                 continue  # '… injures five - governor': a dash between spaces ends the phrase
             if any(t.pos_ == "NUM" and not (t.i > 0 and doc[t.i - 1].text == "-")
                    and not any(ch.isalpha() for ch in t.text) for t in between):
@@ -399,6 +400,11 @@ class MentionBuilder:
         return tok.pos_ in ("PRON", "NOUN", "ADJ", "DET") and bool(tok.head._.cl_k) and tok.head.i != tok.i \
             and tok.n_lefts + tok.n_rights == 0 and (
             tok.dep_ in lex.subject_deps or tok.dep_ in lex.object_deps)
+
+
+def _joins_adjectives(tok: Token) -> bool:
+    """'32 Ukrainian and foreign journalists': a conjunction between two modifiers of one noun."""
+    return tok.pos_ == "CCONJ" and tok.head.pos_ == "ADJ" and tok.head.dep_ == "amod"
 
 
 def list_members(tok: Token) -> list[Token]:

@@ -147,7 +147,7 @@ class Tagger:
         """Quantity phrases that can count people or things: not inside dates, times, money, percentages or
         ordinals, not ages or distances ('a 12-year-old', '20 km')."""
         text = doc.text
-        skip = [(e.start_char, e.end_char) for e in doc.ents if e.label_ in _SKIP_ENTS
+        skip = [(e.start_char, _date_end(e)) for e in doc.ents if e.label_ in _SKIP_ENTS
                 and not (len(e) > 1 and e[0].like_num and e[1].lower_ in self.lex.date_openers)]
         vague = self.lex.phrase_re(self.lex.vague_count_words)
         out: list[QSpan] = []
@@ -376,3 +376,13 @@ def _verb_before_count(tok: Token) -> bool:
     doc = tok.doc
     return tok.pos_ in _NOUNISH and tok.tag_ in ("NNS", "NNPS") and 0 < tok.i < len(doc) - 1 \
         and doc[tok.i + 1]._.cl_q == _BEGIN and doc[tok.i - 1].pos_ in ("NOUN", "PROPN", "PUNCT")
+
+
+def _date_end(ent: Any) -> int:
+    """Where a date entity really ends: 'February 24, 32 journalists' is a date and a count (a year after the
+    day's comma has four digits)."""
+    for k in range(2, len(ent)):
+        tok = ent[k]
+        if tok.like_num and len(tok.text) < 4 and ent[k - 1].text == "," and ent[k - 2].like_num:
+            return int(ent[k - 1].idx)
+    return int(ent.end_char)
