@@ -89,7 +89,8 @@ def snapshot(ledger: Ledger) -> dict[str, Any]:
                         g.n_reports, g.n_independent, g.n_outlets))
         by_event: dict[int, set[int]] = defaultdict(set)
         for cid, eid in s.execute(select(ClaimRow.id, ClaimRow.event_id).where(ClaimRow.event_id.is_not(None))):
-            by_event[eid].add(cid)
+            if eid is not None:
+                by_event[eid].add(cid)
         events = set()
         for e in s.execute(select(Event)).scalars():
             events.add((frozenset(by_event[e.id]), e.date_start, e.date_end, e.parties, e.place, e.n_claims,
