@@ -20,9 +20,9 @@ import argparse
 import os
 import resource
 import sys
-import uuid
 import tempfile
 import time
+import uuid
 from collections.abc import Iterator
 from itertools import islice
 from pathlib import Path

@@ -17,7 +17,6 @@ from datetime import date
 from typing import Any
 
 import numpy as np
-from query import PLACES, generate  # type: ignore[import-not-found]
 from sqlalchemy import insert
 
 from claimledger.reconcile import groups as gr
@@ -25,6 +24,7 @@ from claimledger.reconcile import neardup
 from claimledger.store import Ledger
 from claimledger.store.bulk import analyze, bulk_insert
 from claimledger.store.models import Base
+from query import PLACES, generate  # type: ignore[import-not-found]
 
 CHUNK = 20_000
 _PLACE = {p[0]: p for p in PLACES}

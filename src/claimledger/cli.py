@@ -340,19 +340,25 @@ def _ledger_filters(table: str, **kw: Any) -> Any:
 @click.option("--no-reconcile", is_flag=True, help="Skip the incremental reconcile after ingesting.")
 @click.option("--reextract", is_flag=True,
               help="Extract texts already stored again (after an upgrade) and replace their claims when they differ.")
+@click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Extract in N processes on this machine (one writer stores the results in order).")
+@click.option("--dask", "scheduler", metavar="tcp://HOST:8786", default=None,
+              help="Extract on a Dask cluster (dask.distributed scheduler address); this process stores.")
 def ingest(sources: tuple[str, ...], db_url: str | None, published: str | None, speaker: str | None,
            source: str | None, max_bytes: int | None, resume: bool, report: str | None, no_reconcile: bool,
-           reextract: bool) -> None:
+           reextract: bool, workers: int, scheduler: str | None) -> None:
     """Read SOURCE ... (files, folders, JSON Lines, feeds, URLs, Telegram exports) into the ledger."""
     opts = make_read_options(published, speaker, source, max_bytes)
     with library_errors():
         from claimledger import service
 
         ledger = _open_ledger(db_url)
+        extract = _extractor(workers, scheduler)
         try:
             with RichProgress() as progress:
                 rep = service.ingest(ledger, list(sources), read_options=opts, resume=resume, report=report,
-                                     progress=progress, reextract=reextract, reconcile_after=not no_reconcile)
+                                     progress=progress, reextract=reextract, reconcile_after=not no_reconcile,
+                                     extract=extract)
         except KeyboardInterrupt:
             click.echo("ingest: interrupted; every finished document is stored. "
                        "Run the same command with --resume to continue.", err=True)
@@ -361,6 +367,19 @@ def ingest(sources: tuple[str, ...], db_url: str | None, published: str | None, 
         ledger.close()
     if rep.counts.processed == 0 or rep.counts.failed == rep.counts.processed:
         sys.exit(1)
+
+
+def _extractor(workers: int, scheduler: str | None) -> Any:
+    """Where documents are extracted: here (None), in N local processes, or on a Dask cluster."""
+    if scheduler:
+        from claimledger.live.cluster import DaskExtractor
+
+        return DaskExtractor(scheduler)
+    if workers > 1:
+        from claimledger.live.parallel import ParallelExtractor
+
+        return ParallelExtractor(workers)
+    return None
 
 
 def _print_ingest(rep: Any) -> None:
