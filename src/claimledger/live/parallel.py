@@ -19,10 +19,8 @@ from claimledger.model import Document
 
 
 def warm() -> None:
-    """Load the extractor in this process (a worker's initializer)."""
-    from claimledger.extraction.pipeline import get_extractor
-
-    get_extractor()
+    """Load the extractor in this process (a worker's initializer): an empty run loads it."""
+    list(core.extract_documents([]))
 
 
 def extract_batch(docs: list[Document]) -> list[core.DocResult]:
