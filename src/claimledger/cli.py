@@ -426,6 +426,49 @@ class RichProgress:
 
 
 @main.command()
+@click.argument("sources", nargs=-1, required=True, metavar="SOURCE ...")
+@db_option
+@read_options
+@click.option("--interval", type=click.FloatRange(min=1), default=60.0, show_default=True,
+              help="Seconds between two polls of a source.")
+@click.option("--once", is_flag=True, help="Poll every source once, then exit.")
+def watch(sources: tuple[str, ...], db_url: str | None, published: str | None, speaker: str | None,
+          source: str | None, max_bytes: int | None, interval: float, once: bool) -> None:
+    """Follow SOURCE ... (RSS/Atom feeds, pages, folders, Telegram exports): ingest what is new.
+
+    State is kept in the ledger, so a restart continues where the last run stopped. Ctrl-C or
+    SIGTERM stops after the source being polled."""
+    import signal
+    import threading
+
+    opts = make_read_options(published, speaker, source, max_bytes)
+    stop = threading.Event()
+
+    def on_signal(signum: int, _frame: Any) -> None:
+        click.echo(f"watch: {signal.Signals(signum).name}, stopping after this source", err=True)
+        stop.set()
+
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, on_signal)
+    with library_errors():
+        from claimledger.live.watch import watch as run
+
+        ledger = _open_ledger(db_url)
+
+        def report(p: Any) -> None:
+            if p.error:
+                click.echo(f"watch: {printable(p.source)}: {printable(p.error)} (will retry)", err=True)
+            elif p.changed:
+                click.echo(f"watch: {printable(p.source)}: {p.stored} new documents, {p.claims} claims", err=True)
+
+        rep = run(ledger, list(sources), interval=interval, options=opts, stop=stop,
+                  max_cycles=1 if once else None, on_poll=report)
+        ledger.close()
+    click.echo(f"watch: stopped after {rep.cycles} cycles: {rep.stored} documents, {rep.claims} claims, "
+               f"{rep.errors} failed polls", err=True)
+
+
+@main.command()
 @db_option
 @click.option("--rebuild", is_flag=True, help="Forget groups, events and tallies and recompute them all.")
 def reconcile(db_url: str | None, rebuild: bool) -> None:
