@@ -186,7 +186,8 @@ class ClaimGroupMember(Base):
     __tablename__ = "claim_group_members"
 
     group_id: Mapped[int] = mapped_column(ForeignKey("claim_groups.id", ondelete="CASCADE"), primary_key=True)
-    claim_id: Mapped[int] = mapped_column(ForeignKey("claims.id", ondelete="CASCADE"), primary_key=True)
+    claim_id: Mapped[int] = mapped_column(ForeignKey("claims.id", ondelete="CASCADE"), primary_key=True,
+                                          index=True)  # a claim's membership is looked up by claim too
     rank: Mapped[int] = mapped_column(Integer, default=0)  # 0 = the original (earliest) report
     document_id: Mapped[int] = mapped_column(Integer)
     wire_copy_of: Mapped[int | None] = mapped_column(Integer)  # the document this one copies, if any
@@ -235,7 +236,8 @@ class EventClaim(Base):
     __tablename__ = "event_claims"
 
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), primary_key=True)
-    claim_id: Mapped[int] = mapped_column(ForeignKey("claims.id", ondelete="CASCADE"), primary_key=True)
+    claim_id: Mapped[int] = mapped_column(ForeignKey("claims.id", ondelete="CASCADE"), primary_key=True,
+                                          index=True)
     side: Mapped[str | None] = mapped_column(String(120))
     stance: Mapped[str] = mapped_column(String(16))
 

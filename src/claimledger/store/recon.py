@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import delete, func, or_, select, text, update
+from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.orm import Session
 
 from claimledger.store.models import (
@@ -203,7 +203,8 @@ def save_group(s: Session, existing: Sequence[int], members: Sequence[Row], stat
             setattr(group, k, v)
     gid = group.id
     ids = [m["claim_id"] for m in members]
-    s.execute(delete(ClaimGroupMember).where(or_(ClaimGroupMember.group_id == gid, ClaimGroupMember.claim_id.in_(ids))))
+    s.execute(delete(ClaimGroupMember).where(ClaimGroupMember.group_id == gid))  # two deletes, two indexes
+    s.execute(delete(ClaimGroupMember).where(ClaimGroupMember.claim_id.in_(ids)))
     s.execute(ClaimGroupMember.__table__.insert(), [{"group_id": gid, **m} for m in members])  # type: ignore[attr-defined]
     s.execute(update(ClaimRow).where(ClaimRow.id.in_(ids)).values(group_id=gid))
     return gid

@@ -43,6 +43,9 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint('band_key', 'document_id'),
     )
     op.create_index('ix_document_bands_document_id', 'document_bands', ['document_id'], unique=False)
+    # memberships looked up by claim (attach, detach, regroup) without reading the whole table
+    op.create_index('ix_claim_group_members_claim_id', 'claim_group_members', ['claim_id'], unique=False)
+    op.create_index('ix_event_claims_claim_id', 'event_claims', ['claim_id'], unique=False)
     op.create_table(
         'watch_sources',
         sa.Column('source', sa.String(length=2000), nullable=False),
@@ -59,6 +62,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index('ix_event_claims_claim_id', table_name='event_claims')
+    op.drop_index('ix_claim_group_members_claim_id', table_name='claim_group_members')
     op.drop_table('watch_sources')
     op.drop_index('ix_document_bands_document_id', table_name='document_bands')
     op.drop_table('document_bands')
