@@ -36,16 +36,18 @@ def _claim(n: int) -> object:
                  event_time=EventTime("2025-03-01", "2025-03-01", "day"), stated_on="2025-03-01", confidence=0.8)
 
 
-def writer(url: str, schema: str | None, wid: int, n: int) -> None:
+def writer(url: str, schema: str | None, wid: int, n: int, spans: object) -> None:
     from claimledger.model import Document
     from claimledger.store import Ledger
     from claimledger.store.repo import store_document
 
     with Ledger.open(url, schema=schema, upgrade=False) as ledger:
+        start = time.time()
         for i in range(n):
             doc = Document(id=f"w{wid}-{i}", text=f"Bulletin {wid}-{i}: losses reported near the front.",
                            published="2025-03-01", url=f"https://writers.example/{wid}/{i}")
             store_document(ledger.db, doc, [_claim(k + i % 7) for k in range(3)])  # type: ignore[misc]
+        spans.put((start, time.time()))  # type: ignore[attr-defined]
 
 
 def run(url: str, n_writers: int, n_docs: int) -> float:
@@ -54,13 +56,14 @@ def run(url: str, n_writers: int, n_docs: int) -> float:
     schema = f"bench_w_{uuid.uuid4().hex[:8]}" if url.startswith("postgresql") else None
     Ledger.open(url, schema=schema).close()  # migrate once, before the writers start
     ctx = multiprocessing.get_context("spawn")
-    procs = [ctx.Process(target=writer, args=(url, schema, w, n_docs)) for w in range(n_writers)]
-    t = time.perf_counter()
+    spans = ctx.Queue()
+    procs = [ctx.Process(target=writer, args=(url, schema, w, n_docs, spans)) for w in range(n_writers)]
     for p in procs:
         p.start()
+    got = [spans.get() for _ in procs]
     for p in procs:
         p.join()
-    secs = time.perf_counter() - t
+    secs = max(e for _, e in got) - min(s for s, _ in got)  # first write to last, start-up excluded
     if schema:
         import sqlalchemy as sa
 
@@ -81,7 +84,7 @@ def main() -> None:
         load = os.getloadavg()[0]
         rate = run(args.db, n, args.docs)
         print(f"{n} writer(s): {rate:,.0f} documents/s = {rate * 3600:,.0f} documents/hour "
-              f"(3 claims each; load avg before {load:.1f}; includes each writer's start-up)", flush=True)
+              f"(3 claims each; load avg before {load:.1f}; start-up excluded)", flush=True)
 
 
 if __name__ == "__main__":
