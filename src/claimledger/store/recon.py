@@ -202,12 +202,37 @@ def save_group(s: Session, existing: Sequence[int], members: Sequence[Row], stat
         for k, v in stats.items():
             setattr(group, k, v)
     gid = group.id
-    ids = [m["claim_id"] for m in members]
-    s.execute(delete(ClaimGroupMember).where(ClaimGroupMember.group_id == gid))  # two deletes, two indexes
-    s.execute(delete(ClaimGroupMember).where(ClaimGroupMember.claim_id.in_(ids)))
-    s.execute(ClaimGroupMember.__table__.insert(), [{"group_id": gid, **m} for m in members])  # type: ignore[attr-defined]
-    s.execute(update(ClaimRow).where(ClaimRow.id.in_(ids)).values(group_id=gid))
+    _write_members(s, gid, members)
     return gid
+
+
+def _write_members(s: Session, gid: int, members: Sequence[Row]) -> None:
+    """Make group `gid`'s member rows equal `members`, writing only what differs: a claim joining
+    a long group costs its own row (and the ranks that moved), not a rewrite of the group."""
+    m = ClaimGroupMember
+    have = {r.claim_id: (r.rank, r.wire_copy_of, r.document_id)
+            for r in s.execute(select(m.claim_id, m.rank, m.wire_copy_of, m.document_id).where(m.group_id == gid))}
+    want = {r["claim_id"]: (r["rank"], r["wire_copy_of"], r["document_id"]) for r in members}
+    joining = [c for c in want if c not in have]
+    for chunk in _chunked(joining):  # a claim belongs to one group: leave the one it was in
+        s.execute(delete(m).where(m.claim_id.in_(chunk)))
+        s.execute(update(ClaimRow).where(ClaimRow.id.in_(chunk)).values(group_id=gid))
+    changed = [c for c in want if c in have and have[c][:2] != want[c][:2]]
+    gone = [c for c in have if c not in want]
+    if len(changed) > _ROW_UPDATES:  # ranks moved along a long group: one delete and one insert
+        s.execute(delete(m).where(m.group_id == gid))
+        joining, gone, changed = list(want), [], []
+    for chunk in _chunked(gone):
+        s.execute(delete(m).where(m.group_id == gid, m.claim_id.in_(chunk)))
+    if joining:
+        s.execute(m.__table__.insert(), [  # type: ignore[attr-defined]
+            {"group_id": gid, "claim_id": c, "rank": want[c][0], "wire_copy_of": want[c][1],
+             "document_id": want[c][2]} for c in joining])
+    for c in changed:
+        s.execute(update(m).where(m.group_id == gid, m.claim_id == c).values(rank=want[c][0], wire_copy_of=want[c][1]))
+
+
+_ROW_UPDATES = 20  # past this many moved ranks, rewriting the group's rows is cheaper
 
 
 def groups_starting_by(s: Session, key: str, day: str | None, limit: int) -> list[Row]:
