@@ -462,7 +462,7 @@ def watch(sources: tuple[str, ...], db_url: str | None, published: str | None, s
                 click.echo(f"watch: {printable(p.source)}: {p.stored} new documents, {p.claims} claims", err=True)
 
         rep = run(ledger, list(sources), interval=interval, options=opts, stop=stop,
-                  max_cycles=1 if once else None, on_poll=report)
+                  max_cycles=1 if once else None, on_poll=report, poll_now=once)
         ledger.close()
     click.echo(f"watch: stopped after {rep.cycles} cycles: {rep.stored} documents, {rep.claims} claims, "
                f"{rep.errors} failed polls", err=True)

@@ -108,7 +108,9 @@ def poll(ledger: Ledger, spec: str, options: ReadOptions) -> Poll:
     result.changed = True
     rep = service.ingest(ledger, [spec], documents=docs, reconcile_after=True, write_report=False)
     result.stored, result.claims = rep.counts.stored, rep.counts.claims
-    state.save_watch_state(ledger.db, spec, last_changed=now(), **new_state)  # only once it is all stored
+    # the validators are kept only once everything is stored: an item that failed (a page that did not
+    # answer) is tried again at the next poll instead of waiting for the feed's next change
+    state.save_watch_state(ledger.db, spec, last_changed=now(), **(new_state if rep.counts.failed == 0 else {}))
     return result
 
 
@@ -139,8 +141,10 @@ def _record(ledger: Ledger, spec: str, interval: float, error: str | None, start
 
 def watch(ledger: Ledger, specs: Sequence[str], *, interval: float = 60.0, options: ReadOptions | None = None,
           stop: threading.Event | None = None, max_cycles: int | None = None,
-          on_poll: Callable[[Poll], None] | None = None) -> WatchReport:
-    """Poll every source in turn, every `interval` seconds, until `stop` is set (or `max_cycles`)."""
+          on_poll: Callable[[Poll], None] | None = None, poll_now: bool = False) -> WatchReport:
+    """Poll every source in turn, every `interval` seconds, until `stop` is set (or `max_cycles`).
+    A restarted watcher keeps each source's schedule (and backoff); `poll_now` polls them all at
+    once in the first cycle (`watch --once`)."""
     stop = stop or threading.Event()
     base = options or ReadOptions()
     opts = replace(base, seen=base.seen or _known(ledger))
@@ -150,7 +154,7 @@ def watch(ledger: Ledger, specs: Sequence[str], *, interval: float = 60.0, optio
             if stop.is_set():
                 break
             nxt = _next_poll(ledger, spec)
-            if nxt is not None and nxt > now():
+            if nxt is not None and nxt > now() and not (poll_now and rep.cycles == 0):
                 continue
             started = now()
             try:
