@@ -1,27 +1,35 @@
 """Ingest cost over `../shared/corpus/statements/`: end to end vs extraction alone, and re-ingest.
 
 Usage: .venv/bin/python bench/ingest.py [--limit N] [--db URL]
+       .venv/bin/python bench/ingest.py --into N [--backend sqlite|postgresql|both] [--limit 150]
 1. warms the extractor up (model and gazetteer loading is not counted in either figure);
 2. times `extract_documents` over the corpus (reading included, results discarded);
 3. times `ingest` into an empty SQLite ledger (reading, skip check, extraction, one transaction per
    document, then the incremental reconcile);
 4. times the same ingest again (everything known: no extraction).
+With `--into N` instead: the same documents are ingested (extraction included) and reconciled into
+an empty ledger and into a ledger pre-filled with N reconciled claims (`bench/prefill.py`), per
+backend; the ratio full/empty is the figure (target <= 1.5 at N = 1,000,000). Set BENCH_SRC to
+another checkout's src/ to time that version on the same ledger (a before/after).
 Prints figures; asserts nothing. Targets: overhead <= 25 %, second ingest >= 20x faster.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import resource
 import sys
 import tempfile
 import time
+import uuid
 from collections.abc import Iterator
 from itertools import islice
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, os.environ.get("BENCH_SRC") or str(ROOT / "src"))
 
 from claimledger.core import extract_documents  # noqa: E402
 from claimledger.reconcile import reconcile  # noqa: E402
@@ -56,11 +64,66 @@ def read(limit: int | None) -> Iterator[Any]:
     return islice(items, limit) if limit else items
 
 
+def _into(ledger: Ledger, limit: int | None, tmp: str) -> tuple[float, float, int, int]:
+    """(ingest seconds, reconcile seconds, documents stored, claims reconciled) of one run."""
+    t = time.perf_counter()
+    rep = ingest(ledger, [str(CORPUS)], documents=read(limit), report=f"{tmp}/fail.jsonl")
+    ingest_s = time.perf_counter() - t
+    t = time.perf_counter()
+    rec = reconcile(ledger)
+    return ingest_s, time.perf_counter() - t, rep.counts.stored, rec.claims
+
+
+def large(n_claims: int, backend: str, limit: int | None) -> None:
+    """Ingest + reconcile into an empty ledger and into one of `n_claims` reconciled claims."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from prefill import prefill  # type: ignore[import-not-found]
+
+    pg = os.environ.get("CLAIMLEDGER_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+    for name in (["sqlite", "postgresql"] if backend == "both" else [backend]):
+        for label, size in (("empty", 0), (f"{n_claims:,} claims", n_claims)):
+            with tempfile.TemporaryDirectory() as tmp:
+                schema = f"bench_{uuid.uuid4().hex[:8]}" if name == "postgresql" else None
+                ledger = Ledger.open(pg if schema else f"sqlite:///{tmp}/bench.db", schema=schema)
+                try:
+                    if size:
+                        info = prefill(ledger, size)
+                        print(f"[{name}] prefilled {size:,} claims ({info['groups']:,} groups, {info['events']:,} "
+                              f"events) in {info['plan_s'] + info['load_s']:.0f} s")
+                    load0 = os.getloadavg()[0]
+                    ing, rec, docs, claims = _into(ledger, limit, tmp)
+                    print(f"[{name}] into {label}: {docs} documents stored in {ing:.1f} s, reconcile of {claims} "
+                          f"claims {rec:.2f} s, total {ing + rec:.1f} s (load avg {load0:.1f}, peak RSS "
+                          f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB)")
+                finally:
+                    ledger.close()
+                    if schema:
+                        _drop_schema(pg, schema)
+
+
+def _drop_schema(url: str, schema: str) -> None:
+    import sqlalchemy as sa
+
+    eng = sa.create_engine(url)
+    with eng.begin() as conn:
+        conn.execute(sa.text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+    eng.dispose()
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--limit", type=int, default=None, help="first N documents only")
     ap.add_argument("--db", default=None, help="ledger URL (default: a temporary SQLite file)")
+    ap.add_argument("--into", type=int, default=0, help="compare an empty ledger with one of N reconciled claims")
+    ap.add_argument("--backend", choices=["sqlite", "postgresql", "both"], default="both")
     args = ap.parse_args()
+    if args.into:
+        t = time.perf_counter()
+        list(extract_documents([{"id": "warm", "text": "Five soldiers were killed in Kharkiv, the army said.",
+                                 "published": "2025-01-01"}]))
+        print(f"extractor warm-up (not counted): {time.perf_counter() - t:.1f} s")
+        large(args.into, args.backend, args.limit)
+        return
 
     t = time.perf_counter()
     list(extract_documents([{"id": "warm", "text": "Five soldiers were killed in Kharkiv, the army said.",

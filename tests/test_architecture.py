@@ -148,6 +148,8 @@ ALLOWED: dict[str, set[str]] = {
     "service": BASE | {"core", "sources", "store", "reconcile"},
     "export": BASE | {"store", "reconcile"},
     "api": BASE | {"service", "export", "reconcile", "store", "sources", "core"},
+    # parallel, distributed and watch-mode ingest: they choose where and when `service.ingest` runs
+    "live": BASE | {"service", "core", "sources", "store", "reconcile"},
     "cli": set(),  # anything (checked: "*")
     "demo": set(),
     "web": BASE,

@@ -345,19 +345,25 @@ def _ledger_filters(table: str, **kw: Any) -> Any:
 @click.option("--no-reconcile", is_flag=True, help="Skip the incremental reconcile after ingesting.")
 @click.option("--reextract", is_flag=True,
               help="Extract texts already stored again (after an upgrade) and replace their claims when they differ.")
+@click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Extract in N processes on this machine (one writer stores the results in order).")
+@click.option("--dask", "scheduler", metavar="tcp://HOST:8786", default=None,
+              help="Extract on a Dask cluster (dask.distributed scheduler address); this process stores.")
 def ingest(sources: tuple[str, ...], db_url: str | None, published: str | None, speaker: str | None,
            source: str | None, max_bytes: int | None, resume: bool, report: str | None, no_reconcile: bool,
-           reextract: bool) -> None:
+           reextract: bool, workers: int, scheduler: str | None) -> None:
     """Read SOURCE ... (files, folders, JSON Lines, feeds, URLs, Telegram exports) into the ledger."""
     opts = make_read_options(published, speaker, source, max_bytes)
     with library_errors():
         from claimledger import service
 
         ledger = _open_ledger(db_url)
+        extract = _extractor(workers, scheduler)
         try:
             with RichProgress() as progress:
                 rep = service.ingest(ledger, list(sources), read_options=opts, resume=resume, report=report,
-                                     progress=progress, reextract=reextract, reconcile_after=not no_reconcile)
+                                     progress=progress, reextract=reextract, reconcile_after=not no_reconcile,
+                                     extract=extract)
         except KeyboardInterrupt:
             click.echo("ingest: interrupted; every finished document is stored. "
                        "Run the same command with --resume to continue.", err=True)
@@ -366,6 +372,19 @@ def ingest(sources: tuple[str, ...], db_url: str | None, published: str | None, 
         ledger.close()
     if rep.counts.processed == 0 or rep.counts.failed == rep.counts.processed:
         sys.exit(1)
+
+
+def _extractor(workers: int, scheduler: str | None) -> Any:
+    """Where documents are extracted: here (None), in N local processes, or on a Dask cluster."""
+    if scheduler:
+        from claimledger.live.cluster import DaskExtractor
+
+        return DaskExtractor(scheduler)
+    if workers > 1:
+        from claimledger.live.parallel import ParallelExtractor
+
+        return ParallelExtractor(workers)
+    return None
 
 
 def _print_ingest(rep: Any) -> None:
@@ -409,6 +428,49 @@ class RichProgress:
     def __call__(self, c: Any) -> None:
         self._progress.update(self._task, completed=c.processed, processed=c.processed, stored=c.stored,
                               skipped=c.skipped, failed=c.failed, claims=c.claims)
+
+
+@main.command()
+@click.argument("sources", nargs=-1, required=True, metavar="SOURCE ...")
+@db_option
+@read_options
+@click.option("--interval", type=click.FloatRange(min=1), default=60.0, show_default=True,
+              help="Seconds between two polls of a source.")
+@click.option("--once", is_flag=True, help="Poll every source once, then exit.")
+def watch(sources: tuple[str, ...], db_url: str | None, published: str | None, speaker: str | None,
+          source: str | None, max_bytes: int | None, interval: float, once: bool) -> None:
+    """Follow SOURCE ... (RSS/Atom feeds, pages, folders, Telegram exports): ingest what is new.
+
+    State is kept in the ledger, so a restart continues where the last run stopped. Ctrl-C or
+    SIGTERM stops after the source being polled."""
+    import signal
+    import threading
+
+    opts = make_read_options(published, speaker, source, max_bytes)
+    stop = threading.Event()
+
+    def on_signal(signum: int, _frame: Any) -> None:
+        click.echo(f"watch: {signal.Signals(signum).name}, stopping after this source", err=True)
+        stop.set()
+
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, on_signal)
+    with library_errors():
+        from claimledger.live.watch import watch as run
+
+        ledger = _open_ledger(db_url)
+
+        def report(p: Any) -> None:
+            if p.error:
+                click.echo(f"watch: {printable(p.source)}: {printable(p.error)} (will retry)", err=True)
+            elif p.changed:
+                click.echo(f"watch: {printable(p.source)}: {p.stored} new documents, {p.claims} claims", err=True)
+
+        rep = run(ledger, list(sources), interval=interval, options=opts, stop=stop,
+                  max_cycles=1 if once else None, on_poll=report, poll_now=once)
+        ledger.close()
+    click.echo(f"watch: stopped after {rep.cycles} cycles: {rep.stored} documents, {rep.claims} claims, "
+               f"{rep.errors} failed polls", err=True)
 
 
 @main.command()

@@ -18,6 +18,10 @@ class InputError(ClaimledgerError):
         self.retryable = retryable  # a network hiccup: the HTTP client may try again
         super().__init__(f"{source}: {reason}")
 
+    def __reduce__(self) -> tuple[object, ...]:
+        """Pickle with its fields (results of extraction cross process boundaries)."""
+        return (InputError, (self.source, self.reason, self.stage), {"retryable": self.retryable})
+
 
 class GazetteerError(ClaimledgerError):
     """A gazetteer file is missing or malformed."""

@@ -22,7 +22,7 @@ from claimledger import __version__
 from claimledger.api import params as P
 from claimledger.api.budget import Counter
 from claimledger.api.errors import install_error_handlers
-from claimledger.api.routes import aggregates, details, documents, lists, meta
+from claimledger.api.routes import aggregates, changes, details, documents, lists, meta
 from claimledger.api.routes.lists import LIST_ENDPOINTS
 from claimledger.api.routes.meta import STATIC_DIR
 from claimledger.api.security import SecurityHeadersMiddleware
@@ -61,7 +61,7 @@ def create_app(ledger: Ledger | str | None = None, settings: ApiSettings | None 
     app.build_middleware_stack = build_with_headers  # type: ignore[method-assign]
     install_error_handlers(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR, check_dir=False), name="static")
-    for module in (meta, lists, details, aggregates, documents):
+    for module in (meta, lists, details, aggregates, documents, changes):
         app.include_router(module.router)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app

@@ -50,15 +50,19 @@ def _claims(rows: list[dict[str, Any]]) -> list[ClaimInfo]:
     return [from_row(ClaimInfo, r) for r in rows]
 
 
+INDEX_VERSION = 1  # bumps when the look-up columns or bands need filling again (ledger_meta)
+
+
 def _reconcile(s: repo.Transaction, rebuild: bool) -> ReconcileReport:
     rep = ReconcileReport()
     repo.lock(s)
     if rebuild:
         repo.reset_reconciliation(s)
+    _ensure_lookups(s, rebuild)
     relinked = _near_duplicates(s, rebuild, rep)
     stale = _claims(repo.stale_claims(s))
     rep.stale = len(stale)
-    keys = {c.group_key for c in stale} | repo.group_keys_of_documents(s, relinked)
+    group_ids = {c.group_id for c in stale if c.group_id is not None} | repo.group_ids_of_documents(s, relinked)
     touched_events = {c.event_id for c in stale if c.event_id is not None}
     if stale:
         repo.detach(s, [c.id for c in stale])
@@ -68,8 +72,7 @@ def _reconcile(s: repo.Transaction, rebuild: bool) -> ReconcileReport:
     for c in fresh:
         c.is_tally = is_running_total(c)
         flags[c.id] = c.is_tally
-        keys.add(c.group_key)
-    _regroup(s, keys, {c.id: c for c in fresh}, rep)
+    _regroup(s, group_ids, fresh, rep)
     touched_events |= _place_in_events(s, fresh, rep)
     s.flush()
     touched_events = _merge_events(s, touched_events)
@@ -79,14 +82,32 @@ def _reconcile(s: repo.Transaction, rebuild: bool) -> ReconcileReport:
     return rep
 
 
+def _ensure_lookups(s: repo.Transaction, rebuild: bool) -> None:
+    """Fill the band rows and event look-up columns once for a ledger that predates them (and on
+    every rebuild); afterwards every write keeps them in step."""
+    if not rebuild and repo.get_meta(s, "reconcile_index") == INDEX_VERSION:
+        return
+    for doc_id, blob in repo.all_minhashes(s):
+        repo.set_bands(s, doc_id, neardup.bands(blob))
+    repo.refresh_all_event_keys(s)
+    repo.set_meta(s, "reconcile_index", INDEX_VERSION)
+
+
 def _near_duplicates(s: repo.Transaction, rebuild: bool, rep: ReconcileReport) -> set[int]:
-    """Sign new documents and link near-duplicates; returns older documents whose family changed."""
+    """Sign new documents and link near-duplicates; returns older documents whose family changed.
+
+    Incrementally only the new documents' LSH neighbourhood is read (shared bands, their roots and
+    copies); a rebuild reads every signature."""
     hashed: set[int] = set()
     for doc_id, text in repo.docs_without_minhash(s):
-        repo.set_minhash(s, doc_id, neardup.signature(text))
+        blob = neardup.signature(text)
+        repo.set_minhash(s, doc_id, blob, neardup.bands(blob))
         hashed.add(doc_id)
     rep.documents_hashed = len(hashed)
-    sigs = [from_row(DocSig, r) for r in repo.latest_signatures(s)]
+    if not rebuild and not hashed:
+        return set()
+    rows = repo.latest_signatures(s) if rebuild else repo.signature_neighbourhood(s, hashed)
+    sigs = [from_row(DocSig, r) for r in rows]
     new_ids = {d.id for d in sigs} if rebuild else hashed
     relinked: set[int] = set()
     for doc_id, (root, score) in neardup.link(sigs, new_ids).items():
@@ -97,24 +118,47 @@ def _near_duplicates(s: repo.Transaction, rebuild: bool, rep: ReconcileReport) -
     return relinked
 
 
-def _regroup(s: repo.Transaction, keys: set[str], fresh_by_id: dict[int, ClaimInfo], rep: ReconcileReport) -> None:
-    """Recompute every cluster of every touched group key."""
-    by_key: dict[str, list[ClaimInfo]] = defaultdict(list)
-    for c in _claims(repo.claims_by_group_keys(s, keys)):
-        by_key[c.group_key].append(c)
+def _groups_in_reach(s: repo.Transaction, fresh: list[ClaimInfo]) -> set[int]:
+    """The existing groups that new claims can join: of the same key, and (chains of one key never
+    come within the window of each other) among the two that start last before a claim's window
+    ends, those that end inside it; the undated group of the key for an undated claim."""
+    out: set[int] = set()
+    for key, day in sorted({(c.group_key, c.stated) for c in fresh}, key=lambda kd: (kd[0], kd[1] or "")):
+        lo, hi = gr.reach(day)
+        for g in repo.groups_starting_by(s, key, hi, limit=3):
+            if lo is None or (g["last_stated"] is not None and g["last_stated"] >= lo):
+                out.add(g["id"])
+    return out
+
+
+def _regroup(s: repo.Transaction, group_ids: set[int], fresh: list[ClaimInfo], rep: ReconcileReport) -> None:
+    """Recompute the clusters that new claims join and that changed members leave: the members
+    of the groups in reach plus the new claims, per key (the rest of each key stays as it is)."""
+    fresh_by_id = {c.id: c for c in fresh}
+    candidates = group_ids | _groups_in_reach(s, fresh)
+    by_key: dict[str, dict[int, ClaimInfo]] = defaultdict(dict)
+    for c in _claims(repo.claims_of_groups(s, candidates)) + fresh:
+        by_key[c.group_key][c.id] = c
+    reused: set[int] = set()
     for members in by_key.values():
-        for cluster in gr.clusters(members):
+        for cluster in gr.clusters(list(members.values())):
             cols, ranks = gr.stats(cluster)
-            existing = sorted({m.group_id for m in cluster if m.group_id is not None})
+            # a group id names one cluster: when a group splits, only its first part keeps the id
+            existing = sorted({m.group_id for m in cluster if m.group_id is not None} - reused)
             rows = [{"claim_id": m.id, "document_id": m.document_id, "rank": ranks[m.id][0],
                      "wire_copy_of": ranks[m.id][1]} for m in cluster]
             gid = repo.save_group(s, existing, rows, cols)
+            reused.add(gid)
             rep.groups_touched += 1
             for m in cluster:
                 m.group_id = gid
                 if m.id in fresh_by_id:
                     fresh_by_id[m.id].group_id = gid
-    repo.drop_empty_groups(s)
+    repo.drop_empty_groups(s, candidates - reused)
+
+
+def _place(c: ClaimInfo | EventInfo) -> dict[str, Any]:
+    return {"admin1": c.admin1, "place": c.place, "lat": c.lat, "lon": c.lon}
 
 
 def _place_in_events(s: repo.Transaction, fresh: list[ClaimInfo], rep: ReconcileReport) -> set[int]:
@@ -130,7 +174,7 @@ def _place_in_events(s: repo.Transaction, fresh: list[ClaimInfo], rep: Reconcile
         if not ev.eligible(c):
             continue
         start, end = ev.window(c)
-        candidates = [from_row(EventInfo, e) for e in repo.events_overlapping(s, start, end)]
+        candidates = [from_row(EventInfo, e) for e in repo.events_near(s, start, end, _place(c), ev.RADIUS_KM)]
         target = next((e for e in candidates if ev.matches(c, e)), None)
         if target is None:
             target = from_row(EventInfo, repo.create_event(s, ev.summarize([c])))
@@ -155,7 +199,7 @@ def _merge_events(s: repo.Transaction, touched: set[int]) -> set[int]:
             continue
         event = from_row(EventInfo, row)
         start, end = ev.event_window(event)
-        for other in (from_row(EventInfo, r) for r in repo.events_overlapping(s, start, end)):
+        for other in (from_row(EventInfo, r) for r in repo.events_near(s, start, end, _place(event), ev.RADIUS_KM)):
             if other.id != event.id and ev.same_event(event, other):
                 keep, absorbed = min(event.id, other.id), max(event.id, other.id)
                 repo.merge_events(s, keep, absorbed)

@@ -10,7 +10,7 @@ sources count each near-duplicate family (a wire story and its copies) once.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from claimledger.reconcile.records import ClaimInfo
@@ -30,6 +30,16 @@ def _near(a: date | None, b: date | None) -> bool:
     if a is None or b is None:
         return a is None and b is None
     return abs((a - b).days) <= WINDOW_DAYS
+
+
+def reach(stated: str | None) -> tuple[str | None, str | None]:
+    """The days [lo, hi] within which a group must have a member for a claim stated on `stated` to
+    join it; (None, None) for an undated claim (it joins the undated chain of its key)."""
+    day = _day(stated)
+    if day is None:
+        return None, None
+    w = timedelta(days=WINDOW_DAYS)
+    return (day - w).isoformat(), (day + w).isoformat()
 
 
 def _order(c: ClaimInfo) -> tuple[str, str, int]:

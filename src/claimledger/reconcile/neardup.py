@@ -7,6 +7,7 @@ always points at one original and a claim's independent sources are counted once
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Sequence
 
@@ -21,6 +22,8 @@ THRESHOLD = 0.8
 SCHEME = "affine32"
 _WORD = re.compile(r"\w+", re.UNICODE)
 _DTYPE = MinHash(num_perm=1, scheme=SCHEME).hashvalues.dtype
+_LSH = MinHashLSH(threshold=THRESHOLD, num_perm=NUM_PERM)
+BANDS, ROWS = _LSH.b, _LSH.r  # the banding `link` uses: the stored band keys must be the same bands
 
 
 def signature(text: str) -> bytes:
@@ -33,6 +36,17 @@ def signature(text: str) -> bytes:
     m = MinHash(num_perm=NUM_PERM, scheme=SCHEME)
     m.update_batch([s.encode("utf-8") for s in set(shingles)])
     return bytes(np.asarray(m.hashvalues, dtype=_DTYPE).tobytes())
+
+
+def bands(blob: bytes) -> list[int]:
+    """The signature's LSH band keys (signed 64-bit): two documents are near-duplicate candidates
+    in `link` exactly when they share a band, so the store can find candidates by an index."""
+    values = np.frombuffer(blob, dtype=_DTYPE)
+    out = []
+    for b in range(BANDS):
+        digest = hashlib.blake2b(bytes([b]) + values[b * ROWS:(b + 1) * ROWS].tobytes(), digest_size=8).digest()
+        out.append(int.from_bytes(digest, "big", signed=True))
+    return out
 
 
 def _minhash(blob: bytes) -> MinHash:

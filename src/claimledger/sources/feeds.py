@@ -88,6 +88,8 @@ def read_feed_bytes(spec: str, body: bytes, options: ReadOptions) -> Iterator[Do
     for i, entry in enumerate(entries, 1):
         where = f"{spec}#{i}"
         link = entry.get("link")
+        if options.seen is not None and options.seen(link or where):
+            continue
         try:
             yield _entry_document(entry, where, link, str(feed_title), options, client)
         except InputError as e:

@@ -50,6 +50,8 @@ class Fetched:
     status: int
     content_type: str
     body: bytes
+    etag: str | None = None  # validators for a conditional request next time (watch mode)
+    last_modified: str | None = None
 
 
 class _Deadline:
@@ -113,14 +115,15 @@ class HttpClient:
             self._client = None
 
     # -- the public call -------------------------------------------------------------------
-    def get(self, url: str, max_bytes: int = 20_000_000) -> Fetched:
+    def get(self, url: str, max_bytes: int = 20_000_000, headers: dict[str, str] | None = None) -> Fetched:
         """GET `url` within one time budget: robots.txt, retries, redirects and body included.
-        A 4xx answer, a refusal or an exhausted budget raises InputError."""
+        A 4xx answer, a refusal or an exhausted budget raises InputError. `headers` may carry
+        If-None-Match / If-Modified-Since: an unchanged resource then answers 304, empty."""
         deadline = _Deadline(self.timeout)
         check_url(url)
         if self.obey_robots:
             self._check_robots(url, deadline)
-        r = self._get_with_retries(url, max_bytes, deadline)
+        r = self._get_with_retries(url, max_bytes, deadline, headers)
         if r.status >= 400:
             raise InputError(url, f"HTTP {r.status}" + (f" from {r.url}" if r.url != url else ""), "fetch")
         return r
@@ -173,13 +176,14 @@ class HttpClient:
                 time.sleep(min(pause, max(0.0, deadline.left())))
         self._last[host] = time.monotonic()
 
-    def _get_with_retries(self, url: str, max_bytes: int, deadline: _Deadline) -> Fetched:
+    def _get_with_retries(self, url: str, max_bytes: int, deadline: _Deadline,
+                          headers: dict[str, str] | None = None) -> Fetched:
         last_error = ""
         attempt = 0
         for attempt in range(self.retries + 1):
             retry_after: float | None = None
             try:
-                r = self._attempt(url, max_bytes, deadline)
+                r = self._attempt(url, max_bytes, deadline, headers)
             except InputError as e:
                 if not e.retryable:
                     raise
@@ -197,7 +201,8 @@ class HttpClient:
         raise InputError(url, f"fetch failed after {attempt + 1} attempt{'s' if attempt else ''} within "
                               f"{self.timeout:g} s ({last_error})", "fetch")
 
-    def _attempt(self, url: str, max_bytes: int, deadline: _Deadline) -> _Answer:
+    def _attempt(self, url: str, max_bytes: int, deadline: _Deadline,
+                 headers: dict[str, str] | None = None) -> _Answer:
         """One GET with its redirects, within what is left of `deadline`."""
         current = url
         for _hop in range(MAX_REDIRECTS + 1):
@@ -206,7 +211,7 @@ class HttpClient:
             self._wait_turn(host, deadline, url)
             left = deadline.check(url)
             try:
-                with self.client.stream("GET", current, timeout=httpx.Timeout(left)) as resp:
+                with self.client.stream("GET", current, timeout=httpx.Timeout(left), headers=headers) as resp:
                     if resp.is_redirect:
                         location = resp.headers.get("location")
                         if not location:
@@ -215,6 +220,7 @@ class HttpClient:
                         continue
                     body = _read_body(resp, url, max_bytes, deadline)
                     return _Answer(str(resp.url), resp.status_code, resp.headers.get("content-type", ""), body,
+                                   resp.headers.get("etag"), resp.headers.get("last-modified"),
                                    _retry_after(resp.headers.get("retry-after")))
             except BlockedAddressError as e:
                 raise InputError(url, str(e), "fetch") from None

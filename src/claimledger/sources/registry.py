@@ -32,6 +32,8 @@ class ReadOptions:
     source: str | None = None      # outlet name override
     max_bytes: int = 20_000_000    # per document; larger → InputError
     http: HttpClient | None = field(default=None, repr=False)  # None: the shared client, no SSRF guard
+    # a feed item whose link this says is known is passed over before its page is fetched (watch mode)
+    seen: Callable[[str], bool] | None = field(default=None, repr=False)
 
 
 ReaderFn = Callable[[str, ReadOptions], Iterator[Document | InputError]]

@@ -10,7 +10,7 @@ from claimledger.errors import InputError
 from claimledger.model import Document
 from claimledger.sources.feeds import looks_like_feed, read_feed_bytes
 from claimledger.sources.html import looks_html, page_document
-from claimledger.sources.http import HttpClient, shared_client
+from claimledger.sources.http import Fetched, HttpClient, shared_client
 from claimledger.sources.registry import ReadOptions, is_url, register_reader
 from claimledger.sources.text import decode_bytes, text_document
 from claimledger.sources.validate import validate_text
@@ -23,7 +23,11 @@ def client_of(options: ReadOptions) -> HttpClient:
 
 def url_documents(url: str, options: ReadOptions) -> Iterator[Document | InputError]:
     """Fetch `url` and read what came back as a feed, a page or plain text."""
-    r = client_of(options).get(url, options.max_bytes)
+    yield from fetched_documents(url, client_of(options).get(url, options.max_bytes), options)
+
+
+def fetched_documents(url: str, r: Fetched, options: ReadOptions) -> Iterator[Document | InputError]:
+    """Read an answer from `url` as a feed, a page or plain text (watch mode fetches by itself)."""
     if looks_like_feed(r.content_type, r.body):
         yield from read_feed_bytes(url, r.body, options)
     elif looks_html(r.content_type, r.body):

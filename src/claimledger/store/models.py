@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     DateTime,
     Float,
@@ -22,6 +23,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -69,6 +71,9 @@ class DocumentRow(Base):
         UniqueConstraint("identity", "sha256", name="uq_documents_identity_sha"),
         Index("ix_documents_identity_latest", "identity", "is_latest"),
         Index("ix_documents_outlet_published", "outlet", "published"),
+        # exactly the documents reconcile has not signed yet, so finding them reads no other row
+        Index("ix_documents_unsigned", "id", sqlite_where=text("minhash IS NULL"),
+              postgresql_where=text("minhash IS NULL")),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -155,6 +160,7 @@ class ClaimRow(Base):
     group_id: Mapped[int | None] = mapped_column(ForeignKey("claim_groups.id", ondelete="SET NULL"), index=True)
     event_id: Mapped[int | None] = mapped_column(ForeignKey("events.id", ondelete="SET NULL"), index=True)
     data: Mapped[Any] = mapped_column(JSON)
+    visible_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))  # when it was committed
 
 
 class ClaimGroup(Base):
@@ -183,7 +189,8 @@ class ClaimGroupMember(Base):
     __tablename__ = "claim_group_members"
 
     group_id: Mapped[int] = mapped_column(ForeignKey("claim_groups.id", ondelete="CASCADE"), primary_key=True)
-    claim_id: Mapped[int] = mapped_column(ForeignKey("claims.id", ondelete="CASCADE"), primary_key=True)
+    claim_id: Mapped[int] = mapped_column(ForeignKey("claims.id", ondelete="CASCADE"), primary_key=True,
+                                          index=True)  # a claim's membership is looked up by claim too
     rank: Mapped[int] = mapped_column(Integer, default=0)  # 0 = the original (earliest) report
     document_id: Mapped[int] = mapped_column(Integer)
     wire_copy_of: Mapped[int | None] = mapped_column(Integer)  # the document this one copies, if any
@@ -196,6 +203,11 @@ class Event(Base):
     __table_args__ = (
         Index("ix_events_start_end", "date_start", "date_end"),
         Index("ix_events_lat_lon", "lat", "lon"),
+        # candidate look-ups of incremental reconcile: one place key, then a bounded date_start range
+        Index("ix_events_admin1_key_start", "admin1_key", "date_start"),
+        Index("ix_events_place_key_start", "place_key", "date_start"),
+        Index("ix_events_cell_start", "cell", "date_start"),
+        Index("ix_events_span_days", "span_days"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -219,13 +231,18 @@ class Event(Base):
     deaths_high: Mapped[int | None] = mapped_column(Integer)
     rule: Mapped[str] = mapped_column(Text, default="")
     summary: Mapped[Any] = mapped_column(JSON, default=dict)
+    admin1_key: Mapped[str | None] = mapped_column(String(200))  # casefolded admin1
+    place_key: Mapped[str | None] = mapped_column(String(300))  # casefolded place name
+    cell: Mapped[int | None] = mapped_column(Integer)  # grid cell of (lat, lon), see store.recon.cell_of
+    span_days: Mapped[int] = mapped_column(Integer, default=0)  # date_end - date_start, bounds range look-ups
 
 
 class EventClaim(Base):
     __tablename__ = "event_claims"
 
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), primary_key=True)
-    claim_id: Mapped[int] = mapped_column(ForeignKey("claims.id", ondelete="CASCADE"), primary_key=True)
+    claim_id: Mapped[int] = mapped_column(ForeignKey("claims.id", ondelete="CASCADE"), primary_key=True,
+                                          index=True)
     side: Mapped[str | None] = mapped_column(String(120))
     stance: Mapped[str] = mapped_column(String(16))
 
@@ -256,3 +273,31 @@ class MetaRow(Base):
 
     key: Mapped[str] = mapped_column(String(100), primary_key=True)
     value: Mapped[Any] = mapped_column(JSON)
+
+
+class DocumentBand(Base):
+    """One LSH band of a document's MinHash signature: documents sharing a band are near-duplicate
+    candidates, found by an indexed look-up instead of loading every signature."""
+
+    __tablename__ = "document_bands"
+
+    band_key: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True,
+                                             index=True)
+
+
+class WatchSource(Base):
+    """What `watch` knows about one followed source, so a restart continues where it stopped:
+    the validators of the last response (conditional requests) and the retry schedule."""
+
+    __tablename__ = "watch_sources"
+
+    source: Mapped[str] = mapped_column(String(2000), primary_key=True)
+    etag: Mapped[str | None] = mapped_column(String(500))
+    last_modified: Mapped[str | None] = mapped_column(String(100))
+    fingerprint: Mapped[str | None] = mapped_column(String(64))  # folders: a hash of names, sizes, times
+    last_polled: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_changed: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    errors: Mapped[int] = mapped_column(Integer, default=0)  # consecutive failures: the backoff exponent
+    next_poll: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_error: Mapped[str | None] = mapped_column(Text)

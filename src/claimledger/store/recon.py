@@ -8,16 +8,19 @@ reconcile's own (`reconcile.records`), the store knows nothing of them.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
+from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import delete, func, or_, select, text, update
+from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.orm import Session
 
 from claimledger.store.models import (
     ClaimGroup,
     ClaimGroupMember,
     ClaimRow,
+    DocumentBand,
     DocumentRow,
     Event,
     EventClaim,
@@ -60,20 +63,77 @@ def _infos(s: Session, stmt: Any) -> list[Row]:
     return [dict(zip(CLAIM_FIELDS, row, strict=True)) for row in s.execute(stmt)]
 
 
+def _chunked(ids: Iterable[Any], n: int = 500) -> Iterable[list[Any]]:
+    items = sorted(set(ids))
+    for i in range(0, len(items), n):
+        yield items[i:i + n]
+
+
 # documents ----------------------------------------------------------------------------------
 def docs_without_minhash(s: Session) -> list[tuple[int, str]]:
+    """Documents not signed yet (a partial index holds exactly these)."""
     return [(i, t) for i, t in s.execute(select(DocumentRow.id, DocumentRow.text)
                                          .where(DocumentRow.minhash.is_(None)).order_by(DocumentRow.id))]
 
 
-def set_minhash(s: Session, doc_id: int, blob: bytes) -> None:
+def set_minhash(s: Session, doc_id: int, blob: bytes, band_keys: Sequence[int]) -> None:
     s.execute(update(DocumentRow).where(DocumentRow.id == doc_id).values(minhash=blob))
+    set_bands(s, doc_id, band_keys)
+
+
+def set_bands(s: Session, doc_id: int, band_keys: Sequence[int]) -> None:
+    s.execute(delete(DocumentBand).where(DocumentBand.document_id == doc_id))
+    if band_keys:
+        s.execute(DocumentBand.__table__.insert(),  # type: ignore[attr-defined]
+                  [{"band_key": k, "document_id": doc_id} for k in sorted(set(band_keys))])
+
+
+def all_minhashes(s: Session) -> Iterable[tuple[int, bytes]]:
+    """Every stored signature (the one-time band backfill and rebuilds only)."""
+    for doc_id, blob in s.execute(select(DocumentRow.id, DocumentRow.minhash).where(DocumentRow.minhash.is_not(None))):
+        if blob is not None:
+            yield doc_id, blob
+
+
+_SIG_COLUMNS = (DocumentRow.id, DocumentRow.identity, DocumentRow.published, DocumentRow.minhash,
+                DocumentRow.near_dup_of)
 
 
 def latest_signatures(s: Session) -> list[Row]:
-    d = DocumentRow
-    return [dict(r._mapping) for r in s.execute(select(d.id, d.identity, d.published, d.minhash, d.near_dup_of)
-                                                .where(d.is_latest.is_(True)).order_by(d.id))]
+    return [dict(r._mapping) for r in s.execute(select(*_SIG_COLUMNS)
+                                                .where(DocumentRow.is_latest.is_(True)).order_by(DocumentRow.id))]
+
+
+def _latest_by_ids(s: Session, ids: Iterable[int]) -> list[Row]:
+    out: list[Row] = []
+    for chunk in _chunked(ids):
+        out.extend(dict(r._mapping) for r in s.execute(select(*_SIG_COLUMNS).where(
+            DocumentRow.id.in_(chunk), DocumentRow.is_latest.is_(True))))
+    return out
+
+
+def signature_neighbourhood(s: Session, doc_ids: Iterable[int]) -> list[Row]:
+    """The latest documents among `doc_ids`, every latest document sharing an LSH band with one of
+    them, the near-duplicate roots of those, and the roots' other copies: all that linking the
+    new documents can read or change, found by indexed look-ups (bands, ids, `near_dup_of`)."""
+    new = set(doc_ids)
+    keys: set[int] = set()
+    for chunk in _chunked(new):
+        keys |= set(s.execute(select(DocumentBand.band_key).where(DocumentBand.document_id.in_(chunk))).scalars())
+    sharers: set[int] = set()
+    for chunk in _chunked(keys):
+        sharers |= set(s.execute(select(DocumentBand.document_id).where(DocumentBand.band_key.in_(chunk))).scalars())
+    rows = {r["id"]: r for r in _latest_by_ids(s, new | sharers)}
+    wanted = {r["near_dup_of"] for r in rows.values() if r["near_dup_of"] is not None} - rows.keys()
+    while wanted:  # walk up to the roots (chains are one link long after `link`, so this ends fast)
+        found = _latest_by_ids(s, wanted)
+        rows.update((r["id"], r) for r in found)
+        wanted = {r["near_dup_of"] for r in found if r["near_dup_of"] is not None} - rows.keys()
+    for chunk in _chunked(list(rows)):
+        for r in s.execute(select(*_SIG_COLUMNS).where(DocumentRow.near_dup_of.in_(chunk),
+                                                       DocumentRow.is_latest.is_(True))):
+            rows.setdefault(r.id, dict(r._mapping))
+    return [rows[i] for i in sorted(rows)]
 
 
 def set_near_dup(s: Session, doc_id: int, of: int | None, score: float | None) -> None:
@@ -91,20 +151,18 @@ def stale_claims(s: Session) -> list[Row]:
     return _infos(s, _claim_select().where(ClaimRow.current.is_(False), ClaimRow.reconciled.is_(False)))
 
 
-def claims_by_group_keys(s: Session, keys: Iterable[str]) -> list[Row]:
-    keys = sorted(set(keys))
+def claims_of_groups(s: Session, group_ids: Iterable[int]) -> list[Row]:
     out: list[Row] = []
-    for i in range(0, len(keys), 500):
-        out.extend(_infos(s, _claim_select().where(ClaimRow.current.is_(True), ClaimRow.group_key.in_(keys[i:i + 500]))))
+    for chunk in _chunked(group_ids):
+        out.extend(_infos(s, _claim_select().where(ClaimRow.current.is_(True), ClaimRow.group_id.in_(chunk))))
     return out
 
 
-def group_keys_of_documents(s: Session, doc_ids: Iterable[int]) -> set[str]:
-    ids = sorted(set(doc_ids))
-    out: set[str] = set()
-    for i in range(0, len(ids), 500):
-        out |= set(s.execute(select(ClaimRow.group_key).where(ClaimRow.current.is_(True),
-                                                               ClaimRow.document_id.in_(ids[i:i + 500]))).scalars())
+def group_ids_of_documents(s: Session, doc_ids: Iterable[int]) -> set[int]:
+    out: set[int] = set()
+    for chunk in _chunked(doc_ids):
+        out |= {g for g in s.execute(select(ClaimRow.group_id).where(
+            ClaimRow.current.is_(True), ClaimRow.document_id.in_(chunk))).scalars() if g is not None}
     return out
 
 
@@ -145,18 +203,60 @@ def save_group(s: Session, existing: Sequence[int], members: Sequence[Row], stat
         for k, v in stats.items():
             setattr(group, k, v)
     gid = group.id
-    ids = [m["claim_id"] for m in members]
-    s.execute(delete(ClaimGroupMember).where(or_(ClaimGroupMember.group_id == gid, ClaimGroupMember.claim_id.in_(ids))))
-    s.execute(ClaimGroupMember.__table__.insert(), [{"group_id": gid, **m} for m in members])  # type: ignore[attr-defined]
-    s.execute(update(ClaimRow).where(ClaimRow.id.in_(ids)).values(group_id=gid))
+    _write_members(s, gid, members)
     return gid
 
 
-def drop_empty_groups(s: Session) -> None:
-    has_members = select(ClaimGroupMember.group_id).distinct()
-    s.execute(update(ClaimRow).where(ClaimRow.group_id.is_not(None), ClaimRow.group_id.not_in(has_members))
-              .values(group_id=None))
-    s.execute(delete(ClaimGroup).where(ClaimGroup.id.not_in(has_members)))
+def _write_members(s: Session, gid: int, members: Sequence[Row]) -> None:
+    """Make group `gid`'s member rows equal `members`, writing only what differs: a claim joining
+    a long group costs its own row (and the ranks that moved), not a rewrite of the group."""
+    m = ClaimGroupMember
+    have = {r.claim_id: (r.rank, r.wire_copy_of, r.document_id)
+            for r in s.execute(select(m.claim_id, m.rank, m.wire_copy_of, m.document_id).where(m.group_id == gid))}
+    want = {r["claim_id"]: (r["rank"], r["wire_copy_of"], r["document_id"]) for r in members}
+    joining = [c for c in want if c not in have]
+    for chunk in _chunked(joining):  # a claim belongs to one group: leave the one it was in
+        s.execute(delete(m).where(m.claim_id.in_(chunk)))
+        s.execute(update(ClaimRow).where(ClaimRow.id.in_(chunk)).values(group_id=gid))
+    changed = [c for c in want if c in have and have[c][:2] != want[c][:2]]
+    gone = [c for c in have if c not in want]
+    if len(changed) > _ROW_UPDATES:  # ranks moved along a long group: one delete and one insert
+        s.execute(delete(m).where(m.group_id == gid))
+        joining, gone, changed = list(want), [], []
+    for chunk in _chunked(gone):
+        s.execute(delete(m).where(m.group_id == gid, m.claim_id.in_(chunk)))
+    if joining:
+        s.execute(m.__table__.insert(), [  # type: ignore[attr-defined]
+            {"group_id": gid, "claim_id": c, "rank": want[c][0], "wire_copy_of": want[c][1],
+             "document_id": want[c][2]} for c in joining])
+    for c in changed:
+        s.execute(update(m).where(m.group_id == gid, m.claim_id == c).values(rank=want[c][0], wire_copy_of=want[c][1]))
+
+
+_ROW_UPDATES = 20  # past this many moved ranks, rewriting the group's rows is cheaper
+
+
+def groups_starting_by(s: Session, key: str, day: str | None, limit: int) -> list[Row]:
+    """The `limit` groups of `key` that start last on or before `day` (None: the undated group),
+    latest first: one walk down the (key, first_stated) index, however many groups the key has."""
+    g = ClaimGroup
+    stmt = select(g.id, g.first_stated, g.last_stated).where(g.key == key)
+    if day is None:
+        stmt = stmt.where(g.first_stated.is_(None))
+    else:
+        stmt = stmt.where(g.first_stated <= day).order_by(g.first_stated.desc())
+    return [dict(r._mapping) for r in s.execute(stmt.limit(limit))]
+
+
+def drop_empty_groups(s: Session, group_ids: Iterable[int]) -> None:
+    """Delete those of `group_ids` that no longer have members."""
+    for chunk in _chunked(group_ids):
+        kept = set(s.execute(select(ClaimGroupMember.group_id).where(ClaimGroupMember.group_id.in_(chunk))
+                             .distinct()).scalars())
+        empty = [g for g in chunk if g not in kept]
+        if empty:
+            s.execute(update(ClaimRow).where(ClaimRow.group_id.in_(empty)).values(group_id=None))
+            s.execute(delete(ClaimGroup).where(ClaimGroup.id.in_(empty)))
 
 
 # events -------------------------------------------------------------------------------------
@@ -164,13 +264,81 @@ def _event_row(e: Event) -> Row:
     return {k: getattr(e, k) for k in EVENT_FIELDS}
 
 
-def events_overlapping(s: Session, start: str, end: str) -> list[Row]:
-    return [_event_row(e) for e in s.execute(select(Event).where(Event.date_start <= end, Event.date_end >= start)
-                                             .order_by(Event.id)).scalars()]
+CELL_DEG = 0.5  # grid cell of the place look-up; a radius query reads the few cells it can reach
+_LON_CELLS = int(360 / CELL_DEG)
+_KM_PER_DEG = 6371.0 * math.pi / 180
+
+
+def cell_of(lat: float, lon: float) -> int:
+    return math.floor((lat + 90) / CELL_DEG) * _LON_CELLS + math.floor((lon + 180) / CELL_DEG) % _LON_CELLS
+
+
+def cells_within(lat: float, lon: float, km: float) -> list[int] | None:
+    """Every cell holding a point within `km` of (lat, lon) (a superset); None near a pole, where
+    longitude cells stop bounding distance (the caller then reads by time only)."""
+    dlat = km / _KM_PER_DEG * 1.01
+    top = min(90.0, abs(lat) + dlat)
+    if top >= 89.0:
+        return None
+    dlon = km / (_KM_PER_DEG * math.cos(math.radians(top))) * 1.01
+    rows = range(math.floor((lat - dlat + 90) / CELL_DEG), math.floor((lat + dlat + 90) / CELL_DEG) + 1)
+    cols = range(math.floor((lon - dlon + 180) / CELL_DEG), math.floor((lon + dlon + 180) / CELL_DEG) + 1)
+    return sorted({r * _LON_CELLS + c % _LON_CELLS for r in rows for c in cols})
+
+
+def _days_between(start: str | None, end: str | None) -> int:
+    try:
+        return max(0, (date.fromisoformat((end or "")[:10]) - date.fromisoformat((start or "")[:10])).days)
+    except ValueError:
+        return 36_500  # an unreadable span must still be found: bound it generously
+
+
+def _refresh_keys(e: Event) -> None:
+    """The look-up columns of an event, from its place and span (kept in step on every write)."""
+    e.admin1_key = e.admin1.casefold() if e.admin1 else None
+    e.place_key = e.place.casefold() if e.place else None
+    e.cell = cell_of(e.lat, e.lon) if e.lat is not None and e.lon is not None else None
+    e.span_days = _days_between(e.date_start, e.date_end)
+
+
+def refresh_all_event_keys(s: Session) -> int:
+    """Fill the look-up columns of every event (once, after the migration that added them)."""
+    n = 0
+    for e in s.execute(select(Event)).scalars():
+        _refresh_keys(e)
+        n += 1
+    return n
+
+
+def events_near(s: Session, start: str, end: str, place: dict[str, Any], radius_km: float) -> list[Row]:
+    """Events whose span overlaps [start, end] and that share `place`'s admin1 or place name
+    (casefolded) or lie in a grid cell within `radius_km` of its point: a superset of the events
+    the matching rule can accept, by id. Each look-up is one place key and a date_start range
+    bounded by the longest event span, so it reads what is near, not the ledger."""
+    longest = s.execute(select(func.max(Event.span_days))).scalar() or 0
+    try:
+        lo = (date.fromisoformat(start[:10]) - timedelta(days=int(longest))).isoformat()
+    except ValueError:
+        lo = ""
+    when = (Event.date_start >= lo, Event.date_start <= end, Event.date_end >= start)
+    wheres: list[Any] = []
+    if place.get("admin1"):
+        wheres.append(Event.admin1_key == str(place["admin1"]).casefold())
+    if place.get("place"):
+        wheres.append(Event.place_key == str(place["place"]).casefold())
+    if place.get("lat") is not None and place.get("lon") is not None:
+        cells = cells_within(float(place["lat"]), float(place["lon"]), radius_km)
+        wheres.append(Event.cell.in_(cells) if cells is not None else Event.cell.is_not(None))
+    found: dict[int, Event] = {}
+    for where in wheres:
+        for e in s.execute(select(Event).where(where, *when)).scalars():
+            found[e.id] = e
+    return [_event_row(found[i]) for i in sorted(found)]
 
 
 def create_event(s: Session, fields: dict[str, Any]) -> Row:
     e = Event(**fields)
+    _refresh_keys(e)
     s.add(e)
     s.flush()
     return _event_row(e)
@@ -183,6 +351,7 @@ def update_event(s: Session, event_id: int, fields: dict[str, Any]) -> bool:
         return False
     for k, v in fields.items():
         setattr(e, k, v)
+    _refresh_keys(e)
     return True
 
 
@@ -240,6 +409,11 @@ def reset_reconciliation(s: Session) -> None:
     for model in (EventClaim, ClaimGroupMember, Tally, Event, ClaimGroup):
         s.execute(delete(model))
     s.execute(update(DocumentRow).values(near_dup_of=None, near_dup_score=None))
+
+
+def get_meta(s: Session, key: str) -> Any:
+    row = s.get(MetaRow, key)
+    return None if row is None else row.value
 
 
 def set_meta(s: Session, key: str, value: Any) -> None:

@@ -204,7 +204,8 @@ def _claim_values(document_id: int, ordinal: int, claim: Claim, doc: Document) -
     d = claim.to_dict()
     d["doc_id"] = doc.id
     return {"document_id": document_id, "ordinal": ordinal, "doc_key": doc.id, "current": True,
-            "reconciled": False, "data": d, "is_tally": False, **claim_columns(d, doc.published)}
+            "reconciled": False, "data": d, "is_tally": False, "visible_at": now(),
+            **claim_columns(d, doc.published)}
 
 
 def _jsonable(meta: dict[str, Any]) -> dict[str, Any]:

@@ -28,7 +28,8 @@ def index() -> FileResponse:
 def api_index() -> dict[str, Any]:
     return {"ok": True, "version": __version__, "openapi": "/openapi.json",
             "endpoints": [*LIST_ENDPOINTS, "/api/facets", "/api/timeline", "/api/map", "/api/config",
-                          "/api/claims/{id}", "/api/events/{id}", "/api/claim-groups/{id}", "/api/documents/{id}"]}
+                          "/api/claims/{id}", "/api/events/{id}", "/api/claim-groups/{id}", "/api/documents/{id}",
+                          "/api/changes"]}
 
 
 @router.get("/api/config", summary="Dashboard settings (tile layer, write access, filterable fields)")

@@ -922,8 +922,33 @@
     if (name === "sources") loadSources();
   }
 
+  // Follow the ledger (a watcher may be filling it): every 30 s ask /api/changes how many claims
+  // arrived since the version shown; "N new claims" appears, and a click refreshes the view.
+  const CHANGES_EVERY_MS = 30000;
+  let seenVersion = null;
+  let latestVersion = null;
+  async function checkChanges() {
+    try {
+      if (seenVersion === null) {
+        seenVersion = (await api("/api/changes")).version;
+        return;
+      }
+      const r = await api("/api/changes", new URLSearchParams({ since: seenVersion, _size: "1" }));
+      latestVersion = r.version;
+      const btn = $("new-claims");
+      btn.hidden = !r.n_new;
+      btn.textContent = r.n_new === 1 ? "1 new claim" : `${r.n_new} new claims`;
+    } catch (e) { /* the next check tries again */ }
+  }
+  function showNewClaims() {
+    if (latestVersion !== null) seenVersion = latestVersion;
+    $("new-claims").hidden = true;
+    refresh();
+  }
+
   async function main() {
     try { state.config = await api("/api/config"); } catch (e) { state.config = {}; }
+    $("new-claims").addEventListener("click", showNewClaims);
     readUrl();
     $("reset").addEventListener("click", () => { state.filters = []; applyFilters(); });
     $("clear-dates").addEventListener("click", () => { setFilter(DATE_FIELD, "gte", null); setFilter(DATE_FIELD, "lte", null); applyFilters(); });
@@ -941,6 +966,8 @@
     await initMap();
     await refresh();
     openViewFromUrl();
+    await checkChanges();
+    setInterval(checkChanges, CHANGES_EVERY_MS);
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", main);
