@@ -51,13 +51,13 @@ def load_generator() -> Any:
     return mod
 
 
-def build(path: Path, n_claims: int) -> None:
+def build(path: Path, n_claims: int, skew: bool = True) -> None:
     from claimledger.store.bulk import analyze, bulk_insert
 
     gen = load_generator()
     ledger = Ledger.open(f"sqlite:///{path}")
     t = time.perf_counter()
-    docs, claims = gen.generate(n_claims)
+    docs, claims = gen.generate(n_claims, skew=skew)
     bulk_insert(ledger.db, "documents", docs)
     n = bulk_insert(ledger.db, "claims", claims)
     analyze(ledger.db)

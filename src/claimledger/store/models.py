@@ -251,3 +251,57 @@ class MetaRow(Base):
 
     key: Mapped[str] = mapped_column(String(100), primary_key=True)
     value: Mapped[Any] = mapped_column(JSON)
+
+
+class ClaimCount(Base):
+    """How many current claims share one combination of the dashboard's filter fields (day, kind,
+    party, side, precision, outlet, means, province): facets, totals, the timeline and the map's
+    province areas add these up instead of scanning claims. Kept up to date in the transaction
+    that writes the claims (`store/summary.py`); `key` joins the combination into one string."""
+
+    __tablename__ = "claim_counts"
+    __table_args__ = (
+        Index("ix_claim_counts_day", "day"),
+        Index("ix_claim_counts_kind_party", "kind", "party"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(Text, unique=True)
+    day: Mapped[str | None] = mapped_column(String(10))
+    kind: Mapped[str] = mapped_column(String(32))
+    party: Mapped[str | None] = mapped_column(String(120))
+    side: Mapped[str | None] = mapped_column(String(120))
+    precision: Mapped[str | None] = mapped_column(String(16))
+    outlet: Mapped[str | None] = mapped_column(String(300))
+    means: Mapped[str] = mapped_column(String(200), default="")
+    admin1: Mapped[str | None] = mapped_column(String(200))
+    country: Mapped[str | None] = mapped_column(String(8))
+    n: Mapped[int] = mapped_column(Integer, default=0)
+    sum_lat: Mapped[float] = mapped_column(Float, default=0.0)  # for the provinces' centres (mean)
+    n_lat: Mapped[int] = mapped_column(Integer, default=0)
+    sum_lon: Mapped[float] = mapped_column(Float, default=0.0)
+    n_lon: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ClaimCell(Base):
+    """Current point/district claims per map grid cell and place, with the same filter fields as
+    `ClaimCount`: the map's points add these up."""
+
+    __tablename__ = "claim_cells"
+    __table_args__ = (Index("ix_claim_cells_day", "day"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(Text, unique=True)
+    cell_lat: Mapped[float] = mapped_column(Float)
+    cell_lon: Mapped[float] = mapped_column(Float)
+    place: Mapped[str | None] = mapped_column(String(300))
+    day: Mapped[str | None] = mapped_column(String(10))
+    kind: Mapped[str] = mapped_column(String(32))
+    party: Mapped[str | None] = mapped_column(String(120))
+    side: Mapped[str | None] = mapped_column(String(120))
+    precision: Mapped[str | None] = mapped_column(String(16))
+    outlet: Mapped[str | None] = mapped_column(String(300))
+    means: Mapped[str] = mapped_column(String(200), default="")
+    admin1: Mapped[str | None] = mapped_column(String(200))
+    country: Mapped[str | None] = mapped_column(String(8))
+    n: Mapped[int] = mapped_column(Integer, default=0)

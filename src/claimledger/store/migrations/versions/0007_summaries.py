@@ -1,0 +1,73 @@
+"""summary tables: claim_counts and claim_cells (the dashboard's facets, totals, timeline and
+map without scanning claims), backfilled from the current claims of an existing ledger
+
+Revision ID: 0007
+Revises: 0004
+Create Date: 2026-12-02 01:10:00
+
+"""
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+from sqlalchemy.orm import Session
+
+revision: str = '0007'
+down_revision: str | Sequence[str] | None = '0004'
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+_DIMS = (
+    ('day', sa.String(length=10), True), ('kind', sa.String(length=32), False),
+    ('party', sa.String(length=120), True), ('side', sa.String(length=120), True),
+    ('precision', sa.String(length=16), True), ('outlet', sa.String(length=300), True),
+    ('means', sa.String(length=200), False), ('admin1', sa.String(length=200), True),
+    ('country', sa.String(length=8), True),
+)
+
+
+def _dims() -> list[sa.Column]:
+    return [sa.Column(name, type_, nullable=nullable) for name, type_, nullable in _DIMS]
+
+
+def upgrade() -> None:
+    op.create_table(
+        'claim_counts',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('key', sa.Text(), nullable=False),
+        *_dims(),
+        sa.Column('n', sa.Integer(), nullable=False),
+        sa.Column('sum_lat', sa.Float(), nullable=False),
+        sa.Column('n_lat', sa.Integer(), nullable=False),
+        sa.Column('sum_lon', sa.Float(), nullable=False),
+        sa.Column('n_lon', sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint('id'),
+        sa.UniqueConstraint('key'),
+    )
+    op.create_index('ix_claim_counts_day', 'claim_counts', ['day'], unique=False)
+    op.create_index('ix_claim_counts_kind_party', 'claim_counts', ['kind', 'party'], unique=False)
+    op.create_table(
+        'claim_cells',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('key', sa.Text(), nullable=False),
+        sa.Column('cell_lat', sa.Float(), nullable=False),
+        sa.Column('cell_lon', sa.Float(), nullable=False),
+        sa.Column('place', sa.String(length=300), nullable=True),
+        *_dims(),
+        sa.Column('n', sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint('id'),
+        sa.UniqueConstraint('key'),
+    )
+    op.create_index('ix_claim_cells_day', 'claim_cells', ['day'], unique=False)
+    # Backfill: count the claims already stored (one GROUP BY over the claims per table).
+    from claimledger.store.summary import rebuild
+
+    rebuild(Session(bind=op.get_bind()))
+
+
+def downgrade() -> None:
+    op.drop_index('ix_claim_cells_day', table_name='claim_cells')
+    op.drop_table('claim_cells')
+    op.drop_index('ix_claim_counts_kind_party', table_name='claim_counts')
+    op.drop_index('ix_claim_counts_day', table_name='claim_counts')
+    op.drop_table('claim_counts')
