@@ -602,7 +602,10 @@ def _list_facets(db: Database, table: str, field: str, conds: list[ColumnElement
     counts: dict[str, int] = {}
     col = _fields(table)[field].column
     entity: Any = ClaimRow if table == "claims" else Event
-    stmt = select(col, func.count()).select_from(entity).where(*conds).group_by(col)
+    stmt = select(col, func.count()).select_from(entity)
+    if table == "claims" and any(mentions_document(c) for c in conds):  # an outlet filter: join, not a product
+        stmt = stmt.join(DocumentRow, DocumentRow.id == ClaimRow.document_id)
+    stmt = stmt.where(*conds).group_by(col)
     with db.reading() as s:
         for value, n in s.execute(stmt):
             for part in (value or "").split(","):

@@ -31,14 +31,23 @@ from claimledger.store.models import ClaimCell, ClaimCount, ClaimRow, DocumentRo
 from claimledger.store.query import FieldSpec, Filter, filter_conditions
 
 _NULL, _SEP = "\x01", "\x1f"  # in the key: a missing value, and the separator between fields
+DIMS = ("day", "kind", "party", "side", "precision", "outlet", "means", "admin1", "country")
+# The cubes of `claim_counts`: which fields each one keeps (the rest are NULL in its rows), smallest
+# first. Cube 0 keeps every field and answers any combination; the small ones answer the dashboard's
+# first view and one-click views from a few thousand rows.
+CUBES: dict[int, tuple[str, ...]] = {
+    1: ("day",), 4: ("day", "side"), 2: ("day", "kind"), 7: ("day", "means"), 3: ("day", "party"),
+    5: ("day", "precision", "admin1", "country"), 6: ("day", "outlet"), 8: ("day", "kind", "party", "side"),
+    0: DIMS,
+}
+CELL_CUBES: dict[int, tuple[str, ...]] = {1: (), 0: DIMS}  # besides cell, place and precision
 
 
-def _dims() -> list[tuple[str, Any]]:
-    """(summary column, claims expression) of the fields a summary row stands for."""
+def _claim_exprs() -> dict[str, Any]:
     c, d = ClaimRow, DocumentRow
-    return [("day", c.date), ("kind", c.kind), ("party", c.victim_party), ("side", c.claimant_side),
-            ("precision", c.precision), ("outlet", d.outlet), ("means", c.means), ("admin1", c.admin1),
-            ("country", c.country)]
+    return {"day": c.date, "kind": c.kind, "party": c.victim_party, "side": c.claimant_side,
+            "precision": c.precision, "outlet": d.outlet, "means": c.means, "admin1": c.admin1,
+            "country": c.country}
 
 
 # API field name -> summary column name: the filters and facets a summary can answer.
@@ -54,15 +63,10 @@ _COUNT_SPECS = _specs(ClaimCount)
 _CELL_SPECS = _specs(ClaimCell)
 
 
-def _key(exprs: Sequence[Any]) -> Any:
-    parts: list[Any] = []
-    for i, e in enumerate(exprs):
-        if i:
-            parts.append(literal(_SEP))
-        parts.append(func.coalesce(sa_cast(e, String), _NULL))
-    out = parts[0]
-    for p in parts[1:]:
-        out = out.op("||")(p)
+def _key(cube: int, exprs: Sequence[Any]) -> Any:
+    out: Any = literal(f"{cube}")
+    for e in exprs:
+        out = out.op("||")(literal(_SEP)).op("||")(func.coalesce(sa_cast(e, String), _NULL))
     return sa_cast(out, String)
 
 
@@ -70,41 +74,53 @@ def _insert(dialect: str, model: Any) -> Any:
     return (pg_insert if dialect == "postgresql" else sqlite_insert)(model)
 
 
-def _count_delta(dialect: str, cond: ColumnElement[bool], sign: int) -> Any:
-    """INSERT ... SELECT of the combinations of the claims matching `cond`, added (sign 1) or
-    taken away (sign -1) on conflict with an existing row."""
+def _sums(sign: int, lat: Any, lon: Any, n: Any) -> list[Any]:
+    f = literal(float(sign))
+    return [literal(sign) * n, f * func.coalesce(func.sum(lat), 0.0), literal(sign) * func.count(lat),
+            f * func.coalesce(func.sum(lon), 0.0), literal(sign) * func.count(lon)]
+
+
+def _count_delta(dialect: str, cube: int, cond: ColumnElement[bool], sign: int) -> Any:
+    """INSERT ... SELECT of one cube's combinations among the claims matching `cond`, added (sign 1)
+    or taken away (sign -1) on conflict with an existing row."""
     c, d = ClaimRow, DocumentRow
-    dims = _dims()
-    exprs = [e for _, e in dims]
-    sel = (select(_key(exprs), *exprs, literal(sign) * func.count(),
-                  literal(float(sign)) * func.coalesce(func.sum(c.lat), 0.0), literal(sign) * func.count(c.lat),
-                  literal(float(sign)) * func.coalesce(func.sum(c.lon), 0.0), literal(sign) * func.count(c.lon))
+    src = _claim_exprs()
+    dims = CUBES[cube]
+    exprs = [src[k] for k in dims]
+    sel = (select(_key(cube, exprs), literal(cube), *exprs, *_sums(sign, c.lat, c.lon, func.count()))
            .select_from(c).join(d, d.id == c.document_id).where(cond).group_by(*exprs))
-    names = ["key", *(n for n, _ in dims), "n", "sum_lat", "n_lat", "sum_lon", "n_lon"]
-    ins = _insert(dialect, ClaimCount).from_select(names, sel)
+    return _upsert_counts(dialect, dims, sel)
+
+
+def _upsert_counts(dialect: str, dims: Sequence[str], sel: Any) -> Any:
+    ins = _insert(dialect, ClaimCount).from_select(["key", "cube", *dims, "n", "sum_lat", "n_lat", "sum_lon", "n_lon"],
+                                                   sel)
     m = ClaimCount
     return ins.on_conflict_do_update(index_elements=[m.key], set_={
         "n": m.n + ins.excluded.n, "sum_lat": m.sum_lat + ins.excluded.sum_lat, "n_lat": m.n_lat + ins.excluded.n_lat,
         "sum_lon": m.sum_lon + ins.excluded.sum_lon, "n_lon": m.n_lon + ins.excluded.n_lon})
 
 
-def _cell_delta(dialect: str, cond: ColumnElement[bool], sign: int) -> Any:
+def _cell_delta(dialect: str, cube: int, cond: ColumnElement[bool], sign: int) -> Any:
     c, d = ClaimRow, DocumentRow
-    lat_g, lon_g = grid(c.lat), grid(c.lon)
-    dims = [("cell_lat", lat_g), ("cell_lon", lon_g), ("place", c.place), *_dims()]
-    exprs = [e for _, e in dims]
-    sel = (select(_key(exprs), sa_cast(lat_g, Float), sa_cast(lon_g, Float), *exprs[2:], literal(sign) * func.count())
+    src = _claim_exprs()
+    lat_g, lon_g = sa_cast(grid(c.lat), Float), sa_cast(grid(c.lon), Float)
+    dims = ("cell_lat", "cell_lon", "place", "precision", *(k for k in CELL_CUBES[cube] if k != "precision"))
+    exprs = [lat_g, lon_g, c.place, c.precision, *(src[k] for k in dims[4:])]
+    sel = (select(_key(cube, exprs), literal(cube), *exprs, literal(sign) * func.count())
            .select_from(c).join(d, d.id == c.document_id)
            .where(cond, c.precision.in_(("point", "admin2")), c.lat.is_not(None), c.lon.is_not(None))
            .group_by(*exprs))
-    ins = _insert(dialect, ClaimCell).from_select(["key", *(n for n, _ in dims), "n"], sel)
+    ins = _insert(dialect, ClaimCell).from_select(["key", "cube", *dims, "n"], sel)
     return ins.on_conflict_do_update(index_elements=[ClaimCell.key], set_={"n": ClaimCell.n + ins.excluded.n})
 
 
 def _apply(s: Session, cond: ColumnElement[bool], sign: int) -> None:
     dialect = s.get_bind().dialect.name
-    s.execute(_count_delta(dialect, cond, sign))
-    s.execute(_cell_delta(dialect, cond, sign))
+    for cube in CUBES:
+        s.execute(_count_delta(dialect, cube, cond, sign))
+    for cube in CELL_CUBES:
+        s.execute(_cell_delta(dialect, cube, cond, sign))
     if sign < 0:
         for model in (ClaimCount, ClaimCell):
             s.execute(delete(model).where(model.n <= 0))
@@ -122,12 +138,31 @@ def retire(s: Session, document_id: int) -> None:
 
 
 def rebuild(s: Session) -> None:
-    """Recount both summaries from the claims (the migration's backfill, after a bulk load)."""
+    """Recount the summaries from the claims (the migration's backfill, after a bulk load): cube 0
+    from the claims, the smaller cubes from cube 0."""
     dialect = s.get_bind().dialect.name
     for model in (ClaimCell, ClaimCount):
         s.execute(delete(model))
-    s.execute(_count_delta(dialect, ClaimRow.current.is_(True), 1))
-    s.execute(_cell_delta(dialect, ClaimRow.current.is_(True), 1))
+    s.execute(_count_delta(dialect, 0, ClaimRow.current.is_(True), 1))
+    s.execute(_cell_delta(dialect, 0, ClaimRow.current.is_(True), 1))
+    m = ClaimCount
+    for cube, dims in CUBES.items():
+        if cube == 0:
+            continue
+        exprs = [getattr(m, k) for k in dims]
+        sel = (select(_key(cube, exprs), literal(cube), *exprs, func.sum(m.n), func.sum(m.sum_lat),
+                      func.sum(m.n_lat), func.sum(m.sum_lon), func.sum(m.n_lon))
+               .where(m.cube == 0).group_by(*exprs))
+        s.execute(_upsert_counts(dialect, dims, sel))
+    k = ClaimCell
+    for cube, extra in CELL_CUBES.items():
+        if cube == 0:
+            continue
+        cols = ["cell_lat", "cell_lon", "place", "precision", *(x for x in extra if x != "precision")]
+        exprs = [getattr(k, x) for x in cols]
+        sel = select(_key(cube, exprs), literal(cube), *exprs, func.sum(k.n)).where(k.cube == 0).group_by(*exprs)
+        ins = _insert(dialect, ClaimCell).from_select(["key", "cube", *cols, "n"], sel)
+        s.execute(ins.on_conflict_do_update(index_elements=[k.key], set_={"n": k.n + ins.excluded.n}))
 
 
 def rebuild_all(db: Database) -> None:
@@ -140,15 +175,23 @@ def answerable(filters: Sequence[Filter], *fields: str) -> bool:
     return all(f.field in FIELD_COLUMNS for f in filters) and all(f in FIELD_COLUMNS for f in fields)
 
 
-def _where(model: Any, filters: Sequence[Filter]) -> list[ColumnElement[bool]]:
-    return filter_conditions("claims", filters, _COUNT_SPECS if model is ClaimCount else _CELL_SPECS)
+def _cube(cubes: dict[int, tuple[str, ...]], filters: Sequence[Filter], *cols: str) -> int:
+    """The smallest cube that keeps every filtered field and every column in `cols`."""
+    need = {FIELD_COLUMNS[f.field] for f in filters} | set(cols)
+    return next(k for k, dims in cubes.items() if need <= set(dims))
+
+
+def _where(model: Any, cube: int, filters: Sequence[Filter]) -> list[ColumnElement[bool]]:
+    specs = _COUNT_SPECS if model is ClaimCount else _CELL_SPECS
+    return [model.cube == cube, *filter_conditions("claims", filters, specs)]
 
 
 def count(db: Database, filters: Sequence[Filter]) -> int | None:
     """Current claims matching `filters`, or None when the summaries cannot answer them."""
     if not answerable(filters):
         return None
-    stmt = select(func.coalesce(func.sum(ClaimCount.n), 0)).where(*_where(ClaimCount, filters))
+    cube = _cube(CUBES, filters)
+    stmt = select(func.coalesce(func.sum(ClaimCount.n), 0)).where(*_where(ClaimCount, cube, filters))
     with db.reading() as s:
         return int(s.execute(stmt).scalar_one())
 
@@ -157,9 +200,11 @@ def facet_counts(db: Database, field: str, filters: Sequence[Filter], limit: int
     """Claims per value of `field` (most first, ties by value), as `query.facet_counts` orders them."""
     if not answerable(filters, field):
         return None
-    col = getattr(ClaimCount, FIELD_COLUMNS[field])
+    name = FIELD_COLUMNS[field]
+    col = getattr(ClaimCount, name)
     total = func.sum(ClaimCount.n)
-    stmt = select(col, total).where(*_where(ClaimCount, filters)).group_by(col).having(total > 0)
+    stmt = (select(col, total).where(*_where(ClaimCount, _cube(CUBES, filters, name), filters))
+            .group_by(col).having(total > 0))
     if field == "means":
         counts: dict[str, int] = {}
         with db.reading() as s:
@@ -175,8 +220,8 @@ def facet_counts(db: Database, field: str, filters: Sequence[Filter], limit: int
 def claims_per_day(db: Database, filters: Sequence[Filter]) -> list[tuple[str | None, int]] | None:
     if not answerable(filters):
         return None
-    total = func.sum(ClaimCount.n)
-    stmt = (select(ClaimCount.day, total).where(*_where(ClaimCount, filters)).group_by(ClaimCount.day)
+    m, total = ClaimCount, func.sum(ClaimCount.n)
+    stmt = (select(m.day, total).where(*_where(m, _cube(CUBES, filters, "day"), filters)).group_by(m.day)
             .having(total > 0))
     with db.reading() as s:
         return [(d, int(n)) for d, n in s.execute(stmt)]
@@ -188,14 +233,17 @@ def map_cells(db: Database, filters: Sequence[Filter], max_points: int) -> MapCe
         return None
     m, k = ClaimCell, ClaimCount
     pn, kn = func.sum(m.n), func.sum(k.n)
-    pts = (select(m.cell_lat, m.cell_lon, m.precision, func.min(m.place), pn).where(*_where(m, filters))
+    pts = (select(m.cell_lat, m.cell_lon, m.precision, func.min(m.place), pn)
+           .where(*_where(m, _cube(CELL_CUBES, filters, "precision"), filters))
            .group_by(m.cell_lat, m.cell_lon, m.precision).having(pn > 0).order_by(pn.desc()).limit(max_points + 1))
     lat = func.sum(k.sum_lat) / func.nullif(func.sum(k.n_lat), 0)
     lon = func.sum(k.sum_lon) / func.nullif(func.sum(k.n_lon), 0)
+    areas_cube = _cube(CUBES, filters, "precision", "admin1", "country")
     areas = (select(k.admin1, k.country, lat, lon, kn)
-             .where(*_where(k, filters), k.precision == "admin1", k.admin1.is_not(None))
+             .where(*_where(k, areas_cube, filters), k.precision == "admin1", k.admin1.is_not(None))
              .group_by(k.admin1, k.country).having(kn > 0).order_by(kn.desc()).limit(MAX_AREAS))
-    prec = select(k.precision, kn).where(*_where(k, filters)).group_by(k.precision).having(kn > 0)
+    prec = (select(k.precision, kn).where(*_where(k, _cube(CUBES, filters, "precision"), filters))
+            .group_by(k.precision).having(kn > 0))
     with db.reading() as s:
         point_rows = list(s.execute(pts))
         area_rows = list(s.execute(areas))
@@ -211,4 +259,4 @@ def map_cells(db: Database, filters: Sequence[Filter], max_points: int) -> MapCe
 
 
 __all__ = ["add_document", "retire", "rebuild", "rebuild_all", "answerable", "count", "facet_counts",
-           "claims_per_day", "map_cells", "FIELD_COLUMNS"]
+           "claims_per_day", "map_cells", "FIELD_COLUMNS", "CUBES", "CELL_CUBES", "DIMS"]

@@ -18,16 +18,14 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 _DIMS = (
-    ('day', sa.String(length=10), True), ('kind', sa.String(length=32), False),
-    ('party', sa.String(length=120), True), ('side', sa.String(length=120), True),
-    ('precision', sa.String(length=16), True), ('outlet', sa.String(length=300), True),
-    ('means', sa.String(length=200), False), ('admin1', sa.String(length=200), True),
-    ('country', sa.String(length=8), True),
+    ('day', sa.String(length=10)), ('kind', sa.String(length=32)), ('party', sa.String(length=120)),
+    ('side', sa.String(length=120)), ('precision', sa.String(length=16)), ('outlet', sa.String(length=300)),
+    ('means', sa.String(length=200)), ('admin1', sa.String(length=200)), ('country', sa.String(length=8)),
 )
 
 
-def _dims() -> list[sa.Column]:
-    return [sa.Column(name, type_, nullable=nullable) for name, type_, nullable in _DIMS]
+def _dims(*skip: str) -> list[sa.Column]:
+    return [sa.Column(name, type_, nullable=True) for name, type_ in _DIMS if name not in skip]
 
 
 def upgrade() -> None:
@@ -35,6 +33,7 @@ def upgrade() -> None:
         'claim_counts',
         sa.Column('id', sa.Integer(), nullable=False),
         sa.Column('key', sa.Text(), nullable=False),
+        sa.Column('cube', sa.Integer(), nullable=False),
         *_dims(),
         sa.Column('n', sa.Integer(), nullable=False),
         sa.Column('sum_lat', sa.Float(), nullable=False),
@@ -44,21 +43,22 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint('id'),
         sa.UniqueConstraint('key'),
     )
-    op.create_index('ix_claim_counts_day', 'claim_counts', ['day'], unique=False)
-    op.create_index('ix_claim_counts_kind_party', 'claim_counts', ['kind', 'party'], unique=False)
+    op.create_index('ix_claim_counts_cube_day', 'claim_counts', ['cube', 'day'], unique=False)
     op.create_table(
         'claim_cells',
         sa.Column('id', sa.Integer(), nullable=False),
         sa.Column('key', sa.Text(), nullable=False),
+        sa.Column('cube', sa.Integer(), nullable=False),
         sa.Column('cell_lat', sa.Float(), nullable=False),
         sa.Column('cell_lon', sa.Float(), nullable=False),
         sa.Column('place', sa.String(length=300), nullable=True),
-        *_dims(),
+        sa.Column('precision', sa.String(length=16), nullable=True),
+        *_dims('precision'),
         sa.Column('n', sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint('id'),
         sa.UniqueConstraint('key'),
     )
-    op.create_index('ix_claim_cells_day', 'claim_cells', ['day'], unique=False)
+    op.create_index('ix_claim_cells_cube_day', 'claim_cells', ['cube', 'day'], unique=False)
     # Backfill: count the claims already stored (one GROUP BY over the claims per table).
     from claimledger.store.summary import rebuild
 
@@ -66,8 +66,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    op.drop_index('ix_claim_cells_day', table_name='claim_cells')
+    op.drop_index('ix_claim_cells_cube_day', table_name='claim_cells')
     op.drop_table('claim_cells')
-    op.drop_index('ix_claim_counts_kind_party', table_name='claim_counts')
-    op.drop_index('ix_claim_counts_day', table_name='claim_counts')
+    op.drop_index('ix_claim_counts_cube_day', table_name='claim_counts')
     op.drop_table('claim_counts')
