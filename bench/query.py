@@ -85,9 +85,10 @@ def _skewed_claim(rnd: random.Random, sk: Skew, d: dict[str, Any]) -> tuple[str 
     loc = None
     if prec is not None:
         name, admin1, lat, lon = next(sk.places)
-        jitter = {"point": 0.05, "admin2": 0.2}.get(prec, 0.0)
+        # coordinates as the gazetteer gives them: the place's own, a district's a little off it
+        shift = {"admin2": 0.07, "admin1": 0.3, "country": 1.5}.get(prec, 0.0)
         loc = {"name": name if prec in ("point", "admin2") else (admin1 if prec == "admin1" else "Ukraine"),
-               "lat": lat + rnd.uniform(-jitter, jitter), "lon": lon + rnd.uniform(-jitter, jitter),
+               "lat": lat + shift, "lon": lon - shift,
                "country": "UA", "admin1": admin1 if prec in ("point", "admin2", "admin1") else None,
                "precision": prec}
     return party, kind, loc, list(next(sk.means))

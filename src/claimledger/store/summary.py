@@ -36,11 +36,15 @@ DIMS = ("day", "kind", "party", "side", "precision", "outlet", "means", "admin1"
 # first. Cube 0 keeps every field and answers any combination; the small ones answer the dashboard's
 # first view and one-click views from a few thousand rows.
 CUBES: dict[int, tuple[str, ...]] = {
-    1: ("day",), 4: ("day", "side"), 2: ("day", "kind"), 7: ("day", "means"), 3: ("day", "party"),
-    5: ("day", "precision", "admin1", "country"), 6: ("day", "outlet"), 8: ("day", "kind", "party", "side"),
+    1: ("day",), 12: ("outlet", "precision", "means"), 4: ("day", "side"), 2: ("day", "kind"), 7: ("day", "means"),
+    9: ("kind", "party", "side", "precision", "means"), 10: ("outlet", "kind", "party", "side"), 3: ("day", "party"),
+    6: ("day", "outlet"), 5: ("day", "precision", "admin1", "country"),
+    11: ("kind", "party", "side", "precision", "means", "admin1", "country"), 8: ("day", "kind", "party", "side"),
     0: DIMS,
 }
-CELL_CUBES: dict[int, tuple[str, ...]] = {1: (), 0: DIMS}  # besides cell, place and precision
+# The cubes of `claim_cells` (every row also has its cell, place and precision).
+CELL_CUBES: dict[int, tuple[str, ...]] = {1: ("precision",), 2: ("precision", "kind", "party", "side", "means"),
+                                          0: DIMS}
 
 
 def _claim_exprs() -> dict[str, Any]:
