@@ -73,6 +73,8 @@ def _total(request: Request, table: str, lp: P.ListParams, page: Any) -> int | N
         return len(page.rows)  # the whole result is on this page
     settings, counter = deps.settings(request), deps.counter(request)
     budget = settings.count_max_ms if lp.total == "exact" else settings.count_budget_ms
+    if table == "claims" and deps.ledger(request).summarizable(lp.filters):
+        budget = max(budget, settings.summary_budget_ms)  # exact from the summaries
     return counter.total(table, lp.filters, budget)
 
 
@@ -98,7 +100,7 @@ def list_rows(request: Request, table: str) -> Any:
     if lp.facets:
         base_pairs = [(k, v) for k, v in request.query_params.multi_items() if k != "_next"]
         body["facets"] = compute_facets(led, table, lp, request.url.path, base_pairs, facet_budget(settings, lp),
-                                        deps.counter(request))
+                                        deps.counter(request), settings.summary_budget_ms)
     return deps.ok_json(body)
 
 
