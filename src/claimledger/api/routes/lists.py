@@ -13,12 +13,13 @@ from fastapi.responses import JSONResponse, StreamingResponse
 
 from claimledger.api import deps
 from claimledger.api import params as P
+from claimledger.api.budget import filters_key
 from claimledger.api.errors import ApiError
 from claimledger.api.facets import compute_facets
 from claimledger.api.settings import ApiSettings
 from claimledger.export import provenance, provenance_headers, stream
 from claimledger.export.writers import MEDIA_TYPES
-from claimledger.store import Ledger
+from claimledger.store import Ledger, Page
 
 LIST_ENDPOINTS: dict[str, tuple[str, str]] = {
     # path: (table, summary)
@@ -90,9 +91,16 @@ def list_rows(request: Request, table: str) -> Any:
     lp = P.parse_list_params(table, request.query_params)
     if lp.format:
         return _stream(led, table, lp)
-    page = led.query(table, lp.filters, lp.sort, lp.next, lp.size, with_total=False)
-    total = _total(request, table, lp, page)
     settings = deps.settings(request)
+    def read() -> Page:
+        return led.query(table, lp.filters, lp.sort, lp.next, lp.size, with_total=False)
+
+    page: Page | None = None
+    if table == "sources":  # every row is an aggregate over the documents: computed once per ledger version
+        page = deps.counter(request).cached(("page", table, filters_key(lp.filters), lp.sort, lp.next, lp.size),
+                                            read, None)
+    page = page or read()
+    total = _total(request, table, lp, page)
     body: dict[str, Any] = {"ok": True, "table": table, "filters": P.describe_filters(lp.filters),
                             "rows": page.rows, "next": page.next_cursor,
                             "next_url": next_url(settings, request, page.next_cursor) if page.next_cursor else None,
