@@ -19,7 +19,19 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, Float, String, and_, delete, func, literal, select
+from sqlalchemy import (
+    ColumnElement,
+    Float,
+    Integer,
+    String,
+    and_,
+    bindparam,
+    delete,
+    func,
+    literal,
+    or_,
+    select,
+)
 from sqlalchemy import cast as sa_cast
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -113,32 +125,55 @@ def _cell_delta(dialect: str, cube: int, cond: ColumnElement[bool], sign: int) -
     exprs = [lat_g, lon_g, c.place, c.precision, *(src[k] for k in dims[4:])]
     sel = (select(_key(cube, exprs), literal(cube), *exprs, literal(sign) * func.count())
            .select_from(c).join(d, d.id == c.document_id)
-           .where(cond, c.precision.in_(("point", "admin2")), c.lat.is_not(None), c.lon.is_not(None))
+           .where(cond, or_(c.precision == "point", c.precision == "admin2"), c.lat.is_not(None), c.lon.is_not(None))
            .group_by(*exprs))
     ins = _insert(dialect, ClaimCell).from_select(["key", "cube", *dims, "n"], sel)
     return ins.on_conflict_do_update(index_elements=[ClaimCell.key], set_={"n": ClaimCell.n + ins.excluded.n})
 
 
-def _apply(s: Session, cond: ColumnElement[bool], sign: int) -> None:
-    dialect = s.get_bind().dialect.name
-    for cube in CUBES:
-        s.execute(_count_delta(dialect, cube, cond, sign))
-    for cube in CELL_CUBES:
-        s.execute(_cell_delta(dialect, cube, cond, sign))
-    if sign < 0:
-        for model in (ClaimCount, ClaimCell):
-            s.execute(delete(model).where(model.n <= 0))
+def _of_document() -> ColumnElement[bool]:
+    """The current claims of one document (bound as `doc`). `current` is compared through a CAST so
+    that no index on it is usable: the planner must find the rows by `document_id` (without
+    statistics, SQLite would otherwise walk the (current, date) index over every claim)."""
+    return and_(ClaimRow.document_id == bindparam("doc", type_=Integer), sa_cast(ClaimRow.current, Integer) == 1)
+
+
+_COMPILED: dict[tuple[str, int], list[Any]] = {}
+
+
+def _document_statements(s: Session, sign: int) -> list[Any]:
+    """Built and compiled once per dialect: constructing and compiling these statements costs more
+    than running them on one document's claims (SQLAlchemy cannot bind a value into an INSERT ...
+    SELECT at execution, so the compiled SQL is run with the document id as its one parameter)."""
+    dialect = s.get_bind().dialect
+    key = (dialect.name, sign)
+    if key not in _COMPILED:
+        cond = _of_document()
+        stmts = [_count_delta(dialect.name, cube, cond, sign) for cube in CUBES]
+        stmts += [_cell_delta(dialect.name, cube, cond, sign) for cube in CELL_CUBES]
+        if sign < 0:
+            stmts += [delete(model).where(model.n <= 0) for model in (ClaimCount, ClaimCell)]
+        _COMPILED[key] = [stmt.compile(dialect=dialect) for stmt in stmts]
+    return _COMPILED[key]
+
+
+def _apply(s: Session, document_id: int, sign: int) -> None:
+    conn = s.connection()
+    for compiled in _document_statements(s, sign):
+        params = compiled.construct_params({"doc": document_id})
+        args: Any = tuple(params[k] for k in compiled.positiontup) if compiled.positional else params
+        conn.exec_driver_sql(str(compiled), args)
 
 
 def add_document(s: Session, document_id: int) -> None:
     """Count the current claims of one document just written (same transaction as the claims)."""
-    _apply(s, and_(ClaimRow.document_id == document_id, ClaimRow.current.is_(True)), 1)
+    _apply(s, document_id, 1)
 
 
 def retire(s: Session, document_id: int) -> None:
     """Take away the current claims of a document that are about to stop being current (call it
     before the update that sets `current` false, in the same transaction)."""
-    _apply(s, and_(ClaimRow.document_id == document_id, ClaimRow.current.is_(True)), -1)
+    _apply(s, document_id, -1)
 
 
 def rebuild(s: Session) -> None:
