@@ -31,6 +31,8 @@ from sqlalchemy import (
     literal,
     or_,
     select,
+    true,
+    union_all,
 )
 from sqlalchemy import cast as sa_cast
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -144,17 +146,66 @@ _COMPILED: dict[tuple[str, int], list[Any]] = {}
 def _document_statements(s: Session, sign: int) -> list[Any]:
     """Built and compiled once per dialect: constructing and compiling these statements costs more
     than running them on one document's claims (SQLAlchemy cannot bind a value into an INSERT ...
-    SELECT at execution, so the compiled SQL is run with the document id as its one parameter)."""
+    SELECT at execution, so the compiled SQL is run with the document id as its one parameter).
+    One statement per table: the document's claims are read once (a CTE), every cube grouped from
+    them (UNION ALL), all upserted together."""
     dialect = s.get_bind().dialect
     key = (dialect.name, sign)
     if key not in _COMPILED:
-        cond = _of_document()
-        stmts = [_count_delta(dialect.name, cube, cond, sign) for cube in CUBES]
-        stmts += [_cell_delta(dialect.name, cube, cond, sign) for cube in CELL_CUBES]
+        stmts = [_document_counts(dialect.name, sign), _document_cells(dialect.name, sign)]
         if sign < 0:
             stmts += [delete(model).where(model.n <= 0) for model in (ClaimCount, ClaimCell)]
         _COMPILED[key] = [stmt.compile(dialect=dialect) for stmt in stmts]
     return _COMPILED[key]
+
+
+def _document_claims() -> Any:
+    c, d = ClaimRow, DocumentRow
+    src = _claim_exprs()
+    return (select(*(src[k].label(k) for k in DIMS), c.lat.label("lat"), c.lon.label("lon"), c.place.label("place"),
+                   sa_cast(grid(c.lat), Float).label("cell_lat"), sa_cast(grid(c.lon), Float).label("cell_lon"))
+            .select_from(c).join(d, d.id == c.document_id).where(_of_document()).cte("doc_claims"))
+
+
+def _document_counts(dialect: str, sign: int) -> Any:
+    cte = _document_claims()
+    f = literal(float(sign))
+    parts = []
+    for cube, dims in CUBES.items():
+        exprs = [cte.c[k] for k in dims]
+        nulls = [literal(None, type_=String).label(k) for k in DIMS if k not in dims]
+        parts.append(select(_key(cube, exprs).label("key"), literal(cube).label("cube"), *exprs, *nulls,
+                            (literal(sign) * func.count()).label("n"),
+                            (f * func.coalesce(func.sum(cte.c.lat), 0.0)).label("sum_lat"),
+                            (literal(sign) * func.count(cte.c.lat)).label("n_lat"),
+                            (f * func.coalesce(func.sum(cte.c.lon), 0.0)).label("sum_lon"),
+                            (literal(sign) * func.count(cte.c.lon)).label("n_lon"))
+                     .group_by(*exprs).subquery().select())
+    # every part lists its columns in one order: key, cube, the cube's fields, NULLs for the others
+    ordered = []
+    for part in parts:
+        sub = part.subquery()
+        ordered.append(select(sub.c.key, sub.c.cube, *(sub.c[k] for k in DIMS), sub.c.n, sub.c.sum_lat, sub.c.n_lat,
+                              sub.c.sum_lon, sub.c.n_lon).where(true()))  # WHERE: SQLite's upsert parsing
+    return _upsert_counts(dialect, DIMS, union_all(*ordered))
+
+
+def _document_cells(dialect: str, sign: int) -> Any:
+    cte = _document_claims()
+    cols = ["cell_lat", "cell_lon", "place", "precision", *(k for k in DIMS if k != "precision")]
+    ordered = []
+    for cube, extra in CELL_CUBES.items():
+        keep = ["cell_lat", "cell_lon", "place", "precision", *(k for k in extra if k != "precision")]
+        exprs = [cte.c[k] for k in keep]
+        sub = (select(_key(cube, exprs).label("key"), literal(cube).label("cube"), *exprs,
+                      *(literal(None, type_=String).label(k) for k in cols if k not in keep),
+                      (literal(sign) * func.count()).label("n"))
+               .where(or_(cte.c.precision == "point", cte.c.precision == "admin2"), cte.c.lat.is_not(None),
+                      cte.c.lon.is_not(None))
+               .group_by(*exprs).subquery())
+        ordered.append(select(sub.c.key, sub.c.cube, *(sub.c[k] for k in cols), sub.c.n).where(true()))
+    ins = _insert(dialect, ClaimCell).from_select(["key", "cube", *cols, "n"], union_all(*ordered))
+    return ins.on_conflict_do_update(index_elements=[ClaimCell.key], set_={"n": ClaimCell.n + ins.excluded.n})
 
 
 def _apply(s: Session, document_id: int, sign: int) -> None:
