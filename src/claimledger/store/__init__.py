@@ -109,6 +109,11 @@ class Ledger:
         (exact and cheap) rather than from scanning claims."""
         return _sum.answerable(filters, *fields)
 
+    def summary_is_small(self, filters: Sequence[Filter], *fields: str) -> bool:
+        """Whether a small summary cube (not the one with every field, which is about as large as
+        the claims on varied data) answers these filters: cheap enough for every page's total."""
+        return _sum.answerable(filters, *fields) and _sum.cube_for(filters, *fields) != 0
+
     def rebuild_summaries(self) -> None:
         """Recount the summary tables from the claims (after writing claims outside `repo`)."""
         _sum.rebuild_all(self.db)

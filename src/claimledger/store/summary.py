@@ -271,6 +271,11 @@ def _cube(cubes: dict[int, tuple[str, ...]], filters: Sequence[Filter], *cols: s
     return next(k for k, dims in cubes.items() if need <= set(dims))
 
 
+def cube_for(filters: Sequence[Filter], *fields: str) -> int:
+    """The `claim_counts` cube that would answer these filters (and facets of `fields`)."""
+    return _cube(CUBES, filters, *(FIELD_COLUMNS[f] for f in fields))
+
+
 def _where(model: Any, cube: int, filters: Sequence[Filter]) -> list[ColumnElement[bool]]:
     specs = _COUNT_SPECS if model is ClaimCount else _CELL_SPECS
     return [model.cube == cube, *filter_conditions("claims", filters, specs)]
@@ -349,4 +354,4 @@ def map_cells(db: Database, filters: Sequence[Filter], max_points: int) -> MapCe
 
 
 __all__ = ["add_document", "retire", "rebuild", "rebuild_all", "answerable", "count", "facet_counts",
-           "claims_per_day", "map_cells", "FIELD_COLUMNS", "CUBES", "CELL_CUBES", "DIMS"]
+           "claims_per_day", "map_cells", "cube_for", "FIELD_COLUMNS", "CUBES", "CELL_CUBES", "DIMS"]
