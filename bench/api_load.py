@@ -6,8 +6,8 @@ Starts the real server (`claimledger serve`, its own process) on a free loopback
 ledger (--db an existing SQLite file, e.g. the one bench/api_latency.py keeps; else a generated
 ledger of --claims claims, default 100,000), then runs --clients concurrent clients, each sending
 the dashboard's requests (filtered claim pages, cursors, facets, timeline, map, events, a
-document, an event) one after another until the time is up: half of them the fixed list below,
-half a dashboard view with 0-2 filters drawn at random (a party, a kind, a side, an outlet, a
+document, an event) one after another until the time is up: half of them (--views) the fixed list
+below, half a dashboard view with 0-2 filters drawn at random (a party, a kind, a side, an outlet, a
 means, a month or a quarter: hundreds of distinct views, so the caches do not answer them all).
 --url serves any ledger (e.g. PostgreSQL) instead of a SQLite file. Bounded in time; stops the
 server itself. Prints requests, errors, throughput and latency percentiles, overall and per
@@ -86,11 +86,12 @@ def pct(values: list[float], p: float) -> float:
 
 
 async def client_loop(client: httpx.AsyncClient, deadline: float, seed: int, lat: list[float],
-                      errors: Counter[str], by_path: Counter[str], per: dict[str, list[float]]) -> None:
+                      errors: Counter[str], by_path: Counter[str], per: dict[str, list[float]],
+                      views: float = 0.5) -> None:
     rnd = random.Random(seed)
     cursor: str | None = None
     while time.monotonic() < deadline:
-        path = rnd.choice(PATHS) if rnd.random() < 0.5 else dashboard_view(rnd)
+        path = dashboard_view(rnd) if rnd.random() < views else rnd.choice(PATHS)
         if cursor and rnd.random() < 0.2:  # follow a cursor now and then, as "Load more" does
             path = f"/api/claims?_size=50&_next={cursor}"
         t = time.perf_counter()
@@ -110,7 +111,7 @@ async def client_loop(client: httpx.AsyncClient, deadline: float, seed: int, lat
             errors[f"exception {type(e).__name__} {path}"] += 1
 
 
-async def run_load(base: str, clients: int, seconds: float) -> None:
+async def run_load(base: str, clients: int, seconds: float, views: float = 0.5) -> None:
     limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
     lat: list[float] = []
     errors: Counter[str] = Counter()
@@ -119,7 +120,7 @@ async def run_load(base: str, clients: int, seconds: float) -> None:
     async with httpx.AsyncClient(base_url=base, timeout=30, limits=limits) as client:
         deadline = time.monotonic() + seconds
         t0 = time.perf_counter()
-        await asyncio.gather(*(client_loop(client, deadline, i, lat, errors, by_path, per) for i in range(clients)))
+        await asyncio.gather(*(client_loop(client, deadline, i, lat, errors, by_path, per, views) for i in range(clients)))
         wall = time.perf_counter() - t0
     n = sum(by_path.values()) + sum(v for k, v in errors.items() if k.startswith("exception"))
     print(f"clients {clients}, {wall:.1f} s: {n:,} requests, {n / wall:,.1f} req/s, "
@@ -155,6 +156,8 @@ def main() -> None:
     ap.add_argument("--claims", type=int, default=100_000)
     ap.add_argument("--clients", type=int, default=50)
     ap.add_argument("--seconds", type=float, default=30.0)
+    ap.add_argument("--views", type=float, default=0.5,
+                    help="share of requests that are random dashboard views (0: the fixed list only, as before)")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         url = args.url or f"sqlite:///{ensure_ledger(args.db, args.claims, tmp)}"
@@ -179,7 +182,7 @@ def main() -> None:
                     raise SystemExit(f"server did not start: {err[-500:]}")
                 time.sleep(0.2)
             print(f"serving {url.split('@')[-1]} on {base} (pid {server.pid})")
-            asyncio.run(run_load(base, args.clients, args.seconds))
+            asyncio.run(run_load(base, args.clients, args.seconds, args.views))
         finally:
             server.send_signal(signal.SIGINT)
             try:
