@@ -11,11 +11,10 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
-from tests.test_browser import ARGS, Watch, chromium_path
 from tests.test_api_sample import build_sample_ledger
+from tests.test_browser import ARGS, Watch, chromium_path
 
 from claimledger.api import ApiSettings, create_app
 from claimledger.api.server import BackgroundServer, serve_in_thread
@@ -47,12 +46,20 @@ def test_first_paint_is_one_round_of_requests(cold_server: BackgroundServer) -> 
             watch = Watch(cold_server.url)
             watch.attach(pg)
             api: list[str] = []
-            pg.on("request", lambda r: api.append(r.url[len(cold_server.url):]) if "/api/" in r.url else None)
+            stamps: list[float] = []  # when each /api/ request went out and each answer came back
+            pg.on("request", lambda r: (api.append(r.url[len(cold_server.url):]), stamps.append(time.perf_counter()))
+                  if "/api/" in r.url and "/api/config" not in r.url else None)
+            pg.on("response", lambda r: stamps.append(time.perf_counter())
+                  if "/api/" in r.url and "/api/config" not in r.url else None)
+            pg.on("requestfinished", lambda r: print(f"  {r.timing['responseEnd']:7.0f} ms  {r.url[len(cold_server.url):][:90]}")
+                  if "/api/" in r.url else None)
             t = time.perf_counter()
             pg.goto(cold_server.url + "/")
             pg.wait_for_selector("body[data-ready='1']", timeout=60_000)
             seconds = time.perf_counter() - t
-            print(f"\nfirst paint, all panels: {seconds:.2f} s ({'CLAIMLEDGER_SCALE_DB' if SCALE_DB else 'sample'})")
+            api_round = max(stamps) - min(stamps)
+            print(f"\nfirst paint, all panels: {seconds:.2f} s, of which the API round (first request out to last "
+                  f"answer in) {api_round:.2f} s ({'CLAIMLEDGER_SCALE_DB' if SCALE_DB else 'sample ledger'})")
             total = pg.inner_text("#total")
             facets = pg.inner_text("#facet-lists")
             bars = pg.locator("#timeline rect.bar").count()
