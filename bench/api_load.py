@@ -156,6 +156,7 @@ def main() -> None:
     ap.add_argument("--claims", type=int, default=100_000)
     ap.add_argument("--clients", type=int, default=50)
     ap.add_argument("--seconds", type=float, default=30.0)
+    ap.add_argument("--workers", type=int, default=1, help="server processes (claimledger serve --workers)")
     ap.add_argument("--views", type=float, default=0.5,
                     help="share of requests that are random dashboard views (0: the fixed list only, as before)")
     args = ap.parse_args()
@@ -164,7 +165,7 @@ def main() -> None:
         port = free_port()
         env = {**os.environ, "CLAIMLEDGER_TOKEN": ""}
         cmd = [sys.executable, "-c", "from claimledger.cli import main; main()", "serve", "--db", url,
-               "--host", "127.0.0.1", "--port", str(port)]
+               "--host", "127.0.0.1", "--port", str(port), "--workers", str(args.workers)]
         if not (ROOT / "src" / "claimledger" / "cli.py").exists():
             raise SystemExit("run from the claimledger checkout")
         server = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
