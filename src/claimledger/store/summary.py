@@ -152,9 +152,9 @@ def _document_statements(s: Session, sign: int) -> list[Any]:
     dialect = s.get_bind().dialect
     key = (dialect.name, sign)
     if key not in _COMPILED:
+        # rows that reach 0 stay (reads skip them with HAVING sum(n) > 0; `rebuild` drops them):
+        # deleting them here would scan the whole table at every revision
         stmts = [_document_counts(dialect.name, sign), _document_cells(dialect.name, sign)]
-        if sign < 0:
-            stmts += [delete(model).where(model.n <= 0) for model in (ClaimCount, ClaimCell)]
         _COMPILED[key] = [stmt.compile(dialect=dialect) for stmt in stmts]
     return _COMPILED[key]
 
