@@ -43,10 +43,10 @@ def run(db_url: str | None = None, host: str = "127.0.0.1", port: int = 8000, *,
 
 
 def _run_workers(db_url: str | None, host: str, port: int, log_level: str, echo: Any, workers: int) -> None:
-    import os
+    from claimledger.config import use_ledger
 
     if db_url:
-        os.environ["CLAIMLEDGER_DB"] = db_url  # what create_app() opens in every worker
+        use_ledger(db_url)  # what create_app() opens in every worker
     Ledger.open(db_url).close()  # migrate once, and fail here (not in N workers) on a bad URL
     echo(f"claimledger: serving at http://{host}:{port}/ with {workers} worker processes; Ctrl-C stops")
     uvicorn.run("claimledger.api.app:create_app", factory=True, host=host, port=port, workers=workers,
