@@ -74,8 +74,11 @@ def _total(request: Request, table: str, lp: P.ListParams, page: Any) -> int | N
         return len(page.rows)  # the whole result is on this page
     settings, counter = deps.settings(request), deps.counter(request)
     budget = settings.count_max_ms if lp.total == "exact" else settings.count_budget_ms
-    if table == "claims" and deps.ledger(request).summary_is_small(lp.filters):
+    led = deps.ledger(request)
+    if table == "claims" and led.summary_is_small(lp.filters):
         budget = max(budget, settings.summary_budget_ms)  # exact from a small summary cube
+    elif table == "claims" and led.summarizable(lp.filters):
+        budget = max(budget, settings.summary_total_budget_ms)
     return counter.total(table, lp.filters, budget)
 
 
