@@ -203,3 +203,32 @@ def test_the_migration_backfills_an_existing_ledger(ledger_target: tuple[str, st
             assert got == q.facet_counts(led.db, "claims", "party", [f for f in filters if f.field != "party"])
     finally:
         led.close()
+
+
+def test_concurrent_writers_keep_the_summaries_exact(ledger: Ledger) -> None:
+    """Four threads storing documents whose claims share summary rows (PostgreSQL: concurrent
+    upserts of the same keys; SQLite: serialised writers) lose no count and do not deadlock."""
+    import threading
+
+    errors: list[BaseException] = []
+
+    def writer(w: int) -> None:
+        rnd = random.Random(w)
+        try:
+            for i in range(25):
+                doc = Document(id=f"w{w}-{i}", text=f"Writer {w} report {i}.", url=f"https://w.example/{w}/{i}",
+                               published=rnd.choice(DAYS), source=rnd.choice(OUTLETS))
+                store_document(ledger.db, doc, [random_claim(rnd) for _ in range(4)])
+        except BaseException as e:  # noqa: BLE001 - reported by the assertion below
+            errors.append(e)
+
+    threads = [threading.Thread(target=writer, args=(w,)) for w in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert ledger.count("claims") == q.count(ledger.db, "claims") == 400
+    for field in ("party", "kind", "outlet", "date"):
+        assert ledger.facet_counts("claims", field, limit=100) == q.facet_counts(ledger.db, "claims", field, limit=100)
+    assert _points(ledger.map_cells()) == _points(agg.map_cells(ledger.db))

@@ -29,6 +29,7 @@ from sqlalchemy import (
     delete,
     func,
     literal,
+    literal_column,
     or_,
     select,
     true,
@@ -187,7 +188,9 @@ def _document_counts(dialect: str, sign: int) -> Any:
         sub = part.subquery()
         ordered.append(select(sub.c.key, sub.c.cube, *(sub.c[k] for k in DIMS), sub.c.n, sub.c.sum_lat, sub.c.n_lat,
                               sub.c.sum_lon, sub.c.n_lon).where(true()))  # WHERE: SQLite's upsert parsing
-    return _upsert_counts(dialect, DIMS, union_all(*ordered))
+    # rows in key order: concurrent writers (PostgreSQL) then lock shared rows in one order, never
+    # in two orders that would deadlock
+    return _upsert_counts(dialect, DIMS, union_all(*ordered).order_by(literal_column("key")))
 
 
 def _document_cells(dialect: str, sign: int) -> Any:
@@ -204,7 +207,8 @@ def _document_cells(dialect: str, sign: int) -> Any:
                       cte.c.lon.is_not(None))
                .group_by(*exprs).subquery())
         ordered.append(select(sub.c.key, sub.c.cube, *(sub.c[k] for k in cols), sub.c.n).where(true()))
-    ins = _insert(dialect, ClaimCell).from_select(["key", "cube", *cols, "n"], union_all(*ordered))
+    ins = _insert(dialect, ClaimCell).from_select(["key", "cube", *cols, "n"],
+                                                  union_all(*ordered).order_by(literal_column("key")))
     return ins.on_conflict_do_update(index_elements=[ClaimCell.key], set_={"n": ClaimCell.n + ins.excluded.n})
 
 
