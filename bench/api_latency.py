@@ -1,13 +1,15 @@
 """Latency of filtered `/api/claims` pages over HTTP on a 1,000,000-claim SQLite ledger.
 
-Usage: .venv/bin/python bench/api_latency.py [--claims N] [--db PATH] [--requests N]
+Usage: .venv/bin/python bench/api_latency.py [--claims N] [--db PATH | --url URL] [--requests N] [--views R]
 
 Generates the ledger with the store benchmark's generator (bench/query.py: random kinds, parties,
 sides, places, dates, quantities; bulk-loaded), unless --db names an existing ledger file (then
 it is reused as is, e.g. one kept by an earlier run). Serves it with uvicorn on 127.0.0.1 and
 times sequential GET requests per query (one keep-alive connection, after a warm-up), as the
 dashboard sends them: a 50-row page with the total count. Prints p50/p95/p99/max per query and
-overall; asserts nothing. Target: p95 < 50 ms.
+overall; then (--views) the dashboard's whole first round (page, facets, timeline, map) per view
+with the cache off. The generated ledger has realistic skew (bench/query.py's `Skew`). Asserts
+nothing. Target: p95 < 50 ms.
 """
 
 from __future__ import annotations
@@ -51,18 +53,71 @@ def load_generator() -> Any:
     return mod
 
 
-def build(path: Path, n_claims: int) -> None:
+def build(path: Path, n_claims: int, skew: bool = True) -> None:
     from claimledger.store.bulk import analyze, bulk_insert
 
     gen = load_generator()
     ledger = Ledger.open(f"sqlite:///{path}")
     t = time.perf_counter()
-    docs, claims = gen.generate(n_claims)
+    docs, claims = gen.generate(n_claims, skew=skew)
     bulk_insert(ledger.db, "documents", docs)
     n = bulk_insert(ledger.db, "claims", claims)
     analyze(ledger.db)
     ledger.close()
     print(f"generated {n:,} claims in {len(docs):,} documents in {time.perf_counter() - t:.1f} s -> {path}")
+
+
+# The dashboard's first round for a view (beside the page): facets, timeline, map.
+FACETS = "&".join(f"_facet={f}" for f in ("party", "side", "kind", "means", "outlet", "precision")) + "&_facet_size=12"
+VIEWS: list[tuple[str, str]] = [
+    ("no filter (first paint)", ""),
+    ("party=Russia", "party__eq=Russia"),
+    ("kind=killed party=Ukraine", "kind__eq=killed&party__eq=Ukraine"),
+    ("outlet=Outlet 1 means=drone", "outlet__eq=Outlet 1&means__contains=drone"),
+    ("precision=point side=Russia", "precision__eq=point&side__eq=Russia"),
+    ("date in 2024-03", "date__gte=2024-03-01&date__lte=2024-03-31"),
+    ("side=Ukraine, 2024 on", "side__eq=Ukraine&date__gte=2024-01-01"),
+    ("kind=killed, a quarter", "kind__eq=killed&date__gte=2023-04-01&date__lte=2023-06-30"),
+    ("bbox (not in the summaries)", "bbox=37.0,48.0,38.2,48.8"),
+]
+
+
+def measure_views(ledger: Ledger, rounds: int) -> None:
+    """Each view's first round (page, facets, timeline, map) with the cache off: every answer
+    computed afresh, one client, as a cold dashboard sees it."""
+    server = serve_in_thread(create_app(ledger, ApiSettings(token=None, count_cache_size=0)))
+    per: dict[str, list[float]] = {}
+    print(f"\n-- dashboard views, first round, cache off ({rounds} rounds)")
+    print(f"{'view':34} {'page':>8} {'facets':>8} {'timeline':>9} {'map':>8}  ms (median), flags")
+    try:
+        with httpx.Client(base_url=server.url, timeout=120) as client:
+            for label, qs in VIEWS:
+                amp = "&" if qs else ""
+                urls = {"page": f"/api/claims?{qs}{amp}_size=50", "facets": f"/api/facets?{qs}{amp}{FACETS}",
+                        "timeline": f"/api/timeline?{qs}", "map": f"/api/map?{qs}"}
+                times: dict[str, list[float]] = {k: [] for k in urls}
+                flags: set[str] = set()
+                for _ in range(rounds):
+                    for k, url in urls.items():
+                        t = time.perf_counter()
+                        r = client.get(url)
+                        times[k].append((time.perf_counter() - t) * 1000)
+                        body = r.json()
+                        if r.status_code != 200:
+                            flags.add(f"HTTP {r.status_code}")
+                        if body.get("total_truncated"):
+                            flags.add("total truncated")
+                        if body.get("timed_out") or any(f.get("timed_out") for f in (body.get("facets") or {}).values()):
+                            flags.add(f"{k} timed out")
+                for k, v in times.items():
+                    per.setdefault(k, []).extend(v)
+                med = {k: statistics.median(v) for k, v in times.items()}
+                print(f"{label:34} {med['page']:8.1f} {med['facets']:8.1f} {med['timeline']:9.1f} {med['map']:8.1f}  "
+                      f"{', '.join(sorted(flags))}")
+    finally:
+        server.stop()
+    print("per endpoint over all views: " + "; ".join(
+        f"{k} p50 {pct(v, 50):.0f} p95 {pct(v, 95):.0f} ms" for k, v in per.items()))
 
 
 def pct(values: list[float], p: float) -> float:
@@ -75,16 +130,20 @@ def main() -> None:
     ap.add_argument("--claims", type=int, default=1_000_000)
     ap.add_argument("--db", help="SQLite ledger file: reused when it exists, else generated there and kept")
     ap.add_argument("--requests", type=int, default=100, help="timed requests per query")
+    ap.add_argument("--url", help="an existing ledger URL (e.g. PostgreSQL) instead of --db")
+    ap.add_argument("--views", type=int, default=3, help="rounds of the dashboard views (0: skip them)")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(args.db) if args.db else Path(tmp) / "api-bench.db"
-        if not path.exists():
+        if not args.url and not path.exists():
             build(path, args.claims)
-        ledger = Ledger.open(f"sqlite:///{path}")
-        total = ledger.query("claims", [], limit=1).total
-        print(f"ledger: {total:,} claims ({path})")
+        ledger = Ledger.open(args.url or f"sqlite:///{path}")
+        total = ledger.count("claims")
+        print(f"ledger: {total:,} claims ({(args.url or str(path)).split('@')[-1]})")
         for cache in (0, 512):
             measure(ledger, cache, args.requests)
+        if args.views:
+            measure_views(ledger, args.views)
         ledger.close()
 
 

@@ -42,14 +42,69 @@ START = date(2022, 2, 24)
 FETCHED = datetime(2025, 6, 1, tzinfo=UTC)
 
 
-def generate(n_claims: int, per_doc: int = 10, seed: int = 7) -> tuple[list[dict[str, Any]], Iterator[dict[str, Any]]]:
+def _zipf(rnd: random.Random, items: list[Any], s: float = 1.1) -> Iterator[Any]:
+    """Items drawn forever with weights 1/rank^s: the first few dominate, the tail is long."""
+    weights = [1 / (i + 1) ** s for i in range(len(items))]
+    while True:
+        yield from rnd.choices(items, weights, k=1024)
+
+
+class Skew:
+    """Realistic skew (`generate(..., skew=True)`): a few parties, places and outlets dominate, a
+    long tail of rare ones follows, and reporting grows over the war with bursts (so a few days
+    carry many claims). Places: the 12 named ones first, then 288 synthetic towns in Ukraine's box."""
+
+    def __init__(self, rnd: random.Random) -> None:
+        towns = [(f"Town {i}", f"Oblast {i % 24}", rnd.uniform(44.5, 52.3), rnd.uniform(22.2, 40.2))
+                 for i in range(288)]
+        self.places = _zipf(rnd, [*PLACES, *towns])
+        self.outlets = _zipf(rnd, [f"Outlet {i}" for i in range(60)], 1.2)
+        self.parties = _zipf(rnd, ["Russia", "Ukraine", None, "Wagner Group", "North Korea",
+                                   *[f"Party {i}" for i in range(20)]], 1.6)
+        self.means = _zipf(rnd, [[], ["drone"], ["artillery"], ["missile"], ["drone", "artillery"],
+                                 ["glide bomb"], ["mine"], ["missile", "drone"]], 1.0)
+        days = list(range(1100))
+        weights = [(1 + d / 300) * (6 if d % 97 < 3 else 1) for d in days]  # growth plus bursts
+        self._days: Iterator[int] = iter(())
+        self._rnd, self._day_list, self._day_w = rnd, days, weights
+        self.precision = _zipf(rnd, ["point", "admin1", None, "admin2", "country", "region"], 1.3)
+
+    def day(self) -> int:
+        try:
+            return next(self._days)
+        except StopIteration:
+            self._days = iter(self._rnd.choices(self._day_list, self._day_w, k=4096))
+            return next(self._days)
+
+
+def _skewed_claim(rnd: random.Random, sk: Skew, d: dict[str, Any]) -> tuple[str | None, str, dict[str, Any] | None,
+                                                                            list[str]]:
+    party = next(sk.parties)
+    kind = rnd.choice(KINDS)
+    prec = next(sk.precision)
+    loc = None
+    if prec is not None:
+        name, admin1, lat, lon = next(sk.places)
+        # coordinates as the gazetteer gives them: the place's own, a district's a little off it
+        shift = {"admin2": 0.07, "admin1": 0.3, "country": 1.5}.get(prec, 0.0)
+        loc = {"name": name if prec in ("point", "admin2") else (admin1 if prec == "admin1" else "Ukraine"),
+               "lat": lat + shift, "lon": lon - shift,
+               "country": "UA", "admin1": admin1 if prec in ("point", "admin2", "admin1") else None,
+               "precision": prec}
+    return party, kind, loc, list(next(sk.means))
+
+
+def generate(n_claims: int, per_doc: int = 10, seed: int = 7, skew: bool = False,
+             ) -> tuple[list[dict[str, Any]], Iterator[dict[str, Any]]]:
     rnd = random.Random(seed)
+    sk = Skew(rnd) if skew else None
     n_docs = n_claims // per_doc
     docs: list[dict[str, Any]] = []
     for d in range(1, n_docs + 1):
-        day = (START + timedelta(days=rnd.randrange(1200))).isoformat()
+        day = (START + timedelta(days=sk.day() if sk else rnd.randrange(1200))).isoformat()
+        outlet = next(sk.outlets) if sk else rnd.choice(["Kyiv Daily", "Moscow Herald", "Wire", "Front News"])
         docs.append({"id": d, "identity": f"https://bench.example/{d}", "doc_key": f"b{d}",
-                     "outlet": rnd.choice(["Kyiv Daily", "Moscow Herald", "Wire", "Front News"]),
+                     "outlet": outlet,
                      "url": f"https://bench.example/{d}", "title": f"Report {d}", "speaker": None, "published": day,
                      "published_precision": "day", "language": "en", "text": f"Generated report {d}.",
                      "sha256": f"{d:064x}", "n_chars": 20, "fetched_at": FETCHED, "revision": 1,
@@ -61,10 +116,16 @@ def generate(n_claims: int, per_doc: int = 10, seed: int = 7) -> tuple[list[dict
         for d in docs:
             for k in range(per_doc):
                 cid += 1
-                party = rnd.choice(PARTIES)
+                if sk is not None:
+                    party, kind, loc, means = _skewed_claim(rnd, sk, d)
+                else:
+                    party, kind = rnd.choice(PARTIES), rnd.choice(KINDS)
+                    place = rnd.choice(PLACES) if rnd.random() < 0.8 else None
+                    means = rnd.choice([[], ["drone"], ["artillery"], ["missile"]])
+                    loc = ({"name": place[0], "lat": place[2] + rnd.uniform(-0.05, 0.05),
+                            "lon": place[3] + rnd.uniform(-0.05, 0.05), "country": "UA", "admin1": place[1],
+                            "precision": "point"} if place else None)
                 side = SIDES.get(party or "", rnd.choice(["Ukraine", "Russia", None]))
-                kind = rnd.choice(KINDS)
-                place = rnd.choice(PLACES) if rnd.random() < 0.8 else None
                 q = rnd.choice([1, 2, 3, 5, 8, 12, 20, 40, 100, 250, 1000, None])
                 day = str(d["published"])
                 data = {
@@ -74,10 +135,7 @@ def generate(n_claims: int, per_doc: int = 10, seed: int = 7) -> tuple[list[dict
                     "quantity": {"low": q, "high": q, "qualifier": "exact" if q else "unspecified",
                                  "text": str(q or "")},
                     "claimant": {"name": "General Staff" if side else None, "side": side}, "stance": "asserted",
-                    "means": rnd.choice([[], ["drone"], ["artillery"], ["missile"]]),
-                    "location": ({"name": place[0], "lat": place[2] + rnd.uniform(-0.05, 0.05),
-                                  "lon": place[3] + rnd.uniform(-0.05, 0.05), "country": "UA", "admin1": place[1],
-                                  "precision": "point"} if place else None),
+                    "means": means, "location": loc,
                     "event_time": {"start": day, "end": day, "precision": "day"}, "stated_on": day,
                     "evidence": {"text": f"{q} {party} soldiers were killed.", "start": 0, "end": 30},
                     "confidence": round(rnd.random(), 3)}

@@ -563,11 +563,13 @@ def test_total_is_exact_within_the_budget(big_ledger: Ledger) -> None:
 
 
 def test_total_past_the_budget_is_null_until_counted_exactly(big_ledger: Ledger) -> None:
-    c = TestClient(create_app(big_ledger, ApiSettings(token=None, count_budget_ms=0)), raise_server_exceptions=False)
-    body = c.get("/api/claims?_size=10&party__eq=Ukraine").json()
+    # quantity__gte=0 (every claim): a filter the summary tables cannot answer, so the claims are counted
+    settings = ApiSettings(token=None, count_budget_ms=0)
+    c = TestClient(create_app(big_ledger, settings), raise_server_exceptions=False)
+    body = c.get("/api/claims?_size=10&party__eq=Ukraine&quantity__gte=0").json()
     assert body["ok"] is True and len(body["rows"]) == 10
     assert body["total"] is None and body["total_truncated"] is True
-    exact = c.get("/api/claims?_size=1&party__eq=Ukraine&_total=exact").json()
+    exact = c.get("/api/claims?_size=1&party__eq=Ukraine&quantity__gte=0&_total=exact").json()
     assert exact["total"] == BIG_UKRAINE and exact["total_truncated"] is False
     again = c.get(body["next_url"]).json()  # the exact count is cached: later pages have it at once
     assert again["total"] == BIG_UKRAINE
@@ -576,25 +578,66 @@ def test_total_past_the_budget_is_null_until_counted_exactly(big_ledger: Ledger)
 
 def test_facets_and_aggregates_report_a_timeout(big_ledger: Ledger) -> None:
     settings = ApiSettings(token=None, facet_budget_ms=0, aggregate_budget_ms=0)
+    q = "quantity__gte=0"  # every claim, but not from the summary tables: the claims are scanned
     c = TestClient(create_app(big_ledger, settings), raise_server_exceptions=False)
-    facets = c.get("/api/claims?_size=5&_facet=party").json()["facets"]["party"]
+    facets = c.get(f"/api/claims?_size=5&_facet=party&{q}").json()["facets"]["party"]
     assert facets["timed_out"] is True and facets["results"] == []
-    assert c.get("/api/timeline").json()["timed_out"] is True
-    assert c.get("/api/map").json()["timed_out"] is True
+    assert c.get(f"/api/timeline?{q}").json()["timed_out"] is True
+    assert c.get(f"/api/map?{q}").json()["timed_out"] is True
     # _wait=1 gives them the long budget; what it computed is cached, so the quick request has it next
-    waited = c.get("/api/facets?_facet=party&_wait=1").json()["facets"]["party"]
+    waited = c.get(f"/api/facets?_facet=party&_wait=1&{q}").json()["facets"]["party"]
     assert waited["timed_out"] is False and {r["value"] for r in waited["results"]} == {"Russia", "Ukraine"}
-    assert c.get("/api/facets?_facet=party").json()["facets"]["party"]["timed_out"] is False
-    assert c.get("/api/map?_wait=1").json()["timed_out"] is False
-    assert c.get("/api/map").json()["points"][0]["count"] == 10 * BIG_PER_DOC
-    assert sum(b["count"] for b in c.get("/api/timeline?_wait=1").json()["buckets"]) == 10 * BIG_PER_DOC
+    assert c.get(f"/api/facets?_facet=party&{q}").json()["facets"]["party"]["timed_out"] is False
+    assert c.get(f"/api/map?_wait=1&{q}").json()["timed_out"] is False
+    assert c.get(f"/api/map?{q}").json()["points"][0]["count"] == 10 * BIG_PER_DOC
+    assert sum(b["count"] for b in c.get(f"/api/timeline?_wait=1&{q}").json()["buckets"]) == 10 * BIG_PER_DOC
     # an interrupted query leaves nothing behind: the same connections answer normal requests
     ok = TestClient(create_app(big_ledger, ApiSettings(token=None, facet_budget_ms=30_000)),
                     raise_server_exceptions=False)
-    facets = ok.get("/api/claims?_size=5&_facet=party").json()["facets"]["party"]
+    facets = ok.get(f"/api/claims?_size=5&_facet=party&{q}").json()["facets"]["party"]
     assert facets["timed_out"] is False and {r["value"]: r["count"] for r in facets["results"]} == {
         "Russia": BIG_RUSSIA, "Ukraine": BIG_UKRAINE}
-    assert sum(b["count"] for b in ok.get("/api/timeline").json()["buckets"]) == 10 * BIG_PER_DOC
+    assert sum(b["count"] for b in ok.get(f"/api/timeline?{q}").json()["buckets"]) == 10 * BIG_PER_DOC
+
+
+def test_summaries_give_exact_totals_facets_and_aggregates_in_one_round(big_ledger: Ledger) -> None:
+    """The page budgets of today stay for what the summaries cannot answer (a quantity, a box)."""
+    settings = ApiSettings(token=None, count_budget_ms=0, facet_budget_ms=0, aggregate_budget_ms=0)
+    c = TestClient(create_app(big_ledger, settings), raise_server_exceptions=False)
+    body = c.get("/api/claims?_size=10&party__eq=Ukraine&_facet=party&_facet=kind&_facet=outlet").json()
+    assert body["total"] == BIG_UKRAINE and body["total_truncated"] is False
+    assert {r["value"]: r["count"] for r in body["facets"]["party"]["results"]} == {
+        "Russia": BIG_RUSSIA, "Ukraine": BIG_UKRAINE}
+    assert {r["value"]: r["count"] for r in body["facets"]["outlet"]["results"]} == {
+        "Wire": BIG_UKRAINE // 2, "Daily": BIG_UKRAINE // 2}
+    timeline = c.get("/api/timeline?party__eq=Ukraine").json()
+    assert timeline["timed_out"] is False and sum(b["count"] for b in timeline["buckets"]) == BIG_UKRAINE
+    assert c.get("/api/map").json()["points"][0]["count"] == 10 * BIG_PER_DOC
+    slow = c.get("/api/claims?_size=10&quantity__gte=10").json()
+    assert slow["total"] is None and slow["total_truncated"] is True
+
+
+def test_concurrent_requests_for_one_aggregate_compute_it_once(big_ledger: Ledger) -> None:
+    import threading
+    import time
+
+    from claimledger.api.budget import Counter
+
+    counter, calls = Counter(big_ledger), []
+
+    def compute() -> int:
+        calls.append(1)
+        time.sleep(0.3)
+        return 42
+
+    got: list[int | None] = []
+    threads = [threading.Thread(target=lambda: got.append(counter.cached(("k",), compute, 5_000)))
+               for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert got == [42] * 8 and len(calls) == 1
 
 
 # ---- the command ------------------------------------------------------------------------------------

@@ -232,7 +232,9 @@ def extract(paths: tuple[str, ...], published: str | None, speaker: str | None, 
 @db_option
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
 @click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True, help="TCP port.")
-def serve(db_url: str | None, host: str, port: int) -> None:
+@click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="Server processes sharing the port (use about one per core).")
+def serve(db_url: str | None, host: str, port: int, workers: int) -> None:
     """Serve the JSON API (/api/…, /openapi.json) and the dashboard (/) over the ledger.
 
     Reads are public; POST /api/documents needs `Authorization: Bearer $CLAIMLEDGER_TOKEN`
@@ -241,7 +243,7 @@ def serve(db_url: str | None, host: str, port: int) -> None:
     from claimledger.api.server import run
 
     with library_errors():
-        run(db_url, host, port, echo=lambda m: click.echo(m, err=True))
+        run(db_url, host, port, echo=lambda m: click.echo(m, err=True), workers=workers)
 
 
 # --- gazetteer -------------------------------------------------------------------------------

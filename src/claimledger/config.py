@@ -120,6 +120,12 @@ class Settings:
 CONTENT_SETTINGS = ("spacy_model", "gazetteer_name", "components", "min_confidence", "max_doc_bytes")
 
 
+def use_ledger(url: str) -> None:
+    """Make `url` the default ledger of this process and of the processes it starts (the server's
+    worker processes open `get_settings().db_url`)."""
+    os.environ["CLAIMLEDGER_DB"] = url
+
+
 def get_settings() -> Settings:
     return Settings()
 

@@ -29,6 +29,20 @@ def filters_key(filters: Sequence[Filter]) -> tuple[Any, ...]:
     return tuple((f.field, f.op, repr(f.value)) for f in filters)
 
 
+class _Flight:
+    """One computation in progress; followers wait on `done`."""
+
+    def __init__(self) -> None:
+        self.done = threading.Event()
+        self.ok = False
+        self.value: Any = None
+
+    def finish(self, value: tuple[Any] | None) -> None:
+        if value is not None:
+            self.ok, self.value = True, value[0]
+        self.done.set()
+
+
 class Counter:
     """Results that cost more than a page (totals, facet counts, timeline and map aggregates):
     computed within a time budget and cached per ledger version."""
@@ -42,6 +56,7 @@ class Counter:
         self._cache: OrderedDict[tuple[Any, ...], tuple[float, Any]] = OrderedDict()
         self._lock = threading.Lock()
         self._version: tuple[float, tuple[Any, ...]] | None = None
+        self._flights: dict[tuple[Any, ...], _Flight] = {}
 
     def version(self) -> tuple[Any, ...]:
         """Cheap (index max lookups) and changes whenever stored content or reconciliation does;
@@ -53,7 +68,11 @@ class Counter:
         return self._version[1]
 
     def cached(self, key: tuple[Any, ...], compute: Callable[[], T], budget_ms: float | None) -> T | None:
-        """`compute()` within `budget_ms` (None when it does not fit), remembered per ledger version."""
+        """`compute()` within `budget_ms` (None when it does not fit), remembered per ledger version.
+
+        Single flight: while one request computes a key, the others asking for the same key wait for
+        its answer (within their own budget) instead of computing it again, so that fifty clients
+        opening the same view cost one computation, not fifty."""
         full = (*key, self.version())
         now = time.monotonic()
         with self._lock:
@@ -61,17 +80,38 @@ class Counter:
             if hit is not None and now - hit[0] < self.ttl:
                 self._cache.move_to_end(full)
                 return cast(T, hit[1])
+            flight = self._flights.get(full)
+            leader = flight is None
+            if flight is None:
+                flight = self._flights[full] = _Flight()
+        if not leader:
+            if flight.done.wait(None if budget_ms is None else budget_ms / 1000.0) and flight.ok:
+                return cast(T, flight.value)
+            if not flight.done.is_set():
+                return None  # still being computed: it would not fit this budget either
+        value: tuple[T] | None = None
         try:
-            with self.ledger.budgeted(budget_ms):
-                value = compute()
-        except BudgetExceeded:
+            value = self._compute(compute, budget_ms)
+        finally:
+            if leader:
+                with self._lock:
+                    self._flights.pop(full, None)
+                flight.finish(value)
+        if value is None:
             return None
         if self.size > 0:
             with self._lock:
-                self._cache[full] = (now, value)
+                self._cache[full] = (now, value[0])
                 while len(self._cache) > self.size:
                     self._cache.popitem(last=False)
-        return value
+        return value[0]
+
+    def _compute(self, compute: Callable[[], T], budget_ms: float | None) -> tuple[T] | None:
+        try:
+            with self.ledger.budgeted(budget_ms):
+                return (compute(),)
+        except BudgetExceeded:
+            return None
 
     def total(self, table: str, filters: Sequence[Filter], budget_ms: float | None) -> int | None:
         """The exact number of matching rows, or None when counting would exceed `budget_ms`."""

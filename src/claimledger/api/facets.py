@@ -58,14 +58,19 @@ def _counts(ledger: Ledger, table: str, fld: str, others: list[Filter], size: in
 
 def compute_facets(ledger: Ledger, table: str, lp: P.ListParams, path: str,
                    base_pairs: list[tuple[str, str]], budget_ms: float | None = None,
-                   counter: Counter | None = None) -> dict[str, Any]:
+                   counter: Counter | None = None, summary_budget_ms: float | None = None) -> dict[str, Any]:
     """Counts per value of each requested field. A facet's own filters are left out of its counts
     (so that picking "Russia" still shows how many claims the other parties have), every other
-    filter applies; each value carries the URL that toggles it on or off."""
+    filter applies; each value carries the URL that toggles it on or off. A facet the summary
+    tables answer gets at least `summary_budget_ms` (it is exact and cheap: no "counting…")."""
     out: dict[str, Any] = {}
     for fld in lp.facets:
         others = [f for f in lp.filters if f.field != fld]
-        counts = _counts(ledger, table, fld, others, lp.facet_size, budget_ms, counter)
+        budget = budget_ms
+        if (summary_budget_ms is not None and budget is not None and table == "claims"
+                and ledger.summarizable(others, fld)):
+            budget = max(budget, summary_budget_ms)
+        counts = _counts(ledger, table, fld, others, lp.facet_size, budget, counter)
         if counts is None:
             out[fld] = {"name": fld, "results": [], "truncated": False, "timed_out": True}
             continue

@@ -23,8 +23,12 @@ def free_port(host: str = "127.0.0.1") -> int:
 
 
 def run(db_url: str | None = None, host: str = "127.0.0.1", port: int = 8000, *,
-        settings: ApiSettings | None = None, log_level: str = "info", echo: Any = print) -> None:
-    """Serve until interrupted (Ctrl-C)."""
+        settings: ApiSettings | None = None, log_level: str = "info", echo: Any = print, workers: int = 1) -> None:
+    """Serve until interrupted (Ctrl-C). With `workers` > 1, that many processes share the port
+    (one Python process answers on one core at a time); each opens the ledger and keeps its caches."""
+    if workers > 1:
+        _run_workers(db_url, host, port, log_level, echo, workers)
+        return
     settings = settings or ApiSettings()
     ledger = Ledger.open(db_url)
     app = create_app(ledger, settings)
@@ -36,6 +40,17 @@ def run(db_url: str | None = None, host: str = "127.0.0.1", port: int = 8000, *,
         uvicorn.run(app, host=host, port=port, log_level=log_level, access_log=False, timeout_keep_alive=20)
     finally:
         ledger.close()
+
+
+def _run_workers(db_url: str | None, host: str, port: int, log_level: str, echo: Any, workers: int) -> None:
+    from claimledger.config import use_ledger
+
+    if db_url:
+        use_ledger(db_url)  # what create_app() opens in every worker
+    Ledger.open(db_url).close()  # migrate once, and fail here (not in N workers) on a bad URL
+    echo(f"claimledger: serving at http://{host}:{port}/ with {workers} worker processes; Ctrl-C stops")
+    uvicorn.run("claimledger.api.app:create_app", factory=True, host=host, port=port, workers=workers,
+                log_level=log_level, access_log=False, timeout_keep_alive=20)
 
 
 @dataclass

@@ -24,6 +24,12 @@ class ApiSettings:
     count_max_ms: float = 60_000.0       # _total=exact
     facet_budget_ms: float = 500.0       # each _facet
     aggregate_budget_ms: float = 5_000.0  # /api/timeline, /api/map
+    # What the summary tables answer (store/summary.py) is exact and cheap: it gets at least this much,
+    # so that the dashboard's totals, facets, timeline and map come in one round, never "counting…".
+    summary_budget_ms: float = 3_000.0
+    # A page's total when only the widest summary answers it (three or more fields at once): exact
+    # nearly always, and a page never waits longer than this for it.
+    summary_total_budget_ms: float = 500.0
     count_cache_size: int = 512          # exact totals kept per ledger version (0: none)
 
     def absolute(self, path_and_query: str) -> str:

@@ -14,6 +14,7 @@ from typing import Any
 
 from claimledger.store import aggregates as _agg
 from claimledger.store import query as _q
+from claimledger.store import summary as _sum
 from claimledger.store.aggregates import MapCells
 from claimledger.store.budget import BudgetExceeded, time_budget
 from claimledger.store.db import Database, default_url
@@ -55,11 +56,16 @@ class Ledger:
         return _q.query(self.db, table, filters, order, cursor, limit, with_total, count_cap)
 
     def count(self, table: str, filters: Sequence[Filter] = (), cap: int | None = None) -> int:
+        """Exact; from the summary tables when they hold every filtered field, else counted."""
+        n = _sum.count(self.db, filters) if table == "claims" else None
+        if n is not None:
+            return n if cap is None else min(n, cap + 1)
         return _q.count(self.db, table, filters, cap)
 
     def facet_counts(self, table: str, field: str, filters: Sequence[Filter] = (),
                      limit: int = 50) -> list[tuple[Any, int]]:
-        return _q.facet_counts(self.db, table, field, filters, limit)
+        out = _sum.facet_counts(self.db, field, filters, limit) if table == "claims" else None
+        return out if out is not None else _q.facet_counts(self.db, table, field, filters, limit)
 
     def iter_rows(self, table: str, filters: Sequence[Filter] = (), order: str | None = None,
                   ) -> Iterator[dict[str, Any]]:
@@ -91,10 +97,26 @@ class Ledger:
 
     # aggregates -----------------------------------------------------------------------------
     def claims_per_day(self, filters: Sequence[Filter] = ()) -> list[tuple[str | None, int]]:
-        return _agg.claims_per_day(self.db, filters)
+        out = _sum.claims_per_day(self.db, filters)
+        return out if out is not None else _agg.claims_per_day(self.db, filters)
 
     def map_cells(self, filters: Sequence[Filter] = (), max_points: int = 5_000) -> MapCells:
-        return _agg.map_cells(self.db, filters, max_points)
+        out = _sum.map_cells(self.db, filters, max_points)
+        return out if out is not None else _agg.map_cells(self.db, filters, max_points)
+
+    def summarizable(self, filters: Sequence[Filter], *fields: str) -> bool:
+        """Whether counts over these filters (and facets of `fields`) come from the summary tables
+        (exact and cheap) rather than from scanning claims."""
+        return _sum.answerable(filters, *fields)
+
+    def summary_is_small(self, filters: Sequence[Filter], *fields: str) -> bool:
+        """Whether a small summary cube (not the one with every field, which is about as large as
+        the claims on varied data) answers these filters: cheap enough for every page's total."""
+        return _sum.answerable(filters, *fields) and _sum.cube_for(filters, *fields) != 0
+
+    def rebuild_summaries(self) -> None:
+        """Recount the summary tables from the claims (after writing claims outside `repo`)."""
+        _sum.rebuild_all(self.db)
 
     def change_marker(self) -> tuple[Any, ...]:
         return _agg.change_marker(self.db)

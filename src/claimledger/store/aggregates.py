@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Numeric, Select, cast, func, select
+from sqlalchemy import Numeric, Select, cast, func, literal_column, select
 
 from claimledger.store.db import Database
 from claimledger.store.models import ClaimGroup, ClaimRow, DocumentRow, Event, IngestRun
@@ -54,6 +54,12 @@ class MapCells:
     by_precision: dict[str | None, int] = field(default_factory=dict)
 
 
+def grid(col: Any, decimals: int = GRID_DECIMALS) -> Any:
+    """A coordinate rounded to the map's grid, in SQL (the same expression for claims and summaries;
+    the digits are a literal so that PostgreSQL sees one expression in SELECT and GROUP BY)."""
+    return func.round(cast(col, Numeric), literal_column(str(int(decimals))))
+
+
 def _claims_select(filters: Sequence[Filter], *cols: Any) -> Select[Any]:
     conds = where_clause("claims", filters)
     stmt = select(*cols).select_from(ClaimRow)
@@ -74,8 +80,7 @@ def map_cells(db: Database, filters: Sequence[Filter] = (), max_points: int = 5_
               grid_decimals: int = GRID_DECIMALS) -> MapCells:
     """Point/district claims per grid cell (most claims first, at most `max_points`), province-only
     claims per province (at most `MAX_AREAS`), and the count of filtered claims per precision."""
-    lat_g = func.round(cast(ClaimRow.lat, Numeric), grid_decimals)
-    lon_g = func.round(cast(ClaimRow.lon, Numeric), grid_decimals)
+    lat_g, lon_g = grid(ClaimRow.lat, grid_decimals), grid(ClaimRow.lon, grid_decimals)
     pointish = ClaimRow.precision.in_(("point", "admin2"))
     pts = (_claims_select(filters, lat_g.label("lat"), lon_g.label("lon"), ClaimRow.precision,
                           func.min(ClaimRow.place), func.count().label("n"))
@@ -115,4 +120,5 @@ def change_marker(db: Database) -> tuple[Any, ...]:
     return tuple(row)
 
 
-__all__ = ["PointCell", "AreaCell", "MapCells", "claims_per_day", "map_cells", "change_marker", "GRID_DECIMALS"]
+__all__ = ["PointCell", "AreaCell", "MapCells", "claims_per_day", "map_cells", "change_marker", "grid", "GRID_DECIMALS",
+           "MAX_AREAS"]

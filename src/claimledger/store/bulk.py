@@ -2,6 +2,7 @@
 
 Rows are complete column dicts (documents: see `DocumentRow`; claims: `repo.claim_columns`
 plus `document_id`, `ordinal`, `data`, ...). No reconciliation runs; call `reconcile` after.
+Load documents before their claims: loading claims recounts the summary tables (`summary.py`).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import func, insert, select, text
 
+from claimledger.store import summary
 from claimledger.store.db import Database
 from claimledger.store.models import ClaimRow, DocumentRow
 
@@ -37,11 +39,14 @@ def bulk_insert(db: Database, table: str, rows: Iterable[dict[str, Any]], defer_
         for idx in indexes:
             idx.drop(conn, checkfirst=True)
     try:
-        return _copy(db, model, rows) if db.dialect == "postgresql" else _executemany(db, model, rows)
+        n = _copy(db, model, rows) if db.dialect == "postgresql" else _executemany(db, model, rows)
     finally:
         with db.write_engine.begin() as conn:
             for idx in indexes:
                 idx.create(conn, checkfirst=True)
+    if table == "claims":
+        summary.rebuild_all(db)  # claims written outside `repo`: count them (load documents first)
+    return n
 
 
 def _executemany(db: Database, model: Any, rows: Iterable[dict[str, Any]]) -> int:

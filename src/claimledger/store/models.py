@@ -301,3 +301,58 @@ class WatchSource(Base):
     errors: Mapped[int] = mapped_column(Integer, default=0)  # consecutive failures: the backoff exponent
     next_poll: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     last_error: Mapped[str | None] = mapped_column(Text)
+
+
+class ClaimCount(Base):
+    """How many current claims share one combination of the dashboard's filter fields. `cube` says
+    which fields the row stands for (`summary.CUBES`): cube 0 has them all (day, kind, party, side,
+    precision, outlet, means, province, country), the others a few (day and kind, day and outlet,
+    ...), the fields left out being NULL; facets, totals, the timeline and the map add up the rows of
+    the smallest cube that holds every field a request needs. Kept up to date in the transaction
+    that writes the claims (`store/summary.py`); `key` joins the cube and its values into one string."""
+
+    __tablename__ = "claim_counts"
+    __table_args__ = (Index("ix_claim_counts_cube_day", "cube", "day"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(Text, unique=True)
+    cube: Mapped[int] = mapped_column(Integer)
+    day: Mapped[str | None] = mapped_column(String(10))
+    kind: Mapped[str | None] = mapped_column(String(32))
+    party: Mapped[str | None] = mapped_column(String(120))
+    side: Mapped[str | None] = mapped_column(String(120))
+    precision: Mapped[str | None] = mapped_column(String(16))
+    outlet: Mapped[str | None] = mapped_column(String(300))
+    means: Mapped[str | None] = mapped_column(String(200))
+    admin1: Mapped[str | None] = mapped_column(String(200))
+    country: Mapped[str | None] = mapped_column(String(8))
+    n: Mapped[int] = mapped_column(Integer, default=0)
+    sum_lat: Mapped[float] = mapped_column(Float, default=0.0)  # for the provinces' centres (mean)
+    n_lat: Mapped[int] = mapped_column(Integer, default=0)
+    sum_lon: Mapped[float] = mapped_column(Float, default=0.0)
+    n_lon: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ClaimCell(Base):
+    """Current point/district claims per map grid cell and place: cube 0 with the same filter fields
+    as `ClaimCount`'s cube 0, cube 1 with none (the unfiltered map); the map's points add these up."""
+
+    __tablename__ = "claim_cells"
+    __table_args__ = (Index("ix_claim_cells_cube_day", "cube", "day"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(Text, unique=True)
+    cube: Mapped[int] = mapped_column(Integer)
+    cell_lat: Mapped[float] = mapped_column(Float)
+    cell_lon: Mapped[float] = mapped_column(Float)
+    place: Mapped[str | None] = mapped_column(String(300))
+    precision: Mapped[str | None] = mapped_column(String(16))
+    day: Mapped[str | None] = mapped_column(String(10))
+    kind: Mapped[str | None] = mapped_column(String(32))
+    party: Mapped[str | None] = mapped_column(String(120))
+    side: Mapped[str | None] = mapped_column(String(120))
+    outlet: Mapped[str | None] = mapped_column(String(300))
+    means: Mapped[str | None] = mapped_column(String(200))
+    admin1: Mapped[str | None] = mapped_column(String(200))
+    country: Mapped[str | None] = mapped_column(String(8))
+    n: Mapped[int] = mapped_column(Integer, default=0)

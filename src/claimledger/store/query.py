@@ -273,7 +273,14 @@ def _as_list(value: Any) -> list[Any]:
     return [value]
 
 
-def _condition(table: str, f: Filter) -> list[ColumnElement[bool]]:
+def filter_conditions(table: str, filters: Sequence[Filter], fields: dict[str, FieldSpec],
+                      ) -> list[ColumnElement[bool]]:
+    """`filters` as SQL conditions on other columns that mean the same fields (the summary tables'):
+    every operator keeps the meaning it has on `table`. No implicit current/latest condition."""
+    return [c for f in filters for c in _condition(table, f, fields)]
+
+
+def _condition(table: str, f: Filter, fields: dict[str, FieldSpec] | None = None) -> list[ColumnElement[bool]]:
     if f.op not in OPS:
         raise QueryError(f"unknown operator {f.op!r}; one of {', '.join(OPS)}")
     if f.field == "bbox" and table in ("claims", "events"):
@@ -285,7 +292,7 @@ def _condition(table: str, f: Filter) -> list[ColumnElement[bool]]:
         except ValueError:
             raise QueryError(f"bbox: expected four numbers, got {f.value!r}") from None
         return [_condition(table, sub)[0] for sub in Filter.bbox(w, s, e, n)]
-    fields = _fields(table)
+    fields = fields if fields is not None else _fields(table)
     spec = fields.get(f.field)
     if spec is None:
         raise QueryError(f"unknown field {f.field!r} for {table}; one of {', '.join(sorted(fields))}")
@@ -604,7 +611,10 @@ def _list_facets(db: Database, table: str, field: str, conds: list[ColumnElement
     counts: dict[str, int] = {}
     col = _fields(table)[field].column
     entity: Any = ClaimRow if table == "claims" else Event
-    stmt = select(col, func.count()).select_from(entity).where(*conds).group_by(col)
+    stmt = select(col, func.count()).select_from(entity)
+    if table == "claims" and any(mentions_document(c) for c in conds):  # an outlet filter: join, not a product
+        stmt = stmt.join(DocumentRow, DocumentRow.id == ClaimRow.document_id)
+    stmt = stmt.where(*conds).group_by(col)
     with db.reading() as s:
         for value, n in s.execute(stmt):
             for part in (value or "").split(","):
@@ -702,5 +712,5 @@ def dataset_version(db: Database) -> str:
 
 
 __all__ = ["Filter", "Page", "QueryError", "query", "count", "facet_counts", "iter_rows", "filterable_fields",
-           "where_clause", "count_where", "mentions_document",
+           "where_clause", "filter_conditions", "count_where", "mentions_document", "FieldSpec",
            "get_claim", "get_document", "get_event", "get_group", "dataset_version", "TABLES", "OPS", "LIST_FIELDS"]

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from claimledger import __version__
 from claimledger.errors import StoreError
 from claimledger.model import Claim, Document
+from claimledger.store import summary
 from claimledger.store.db import Database
 from claimledger.store.models import ClaimRow, DocumentRow, Failure, IngestRun
 
@@ -147,6 +148,7 @@ def store_document(db: Database, doc: Document, claims: Sequence[Claim], run_id:
         )
         if prev is not None:
             prev.is_latest = False
+            summary.retire(s, prev.id)
             s.execute(update(ClaimRow).where(ClaimRow.document_id == prev.id)
                       .values(current=False, reconciled=False))
         s.add(row)
@@ -154,6 +156,7 @@ def store_document(db: Database, doc: Document, claims: Sequence[Claim], run_id:
         if claims:
             s.execute(insert(ClaimRow), [_claim_values(row.id, i, c, doc)
                                                     for i, c in enumerate(claims)])
+            summary.add_document(s, row.id)
         return StoreResult("revision" if prev else "stored", row.id, len(claims))
 
     try:
@@ -183,6 +186,7 @@ def replace_claims(db: Database, doc: Document, claims: Sequence[Claim], run_id:
         new = [dict(c.to_dict(), doc_id=doc.id) for c in claims]
         if [_comparable(d) for d in old] == [_comparable(d) for d in new]:
             return StoreResult("skipped", row.id)
+        summary.retire(s, row.id)
         s.execute(update(ClaimRow).where(ClaimRow.document_id == row.id, ClaimRow.current.is_(True))
                   .values(current=False, reconciled=False))
         start = int(s.execute(select(func.coalesce(func.max(ClaimRow.ordinal), -1))
@@ -190,6 +194,7 @@ def replace_claims(db: Database, doc: Document, claims: Sequence[Claim], run_id:
         if claims:
             s.execute(insert(ClaimRow), [_claim_values(row.id, start + i, c, doc)
                                          for i, c in enumerate(claims)])
+            summary.add_document(s, row.id)
         row.n_claims = len(claims)
         return StoreResult("reextracted", row.id, len(claims))
 

@@ -16,13 +16,15 @@ from claimledger.api.errors import ApiError
 from claimledger.api.facets import compute_facets
 from claimledger.api.routes.lists import facet_budget, reserved_query
 from claimledger.api.settings import ApiSettings
+from claimledger.store import Ledger
 
 router = APIRouter()
 WaitParam = Annotated[str | None, Query(alias="_wait", description=P.RESERVED["_wait"])]
 
 
-def aggregate_budget(settings: ApiSettings, lp: P.ListParams) -> float:
-    return settings.count_max_ms if lp.wait else settings.aggregate_budget_ms
+def aggregate_budget(settings: ApiSettings, lp: P.ListParams, led: Ledger) -> float:
+    budget = settings.count_max_ms if lp.wait else settings.aggregate_budget_ms
+    return max(budget, settings.summary_budget_ms) if led.summarizable(lp.filters) else budget
 
 
 @router.get("/api/facets", summary="Value counts of claim (or other table) fields, with toggle links")
@@ -35,7 +37,8 @@ def facets(request: Request, table: str = Query("claims", pattern="^(claims|even
     base_pairs = [(k, v) for k, v in request.query_params.multi_items() if k != "_next"]
     return deps.ok_json({"ok": True, "table": table, "filters": P.describe_filters(lp.filters),
                          "facets": compute_facets(deps.ledger(request), table, lp, request.url.path, base_pairs,
-                                                  facet_budget(deps.settings(request), lp), deps.counter(request))})
+                                                  facet_budget(deps.settings(request), lp), deps.counter(request),
+                                                  deps.settings(request).summary_budget_ms)})
 
 
 @router.get("/api/timeline", summary="Claims per day/week/month (histogram of the filtered claims)")
@@ -46,7 +49,7 @@ def api_timeline(request: Request, bucket: str = Query("auto", alias="_bucket", 
     led = deps.ledger(request)
     data = deps.counter(request).cached(("timeline", filters_key(lp.filters), bucket),
                                         lambda: timeline(led, lp.filters, bucket),
-                                        aggregate_budget(deps.settings(request), lp))
+                                        aggregate_budget(deps.settings(request), lp, led))
     if data is None:
         data = {"bucket": bucket, "buckets": [], "timed_out": True}
     return deps.ok_json({"ok": True, "filters": P.describe_filters(lp.filters), "timed_out": False, **data})
@@ -57,7 +60,7 @@ def api_map(request: Request, wait: WaitParam = None) -> JSONResponse:
     lp = P.parse_list_params("claims", request.query_params)
     led = deps.ledger(request)
     data = deps.counter(request).cached(("map", filters_key(lp.filters)), lambda: map_summary(led, lp.filters),
-                                        aggregate_budget(deps.settings(request), lp))
+                                        aggregate_budget(deps.settings(request), lp, led))
     if data is None:
         data = {"points": [], "areas": [], "unplaced": {}, "timed_out": True}
     return deps.ok_json({"ok": True, "filters": P.describe_filters(lp.filters), "timed_out": False, **data})

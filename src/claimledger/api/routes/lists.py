@@ -13,12 +13,13 @@ from fastapi.responses import JSONResponse, StreamingResponse
 
 from claimledger.api import deps
 from claimledger.api import params as P
+from claimledger.api.budget import filters_key
 from claimledger.api.errors import ApiError
 from claimledger.api.facets import compute_facets
 from claimledger.api.settings import ApiSettings
 from claimledger.export import provenance, provenance_headers, stream
 from claimledger.export.writers import MEDIA_TYPES
-from claimledger.store import Ledger
+from claimledger.store import Ledger, Page
 
 LIST_ENDPOINTS: dict[str, tuple[str, str]] = {
     # path: (table, summary)
@@ -73,6 +74,11 @@ def _total(request: Request, table: str, lp: P.ListParams, page: Any) -> int | N
         return len(page.rows)  # the whole result is on this page
     settings, counter = deps.settings(request), deps.counter(request)
     budget = settings.count_max_ms if lp.total == "exact" else settings.count_budget_ms
+    led = deps.ledger(request)
+    if table == "claims" and led.summary_is_small(lp.filters):
+        budget = max(budget, settings.summary_budget_ms)  # exact from a small summary cube
+    elif table == "claims" and led.summarizable(lp.filters):
+        budget = max(budget, settings.summary_total_budget_ms)
     return counter.total(table, lp.filters, budget)
 
 
@@ -88,9 +94,16 @@ def list_rows(request: Request, table: str) -> Any:
     lp = P.parse_list_params(table, request.query_params)
     if lp.format:
         return _stream(led, table, lp)
-    page = led.query(table, lp.filters, lp.sort, lp.next, lp.size, with_total=False)
-    total = _total(request, table, lp, page)
     settings = deps.settings(request)
+    def read() -> Page:
+        return led.query(table, lp.filters, lp.sort, lp.next, lp.size, with_total=False)
+
+    page: Page | None = None
+    if table == "sources":  # every row is an aggregate over the documents: computed once per ledger version
+        page = deps.counter(request).cached(("page", table, filters_key(lp.filters), lp.sort, lp.next, lp.size),
+                                            read, None)
+    page = page or read()
+    total = _total(request, table, lp, page)
     body: dict[str, Any] = {"ok": True, "table": table, "filters": P.describe_filters(lp.filters),
                             "rows": page.rows, "next": page.next_cursor,
                             "next_url": next_url(settings, request, page.next_cursor) if page.next_cursor else None,
@@ -98,7 +111,7 @@ def list_rows(request: Request, table: str) -> Any:
     if lp.facets:
         base_pairs = [(k, v) for k, v in request.query_params.multi_items() if k != "_next"]
         body["facets"] = compute_facets(led, table, lp, request.url.path, base_pairs, facet_budget(settings, lp),
-                                        deps.counter(request))
+                                        deps.counter(request), settings.summary_budget_ms)
     return deps.ok_json(body)
 
 
