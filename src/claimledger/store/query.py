@@ -608,7 +608,6 @@ def facet_counts(db: Database, table: str, field: str, filters: Sequence[Filter]
 
 def _list_facets(db: Database, table: str, field: str, conds: list[ColumnElement[bool]],
                  limit: int) -> list[tuple[Any, int]]:
-    counts: dict[str, int] = {}
     col = _fields(table)[field].column
     entity: Any = ClaimRow if table == "claims" else Event
     stmt = select(col, func.count()).select_from(entity)
@@ -616,10 +615,17 @@ def _list_facets(db: Database, table: str, field: str, conds: list[ColumnElement
         stmt = stmt.join(DocumentRow, DocumentRow.id == ClaimRow.document_id)
     stmt = stmt.where(*conds).group_by(col)
     with db.reading() as s:
-        for value, n in s.execute(stmt):
-            for part in (value or "").split(","):
-                if part:
-                    counts[part] = counts.get(part, 0) + int(n)
+        return split_counts(s.execute(stmt), limit)
+
+
+def split_counts(rows: Any, limit: int) -> list[tuple[str, int]]:
+    """Counts of comma-joined list values ('artillery,drone') per value, most first: a claim with two means
+    counts once for each."""
+    counts: dict[str, int] = {}
+    for value, n in rows:
+        for part in (value or "").split(","):
+            if part:
+                counts[part] = counts.get(part, 0) + int(n)
     return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
 
 

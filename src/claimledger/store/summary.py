@@ -43,7 +43,7 @@ from sqlalchemy.orm import Session
 from claimledger.store.aggregates import GRID_DECIMALS, MAX_AREAS, AreaCell, MapCells, PointCell, grid
 from claimledger.store.db import Database
 from claimledger.store.models import ClaimCell, ClaimCount, ClaimRow, DocumentRow
-from claimledger.store.query import FieldSpec, Filter, filter_conditions
+from claimledger.store.query import FieldSpec, Filter, filter_conditions, split_counts
 
 _NULL, _SEP = "\x01", "\x1f"  # in the key: a missing value, and the separator between fields
 DIMS = ("day", "kind", "party", "side", "precision", "outlet", "means", "admin1", "country")
@@ -305,13 +305,8 @@ def facet_counts(db: Database, field: str, filters: Sequence[Filter], limit: int
     stmt = (select(col, total).where(*_where(ClaimCount, _cube(CUBES, filters, name), filters))
             .group_by(col).having(total > 0))
     if field == "means":
-        counts: dict[str, int] = {}
         with db.reading() as s:
-            for value, n in s.execute(stmt):
-                for part in (value or "").split(","):
-                    if part:
-                        counts[part] = counts.get(part, 0) + int(n)
-        return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
+            return split_counts(s.execute(stmt), limit)
     with db.reading() as s:
         return [(v, int(n)) for v, n in s.execute(stmt.order_by(total.desc(), col).limit(limit))]
 
