@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from spacy.tokens import Doc
 
@@ -189,11 +190,17 @@ def historical(lex: Lexicon, text: str, published_year: int | None = None) -> bo
     """Background history ('in 1933', 'during World War II', 'in 1989' in a text of 2022) is not a current
     claim: a year set by a preposition that lies `historical_gap_years` or more before publication (before
     `historical_last_year` when the publication date is unknown)."""
-    prepositions = alternation(lex.date_prepositions)
-    if re.search(r"(?i)\b" + prepositions + r"\s+(?:" + alternation(lex.determiners) + r"\s+)?"
-                 + alternation(lex.historical_markers), text):
+    marker_re, year_re = _historical_res(lex)
+    if marker_re.search(text):
         return True
     last = lex.historical_last_year if published_year is None else published_year - lex.historical_gap_years
-    return any(1000 <= int(y) <= last
-               for y in re.findall(r"(?i)\b" + alternation(lex.historical_year_prepositions) + r"\s+(1\d{3}|20\d{2})\b",
-                                   text))
+    return any(1000 <= int(y) <= last for y in year_re.findall(text))
+
+
+@lru_cache(maxsize=8)
+def _historical_res(lex: Lexicon) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """The two regexes of `historical`, built once per language (every sentence is tested)."""
+    marker = re.compile(r"(?i)\b" + alternation(lex.date_prepositions) + r"\s+(?:" + alternation(lex.determiners)
+                        + r"\s+)?" + alternation(lex.historical_markers))
+    year = re.compile(r"(?i)\b" + alternation(lex.historical_year_prepositions) + r"\s+(1\d{3}|20\d{2})\b")
+    return marker, year

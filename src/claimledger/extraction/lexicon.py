@@ -265,7 +265,7 @@ def alternation(words: Iterable[str]) -> str:
     return phrases.alternation(words)
 
 
-@lru_cache(maxsize=256)
+@lru_cache(maxsize=4096)   # every word list of every language's data, with room: a miss rebuilds a trie
 def _phrase_regex(words: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile(r"(?i)(?<![\w-])" + alternation(words) + r"(?![\w-])")
 
