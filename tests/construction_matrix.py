@@ -204,25 +204,22 @@ class Cell:
 
 
 def _fill(template: str, q: tuple[str, str, int | None, int | None, str] | None, i: int) -> str:
+    """The template with its slots filled, as written: lower case at the start unless a name stands there."""
     slots = {"N": PEOPLE[i % len(PEOPLE)], "E": EQUIPMENT[i % len(EQUIPMENT)], "A": AGENTS[i % len(AGENTS)],
              "P": PARTIES[i % len(PARTIES)], "PL": PLACES[i % len(PLACES)], "Q2": "three",
              "Qn": q[0] if q else "", "Qa": q[1] if q else ""}
-    text = template.format(**slots)
-    return ". ".join(s[:1].upper() + s[1:] for s in text.split(". "))
+    return template.format(**slots)
 
 
-def _framed(sentence: str, frame: tuple[str, str | None]) -> str:
-    """Wrap the last sentence of the text in the frame; earlier sentences stay as they are."""
-    head, _, last = sentence.rpartition(". ")
-    lowered = last if _proper_start(last) else last[:1].lower() + last[1:]
-    wrapped = frame[0].format(S=last, s=lowered)
-    return f"{head}. {wrapped}" if head else wrapped
+def _framed(text: str, frame: tuple[str, str | None]) -> str:
+    """Sentences capitalised, the last one wrapped in the frame (`{S}` opens a sentence, `{s}` follows words)."""
+    *head, last = text.split(". ")
+    wrapped = frame[0].format(S=_capital(last), s=last)
+    return ". ".join([*(_capital(h) for h in head), wrapped])
 
 
-def _proper_start(text: str) -> bool:
-    first = text.split(" ")[0]
-    proper = {w.split(" ")[0] for w in PEOPLE + EQUIPMENT + AGENTS + PARTIES + PLACES if w[:1].isupper()}
-    return first in proper or first[:1].isdigit() or first in {"Ahmed", "John"}
+def _capital(sentence: str) -> str:
+    return sentence[:1].upper() + sentence[1:]
 
 
 def cells() -> list[Cell]:

@@ -93,6 +93,9 @@ class Example:
     absent: tuple[tuple[Any, ...], ...] = ()   # negative examples of a gate: the claims it removes, others stay
 
 
+_CLAIM_LISTS = tuple(f.name for f in fields(Example) if f.default == ())   # lists of claim tuples
+
+
 @dataclass
 class Spec:
     """The JSON shape of one construction (field names are the keys)."""
@@ -242,8 +245,8 @@ def _examples(raw: dict[str, Any], where: str) -> tuple[list[Example], list[Exam
         if not isinstance(item, dict):
             raise ConfigError(Says.bad_example.format(where=where))
         values = {f.name: item[f.name] for f in fields(Example) if f.name in item}
-        values["claims"] = tuple(tuple(c) for c in values.get("claims", ()))
-        values["absent"] = tuple(tuple(c) for c in values.get("absent", ()))
+        for name in _CLAIM_LISTS:
+            values[name] = tuple(tuple(c) for c in values.get(name, ()))
         return Example(**values)
 
     groups = [[one(x) for x in raw.get(f.name, [])] for f in fields(_ExampleGroups)]
