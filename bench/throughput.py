@@ -1,6 +1,7 @@
 """Throughput of `claimledger.extract_many` next to bare spaCy `nlp.pipe` with the same model over the
 same texts (../shared/corpus/statements/*.jsonl), in the same run. Prints words/s of both, their ratio
-and the peak memory (max RSS) of each, measured in separate child processes so that one does not
+(wall clock, and in CPU seconds of each process: on a shared machine the second is the steadier figure, as
+other jobs lengthen wall time but not the work done) and the peak memory (max RSS) of each, measured in separate child processes so that one does not
 inflate the other. Figures only: nothing here asserts a time.
 
     .venv/bin/python bench/throughput.py [--limit N] [--repeat K] [--json]
@@ -53,11 +54,11 @@ def run_phase(phase: str, limit: int | None, repeat: int = 1) -> dict[str, float
         t0 = time.perf_counter()
         nlp = spacy.load(get_settings().spacy_model)
         load = time.perf_counter() - t0
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         n = 0
         for _doc in nlp.pipe((d["text"] for d in iter_docs(limit)), batch_size=32):
             n += 1
-        secs = time.perf_counter() - t0
+        secs, cpu = time.perf_counter() - t0, time.process_time() - c0
         claims = 0
     else:
         from claimledger import extract_many
@@ -66,11 +67,11 @@ def run_phase(phase: str, limit: int | None, repeat: int = 1) -> dict[str, float
         t0 = time.perf_counter()
         get_extractor()
         load = time.perf_counter() - t0
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         claims = sum(1 for _ in extract_many(iter_docs(limit, repeat)))
-        secs = time.perf_counter() - t0
+        secs, cpu = time.perf_counter() - t0, time.process_time() - c0
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    return {"words": words, "seconds": secs, "load_seconds": load, "claims": claims, "max_rss_mb": rss_mb}
+    return {"words": words, "seconds": secs, "cpu_seconds": cpu, "load_seconds": load, "claims": claims, "max_rss_mb": rss_mb}
 
 
 def child(phase: str, limit: int | None, repeat: int = 1) -> dict[str, float]:
@@ -110,7 +111,9 @@ def main() -> int:
               "extract_many": {"words_per_s": round(wps_ext), "seconds": round(ext["seconds"], 1),
                                "load_s": round(ext["load_seconds"], 1), "claims": int(ext["claims"]),
                                "max_rss_mb": round(ext["max_rss_mb"])},
-              "ratio": round(wps_ext / wps_bare, 2)}
+              "ratio": round(wps_ext / wps_bare, 2),
+              "ratio_cpu": round(bare["cpu_seconds"] / ext["cpu_seconds"], 2),
+              "loadavg": os.getloadavg()}
     if a.json:
         print(json.dumps(result, indent=1))
     else:
@@ -119,7 +122,9 @@ def main() -> int:
               f" peak RSS {bare['max_rss_mb']:.0f} MB)")
         print(f"extract_many  : {wps_ext:10,.0f} words/s  ({ext['seconds']:.1f} s, load {ext['load_seconds']:.1f} s,"
               f" peak RSS {ext['max_rss_mb']:.0f} MB, {int(ext['claims']):,} claims)")
-        print(f"ratio extract_many / nlp.pipe: {wps_ext / wps_bare:.2f}")
+        print(f"ratio extract_many / nlp.pipe: {wps_ext / wps_bare:.2f} (wall clock); "
+              f"{result['ratio_cpu']:.2f} in CPU seconds ({bare['cpu_seconds']:.1f} / {ext['cpu_seconds']:.1f} s), "
+              f"load average at the end {os.getloadavg()[0]:.1f}")
     return 0
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from enum import Enum, auto
+from functools import lru_cache
 from typing import Any
 
 from spacy.tokens import Doc, Token
@@ -317,10 +318,7 @@ def speaker_after(attributor: Attributor, text: str, region: QuoteRegion) -> Att
     inside = text[region.start:region.end].rstrip("\"”»").rstrip()
     if not inside.endswith((",", "!", "?", "—", "–", "-", "…")) or "\n" in after[:3]:
         return None
-    report = alternation(lex.report_verb_forms)
-    m = re.match(r"\s*,?\s*(?:(?P<a>(?:\w+\s+)?" + _NAME_WORD + r"+(?:\s+" + _NAME_WORD + r"+){0,7}?)\s+" + report
-                 + r"\b|" + report + r"\s+(?P<b>(?:\w+\s+)?(?:[A-Z]" + _NAME_WORD + r"*\s+){0,5}[A-Z]" + _NAME_WORD
-                 + r"*))", after)
+    m = _speaker_after_re(lex.report_verb_forms).match(after)
     if not m:
         return None
     name = (m.group("a") or m.group("b") or "").strip()
@@ -330,6 +328,20 @@ def speaker_after(attributor: Attributor, text: str, region: QuoteRegion) -> Att
             or attributor.role_re.search(name):
         return Attribution(name=name, side=side_for(name, after), origin=Origin.quote)
     return None
+
+
+@lru_cache(maxsize=8)   # one per language's report verbs: built once, not per quotation
+def _speaker_after_re(report_verbs: frozenset[str]) -> re.Pattern[str]:
+    report = alternation(report_verbs)
+    return re.compile(r"\s*,?\s*(?:(?P<a>(?:\w+\s+)?" + _NAME_WORD + r"+(?:\s+" + _NAME_WORD + r"+){0,7}?)\s+"
+                      + report + r"\b|" + report + r"\s+(?P<b>(?:\w+\s+)?(?:[A-Z]" + _NAME_WORD + r"*\s+){0,5}[A-Z]"
+                      + _NAME_WORD + r"*))")
+
+
+@lru_cache(maxsize=8)
+def _third_person_head_re(titles: frozenset[str], verbs: frozenset[str]) -> re.Pattern[str]:
+    head_titles = alternation(t for t in titles if " " not in t)
+    return re.compile(r"(?i)\b" + head_titles + r"\s+(?:\w+\s+){0,3}" + alternation(verbs) + r"\b")
 
 
 # -- the document's own voice ------------------------------------------------------------------------------
@@ -346,9 +358,8 @@ def default_attribution(attributor: Attributor, doc: Document) -> Attribution | 
     title = doc.title or ""
     first_person = lex.phrase_re(lex.first_person_pronouns | lex.first_person_actor_words).search(
         doc.text[:5000]) is not None
-    head_titles = alternation(t for t in lex.head_of_state_titles if " " not in t)
-    third = re.search(r"(?i)\b" + head_titles + r"\s+(?:\w+\s+){0,3}" + alternation(lex.third_person_president_verbs)
-                      + r"\b", title + " " + doc.text[:600])
+    third = _third_person_head_re(lex.head_of_state_titles, lex.third_person_president_verbs).search(
+        title + " " + doc.text[:600])
     address = lex.phrase_re(lex.address_title_words).search(title)
     if (first_person or address) and not (third and not first_person):
         return Attribution(name=chan["head"], side=chan["side"], origin=Origin.speaker)

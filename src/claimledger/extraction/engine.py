@@ -133,10 +133,13 @@ class Engine:
             self._apply_gates(doc, frames)
         return frames, mentions
 
-    def _matches(self, compiled: CompiledSet, doc: Doc) -> Any:
+    def _matches(self, compiled: CompiledSet, doc: Doc, wanted: Any = None) -> Any:
+        """Frames of the patterns a sentence can match (and, given `wanted`, of the constructions it keeps)."""
         seen: set[tuple[str, tuple[tuple[Slot, int], ...]]] = set()
         for pattern in compiled.runnable(sentence_features(doc, self._ext_attrs)):
             construction, p_i = compiled.by_key[pattern.key]
+            if wanted is not None and not wanted(construction):
+                continue
             if pattern.dependency:
                 for _match_id, token_ids in pattern.matcher(doc):
                     nodes = construction.patterns[p_i]
@@ -182,7 +185,8 @@ class Engine:
     def _apply_gates(self, doc: Doc, frames: list[Frame]) -> None:
         """A gate hits the frames that share every claim slot it names (its trigger, its victim, or both)."""
         hits: list[tuple[dict[Slot, int], Construction]] = []
-        for gate in self._matches(self.gates, doc):
+        names = {f.construction.name for f in frames}
+        for gate in self._matches(self.gates, doc, lambda g: any(_applies(_sets(GateSets, g.sets), n) for n in names)):
             slots = {s: i for s, i in gate.slots.items() if s in (Slot.trigger, Slot.victim)}
             if slots:
                 hits.append((slots, gate.construction))

@@ -89,6 +89,7 @@ class Tagger:
         self.hostile = PhraseMatcher(vocab, attr="LOWER")
         self.hostile.add("H", [make(w) for w in hostile_words()])
         self._people_multi = {w for w in lex.people_military | lex.people_civilian if " " in w}
+        self._equipment_ends = frozenset(name.split()[-1] for name in lex.equipment if name.strip())
         self._person_suffixes = tuple(sorted(lex.person_suffixes, key=len, reverse=True))
         tables = lex.families_of_people
         self._people_only = frozenset(f for f in tables["people"] if f not in tables["equipment"]
@@ -243,7 +244,10 @@ class Tagger:
         """Item of an equipment noun: the longest equipment name ending in this token, or a model
         designation ('Su-25' → aircraft), or a generic head with an equipment modifier ('Buk complex')."""
         lex, doc = self.lex, tok.doc
-        for n in range(min(lex.max_equipment_words, tok.i + 1), 0, -1):
+        last = (tok.lower_, tok.lemma_.lower())
+        longest = 0 if last[0] not in self._equipment_ends and last[1] not in self._equipment_ends \
+            else min(lex.max_equipment_words, tok.i + 1)   # no equipment name ends in this word: skip the scan
+        for n in range(longest, 0, -1):
             words = [t.lower_ for t in doc[tok.i - n + 1: tok.i + 1]]
             for key in (" ".join(words), " ".join(words[:-1] + [tok.lemma_.lower()])):
                 if key in lex.equipment:

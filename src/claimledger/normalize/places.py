@@ -109,7 +109,8 @@ class PlaceContext:
 _APOS = re.compile(r"[\u02bc\u2019\u2018'`\u00b4\u02b9\u02bb\u2032\"]")
 _NON_WORD = re.compile(r"[\s\-\u2010-\u2015_./,()]+")
 _LATIN = re.compile(r"^[a-z0-9 ]+$")
-_LEAD_THE = re.compile(r"^(?:the|in|at|near|around|outside|of)\s+", re.IGNORECASE)
+_LEAD_WORDS = ("the", "in", "at", "near", "around", "outside", "of")   # dropped before a place name's key
+_LEAD_THE = re.compile(r"^(?:" + "|".join(_LEAD_WORDS) + r")\s+", re.IGNORECASE)
 
 
 _BIG_CITY = 100_000  # a city this big is what a bare name most often means
@@ -589,6 +590,13 @@ class DefaultGazetteer(Gazetteer):
             self._ctx_keys = got
         return got
 
+    def _context_starts(self) -> frozenset[str]:
+        """The first word of every context key: a run of words is looked up only when it starts with one."""
+        got = getattr(self, "_ctx_starts", None)
+        if got is None:
+            got = self._ctx_starts = frozenset(k.split(" ", 1)[0] for k in self._context_keys())
+        return got
+
     def context_of(self, text: str) -> tuple[set[str], set[str]]:
         """(ISO-2 countries, English province names) named in a text."""
         countries, admin1, _ = self.context_with_nationalities(text)
@@ -601,11 +609,14 @@ class DefaultGazetteer(Gazetteer):
         countries: set[str] = set()
         admin1: set[str] = set()
         nationalities: set[str] = set()
+        starts = self._context_starts()
         words = list(_CONTEXT_WORD.finditer(text))
         i = 0
         while i < len(words):
-            if not words[i].group(0)[:1].isupper():
-                i += 1
+            word = words[i].group(0)
+            if not word[:1].isupper() or (word.lower() not in _LEAD_WORDS and _key(word) not in keys
+                                           and normalize_name(word).split(" ", 1)[0] not in starts):
+                i += 1   # no name of the table starts with this word (most capitals: skip the six look-ups)
                 continue
             for n in range(min(6, len(words) - i), 0, -1):
                 got = keys.get(_key(text[words[i].start():words[i + n - 1].end()]))

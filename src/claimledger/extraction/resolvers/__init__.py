@@ -1,6 +1,7 @@
 """Named, ordered resolvers: each decides one field of a claim from its context, or passes (None).
 
-Resolvers register in a `catalogue` registry (entry-point group ``claimledger_resolvers`` for plug-ins);
+Resolvers register in a `catalogue` registry (`claimledger.plugins.Registry`, entry-point group
+``claimledger.resolvers`` for plug-ins, loaded once);
 the order of each chain is data (`data/<lang>/resolvers.json`), so a language or a user can reorder, drop or
 add one without touching code. A resolver returns a value, None to pass to the next one, or `STOP` to end the
 chain with no value (for instance: civilians get a nationality only when the text says it).
@@ -24,8 +25,9 @@ from claimledger.extraction.lexicon import Lexicon, data_path
 from claimledger.extraction.linking import Candidate
 from claimledger.extraction.mentions import Mention
 from claimledger.model import Document
+from claimledger.plugins import Registry
 
-resolvers = catalogue.create(__package__.split(".")[0], __name__.rsplit(".", 1)[-1], entry_points=True)
+resolvers = Registry("resolvers")
 
 
 def resolver(fn: Any) -> Any:

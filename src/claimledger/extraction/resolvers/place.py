@@ -19,6 +19,7 @@ from claimledger.normalize import parties
 log = logging.getLogger(__name__)
 _PLACE_LABELS = ("GPE", "LOC", "FAC")
 _NAME = r"[A-Z][\w'’-]+"
+_MEMO_SIZE = 50_000   # names remembered by country_level before the memo starts again
 
 
 class PlaceFinder:
@@ -31,7 +32,8 @@ class PlaceFinder:
         except Exception:  # the places normaliser is optional: names are kept without coordinates
             self.places = None
         self._ctx_of: Any = None
-        self._ctx_cache: dict[str, Any] = {}
+        self._ctx_cache: dict[tuple[bool, str], Any] = {}
+        self._country_level: dict[str, bool] = {}
         self.suffix_re = re.compile(r"^\s+(" + alternation(lex.place_suffixes) + r")\b", re.I)
         self.axis_re = re.compile(r"^-" + _NAME + r"(?: " + _NAME + r")? " + alternation(lex.region_words) + r"\b")
         self.prefix_re = re.compile(r"(?i)(" + alternation(lex.place_direction_prefixes) + r")\s+$")
@@ -199,16 +201,24 @@ class PlaceFinder:
             return None
 
     def country_level(self, name: str) -> bool:
-        return bool(self.territory_re.search(name)) or self.geocode(name, "", None).precision == "country"
+        """A name of a whole country or territory (asked of every place a sentence names: remembered)."""
+        found = self._country_level.get(name)
+        if found is None:
+            if len(self._country_level) > _MEMO_SIZE:
+                self._country_level.clear()
+            found = self._country_level[name] = bool(self.territory_re.search(name)) \
+                or self.geocode(name, "", None).precision == "country"
+        return found
 
     def _sentence_context(self, sentence: str, doc_ctx: Any) -> Any:
         """A sentence's place context, once per sentence and document: a claim geocodes several candidates."""
-        if self._ctx_of is not doc_ctx:
-            self._ctx_of, self._ctx_cache = doc_ctx, {}
-        ctx = self._ctx_cache.get(sentence)
+        if doc_ctx is not None and self._ctx_of is not doc_ctx:
+            self._ctx_of, self._ctx_cache = doc_ctx, {}   # a new document: its sentences' contexts
+        key = (doc_ctx is not None, sentence)   # a context with no document's is the same in every document
+        ctx = self._ctx_cache.get(key)
         if ctx is None:
             assert self.places is not None
-            ctx = self._ctx_cache[sentence] = self.places.context_from_text(sentence, doc_ctx)
+            ctx = self._ctx_cache[key] = self.places.context_from_text(sentence, doc_ctx)
         return ctx
 
     def geocode(self, name: str, sentence: str, doc_ctx: Any) -> Location:
