@@ -338,6 +338,7 @@ def load_constructions(language: str, lex: Lexicon) -> tuple[Construction, ...]:
 
 
 _WORD_ATTRS = {"LEMMA": "l", "LOWER": "w", "ORTH": "w", "TEXT": "w", "NORM": "w"}
+_SYNTAX_ATTRS = {"DEP": "d", "POS": "p", "TAG": "t"}   # compared as the parser wrote them
 _OPTIONAL_OPS = ("?", "*")
 
 
@@ -380,8 +381,9 @@ class CompiledSet:
 
 
 def pattern_needs(pattern: list[dict[str, Any]], dependency: bool) -> tuple[frozenset[str], ...]:
-    """Necessary conditions of a pattern: for every token it must match (optional ones aside), the words its
-    attributes allow and the tags its extension attributes require, as sentence features (`sentence_features`)."""
+    """Necessary conditions of a pattern: for every token it must match (optional ones aside), the words, the
+    dependency labels and parts of speech its attributes allow and the tags its extension attributes require, as
+    sentence features (`sentence_features`)."""
     needs: list[frozenset[str]] = []
     for node in pattern:
         if not dependency and (node.get("OP") in _OPTIONAL_OPS or str(node.get("OP", "")).startswith("{0")):
@@ -391,6 +393,10 @@ def pattern_needs(pattern: list[dict[str, Any]], dependency: bool) -> tuple[froz
             words = _allowed_values(attrs.get(key))
             if words:
                 needs.append(frozenset(f"{prefix}:{w.lower()}" for w in words))
+        for key, prefix in _SYNTAX_ATTRS.items():
+            labels = _allowed_values(attrs.get(key))
+            if labels:
+                needs.append(frozenset(f"{prefix}:{v}" for v in labels))
         for attr, value in (attrs.get(_SPACY_EXT) or {}).items():
             if value is True or value == {_SPACY_NOT_IN: [""]}:
                 needs.append(frozenset({f"{attr}:{_ANY}"}))
@@ -411,12 +417,14 @@ def _allowed_values(value: Any) -> list[str] | None:
 
 
 def sentence_features(doc: Any, attrs: tuple[str, ...]) -> frozenset[str]:
-    """What `pattern_needs` tests: each token's lower form and lemma (computed once per Doc), and each set
+    """What `pattern_needs` tests: each token's lower form, lemma, dependency label, part of speech and
+    fine-grained tag (computed once per Doc, after the tagger's fixes to the parse), and each set
     extension attribute with its value and as present at all (read from the Doc's store of extension values:
     `tok._.x` costs a Python lookup per token and attribute)."""
     words = doc.user_data.get(_WORDS_KEY)
     if words is None:
-        words = frozenset(f for tok in doc for f in ("w:" + tok.lower_, "l:" + tok.lemma_.lower()))
+        words = frozenset(f for tok in doc for f in ("w:" + tok.lower_, "l:" + tok.lemma_.lower(), "d:" + tok.dep_,
+                                                     "p:" + tok.pos_, "t:" + tok.tag_))
         doc.user_data[_WORDS_KEY] = words
     out = set(words)
     wanted = set(attrs)
