@@ -155,6 +155,21 @@ def main() -> None:
     sets["long_articles3"] = long_articles(random.Random(args.seed + 9), gold_statements, earlier, count=10)
     seen_headlines |= {d["id"] for d in sets["other_wars3"]}
     sets["other_wars4"] = random.Random(args.seed + 10).sample([d for d in other if d["id"] not in seen_headlines], 120)
+    # the sixth round, drawn after the fifth round's fixes: passages of statements with harm and a figure, articles
+    # quoting several speakers, the headlines no earlier round drew, and Russian/Ukrainian reports not yet read
+    # (earlier rounds added the articles' passage ids, `ID@0-N`, to `earlier`: from here on their documents' ids)
+    earlier |= {d["id"].split("@")[0] for name in ("long_articles", "long_articles2", "long_articles3")
+                for d in sets[name]}
+    sets["statements5"] = statements(random.Random(args.seed + 11), gold_statements, HARM_AND_NUMBER, (50, 0, 0),
+                                     avoid=earlier)
+    earlier |= {d["id"].split("@")[0] for d in sets["statements5"]}
+    sets["long_articles4"] = long_articles(random.Random(args.seed + 12), gold_statements, earlier, count=10)
+    seen_headlines |= {d["id"] for d in sets["other_wars4"]}
+    sets["other_wars5"] = [d for d in other if d["id"] not in seen_headlines]
+    seen_reports = {d["id"] for d in sets["ru_uk"]}
+    fresh = [d for d in reports if d["id"] not in seen_reports]
+    sets["ru_uk2"] = (random.Random(args.seed + 13).sample([d for d in fresh if d["lang"] == "uk"], 30)
+                      + random.Random(args.seed + 14).sample([d for d in fresh if d["lang"] == "ru"], 30))
     for name, docs in sets.items():
         if (args.out / name / "docs.jsonl").exists() and not args.force:
             print(name, "exists; kept (use --force to draw it again)")
