@@ -39,8 +39,9 @@ VAGUE = {
     "dozens of thousands": (12000, "at_least"), "millions": (1_000_000, "at_least"),
     "several": (2, "at_least"), "a few": (2, "at_least"), "a couple of": (2, "exact"), "a couple": (2, "exact"),
     "multiple": (2, "at_least"), "both": (2, "exact"), "a number of": (2, "at_least"), "numerous": (2, "at_least"),
-    "several dozen": (24, "at_least"), "several hundred": (200, "at_least"), "several thousand": (2000, "at_least"),
-    "a few dozen": (24, "at_least"), "a few hundred": (200, "at_least"), "a few thousand": (2000, "at_least"),
+    # 'several dozen' reads as 'dozens': the contract's vague plurals take one unit as the lower bound
+    "several dozen": (12, "at_least"), "several hundred": (100, "at_least"), "several thousand": (1000, "at_least"),
+    "a few dozen": (12, "at_least"), "a few hundred": (100, "at_least"), "a few thousand": (1000, "at_least"),
     "half a hundred": (50, "exact"), "a hundred": (100, "exact"), "a thousand": (1000, "exact"),
 }
 # words that say "some, unknown number" → unspecified with the word kept
