@@ -194,14 +194,18 @@ def expand_token(spec: dict[str, Any], lex: Lexicon, where: str) -> dict[str, An
         elif value == _ANY:
             ext[attr] = {_SPACY_NOT_IN: [""]}
         else:
-            if isinstance(value, dict):
-                value = value.get(_SPACY_IN, [])
+            op = _SPACY_IN
+            if isinstance(value, dict):   # {"IN": [...]} or {"NOT_IN": [...]}: nothing else is a set of values
+                if len(value) != 1 or next(iter(value)) not in (_SPACY_IN, _SPACY_NOT_IN):
+                    raise ConfigError(Says.unknown_values.format(where=where, key=key, bad=sorted(value),
+                                                                 known=f"{_SPACY_IN}, {_SPACY_NOT_IN}"))
+                op, value = next(iter(value.items()))
             values = [value] if isinstance(value, str) else list(value)
             allowed = _allowed(lex, universe)
             bad = [v for v in values if v not in allowed]
             if bad:
                 raise ConfigError(Says.unknown_values.format(where=where, key=key, bad=bad, known=", ".join(allowed)))
-            ext[attr] = {_SPACY_IN: values}
+            ext[attr] = {op: values}
     if ext:
         out[_SPACY_EXT] = ext
     return out

@@ -157,6 +157,7 @@ class Lexicon:
     coordinators: Words
     body_nouns: Words
     plural_only_nouns: Words
+    lemma_corrections: Table
     life_nouns: Words
     captive_nouns: Words
     target_prepositions: Words
@@ -167,6 +168,7 @@ class Lexicon:
     person_suffixes: Words
     object_deps: Words
     subject_deps: Words
+    reduced_relative_deps: Words
     interrogative_pronouns: Words
     degree_question_words: Words
     question_quantity_words: Words

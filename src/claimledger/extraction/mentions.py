@@ -169,9 +169,19 @@ class MentionBuilder:
 
     def _is_self_trigger(self, tok: Token) -> bool:
         return bool(tok._.cl_k) and tok._.cl_kf in ("noun", "adj") and (
-            tok.lower_ in self.lex.person_trigger_nouns or tok.lemma_.lower() in self.lex.person_trigger_nouns) \
+            self._names_people(tok) or self._counted_beside_people(tok)) \
             and tok.dep_ not in ("amod",) and not (tok.i + 1 < len(tok.doc) and tok.doc[tok.i + 1]._.cl_n
                                                     and tok.doc[tok.i + 1].pos_ in ("NOUN", "PROPN"))
+
+    def _names_people(self, tok: Token) -> bool:
+        return tok.lower_ in self.lex.person_trigger_nouns or tok.lemma_.lower() in self.lex.person_trigger_nouns
+
+    def _counted_beside_people(self, tok: Token) -> bool:
+        """'7 deaths and 11 injuries': a counted claim noun joined to a counted one that names people counts
+        people too (alone, 'injuries' may count wounds)."""
+        head = tok.head
+        return tok.dep_ == "conj" and head._.cl_k != "" and self._names_people(head) \
+            and any(c.dep_ == "nummod" for c in tok.children) and any(c.dep_ == "nummod" for c in head.children)
 
     def _noun_mention(self, doc: Doc, tok: Token, qspans: list[QSpan], used: set[int]) -> Mention:
         lex = self.lex

@@ -109,6 +109,8 @@ class Tagger:
         for tok in doc:
             if tok.pos_ == "NOUN" and tok.lower_ in self.lex.plural_only_nouns:
                 tok.lemma_ = tok.lower_  # 'the remains of': not the verb's stem
+            elif tok.lower_ in self.lex.lemma_corrections:
+                tok.lemma_ = self.lex.lemma_corrections[tok.lower_]
             self._trigger(tok)
             self._counted_participle(tok)
             self._noun_class(tok)
@@ -127,21 +129,25 @@ class Tagger:
     def animate_arguments(self, doc: Doc) -> None:
         """Only people are killed or wounded: a noun the lexicon does not know but that names someone by what
         they do ('hitman', 'shopkeeper'), as the victim of such a verb, names people of unknown type — the
-        passive subject, the object, the subject of a headline's participle with no object, and their conjuncts."""
+        passive subject, the object, the subject of a headline's participle with no object, the noun a participle
+        describes ('a founder killed by …'), and their conjuncts."""
         lex = self.lex
         for tok in doc:
             if tok._.cl_k not in self._people_only or tok._.cl_kf != "verb" or tok._.cl_in:
                 continue
             has_object = any(c.dep_ in lex.object_deps for c in tok.children)
-            for arg in tok.children:
-                if arg.dep_ in lex.animate_argument_deps or (arg.dep_ in lex.subject_deps and not has_object):
+            described = [tok.head] if tok.dep_ in lex.reduced_relative_deps and not has_object else []
+            for arg in [*tok.children, *described]:
+                if arg in described or arg.dep_ in lex.animate_argument_deps \
+                        or (arg.dep_ in lex.subject_deps and not has_object):
                     for person in [arg, *arg.conjuncts]:
                         if self._unlisted_person(person):
                             person._.cl_n = "unknown"
 
     def _unlisted_person(self, tok: Token) -> bool:
         return tok.pos_ in _NOUNISH and not tok._.cl_n and not tok._.cl_k and tok.ent_type_ in _PERSONISH_ENTS \
-            and not tok.like_num and tok.lower_.endswith(self._person_suffixes) and tok.lower_ not in self.lex.not_victims
+            and not tok.like_num and tok.lower_.endswith(self._person_suffixes) and tok.lower_ not in self.lex.not_victims \
+            and tok.lower_ not in self.lex.others_words   # 'four others': the neighbour's kind, not a new one
 
     # -- quantities ---------------------------------------------------------------------------------
     def quantities(self, doc: Doc) -> list[QSpan]:

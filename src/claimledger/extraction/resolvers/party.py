@@ -123,7 +123,7 @@ def _owner_tokens(ctx: ClaimContext) -> list[Token]:
 def _subject(doc: Doc, verb: Token) -> list[Token]:
     subjects = [c for c in verb.children if c.dep_ == "nsubj"]
     subj = subjects[-1] if subjects else None   # the one next to the verb, not a headline's "Source:" label
-    if subj is None and verb.dep_ == "conj":
+    if subj is None and verb.dep_ in ("conj", "xcomp"):   # 'fought and lost', 'continues to lose': the head's
         subj = next((c for c in verb.head.children if c.dep_ == "nsubj"), None)
     if subj is None:
         return []
