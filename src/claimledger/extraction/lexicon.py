@@ -158,6 +158,7 @@ class Lexicon:
     body_nouns: Words
     plural_only_nouns: Words
     lemma_corrections: Table
+    comparative_quantifiers: Words
     life_nouns: Words
     captive_nouns: Words
     target_prepositions: Words
