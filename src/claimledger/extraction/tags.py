@@ -89,6 +89,7 @@ class Tagger:
         self.hostile = PhraseMatcher(vocab, attr="LOWER")
         self.hostile.add("H", [make(w) for w in hostile_words()])
         self._people_multi = {w for w in lex.people_military | lex.people_civilian if " " in w}
+        self._non_state_heads = parties.non_state_heads()
         self._equipment_ends = frozenset(name.split()[-1] for name in lex.equipment if name.strip())
         self._person_suffixes = tuple(sorted(lex.person_suffixes, key=len, reverse=True))
         tables = lex.families_of_people
@@ -103,8 +104,8 @@ class Tagger:
         for _, start, end in [*self.parties(doc), *self.parties_exact(doc)]:
             text = doc[start:end].text.lower()
             party = self._party_of.get(text)
-            if party:
-                for tok in doc[start:end]:
+            if party and not (parties.is_state(party) and any(t.lower_ in self._non_state_heads for t in doc[end:end + 2])):
+                for tok in doc[start:end]:   # not 'Myanmar resistance', 'Syrian rebels': outside the state's forces
                     tok._.cl_p = party
         for tok in doc:
             if tok.pos_ == "NOUN" and tok.lower_ in self.lex.plural_only_nouns:

@@ -322,6 +322,12 @@ def name_words() -> list[tuple[str, str, bool]]:
     return out
 
 
+def is_capital(word: str) -> bool:
+    """A capital's name ('Kabul', 'Kyiv'): a party as a subject ('Kabul says'), a place before an attack noun."""
+    found = _index().get(word.lower())
+    return found is not None and found.role == "capitals"
+
+
 @lru_cache(maxsize=1)
 def _index() -> dict[str, _Word]:
     """Lower-case word → the party it names, for names, forces, demonyms, plurals and capitals."""
@@ -419,7 +425,7 @@ def country_of(name: str | None) -> str | None:
 _NEAR = 60   # characters around a party word that its markers sit in (slices, not the whole text: linear)
 
 
-def _skip(text: str, m: re.Match[str], word: _Word, *, equipment: bool) -> bool:
+def _skip(text: str, m: re.Match[str], word: _Word, *, equipment: bool, context: bool = False) -> bool:
     """Matches that do not name the victims' or actors' party."""
     surface = m.group(1)
     if word.exact and surface not in word.exact:
@@ -434,19 +440,32 @@ def _skip(text: str, m: re.Match[str], word: _Word, *, equipment: bool) -> bool:
     before = re.search(r"(\w+)\s*-\s*$", text[max(0, m.start() - _NEAR):m.start()])
     if before and before.group(1).lower() in markers.get("before", ()):
         return True  # "pro-Russian separatists", "anti-Houthi forces"
-    if word.role in ("demonyms", "legacy"):
+    if word.role in ("demonyms", "legacy") or word.role == "names" and not context and is_state(word.party):
         nxt = re.match(r"(?:\s+[\w'-]+){0,2}", text[m.end():m.end() + 2 * _NEAR])
-        heads = set(_loaded().get("non_state_heads", {}).get("words", ()))
-        if nxt and any(w.lower() in heads for w in nxt.group(0).split()):
-            return True  # "Syrian rebels", "Somali militants": not the state's forces
+        if nxt and any(w.lower() in non_state_heads() for w in nxt.group(0).split()):
+            return True  # "Syrian rebels", "Somali militants", "Myanmar resistance": not the state's forces
     return False
 
 
-def _matches(text: str, *, equipment: bool = False) -> Iterable[tuple[re.Match[str], _Word]]:
+def is_state(name: str | None) -> bool:
+    """A party that is a state (its forces and officials), not an armed group."""
+    p = _by_name().get(name or "")
+    return p is not None and p.kind == "state"
+
+
+@lru_cache(maxsize=1)
+def non_state_heads() -> frozenset[str]:
+    """Nouns after a nationality or a country's name that name people outside the state's forces."""
+    return frozenset(w.lower() for w in _loaded().get("non_state_heads", {}).get("words", ()))
+
+
+def _matches(text: str, *, equipment: bool = False, any_group: bool = False) -> Iterable[tuple[re.Match[str], _Word]]:
+    """Party words of a text; `any_group` keeps a country's name before a non-state group ('Myanmar resistance'),
+    which names the country as context though not as the group's party."""
     idx = _index()
     for m in _party_re().finditer(text):
         word = idx.get(m.group(1).lower())
-        if word is not None and not _skip(text, m, word, equipment=equipment):
+        if word is not None and not _skip(text, m, word, equipment=equipment, context=any_group):
             yield m, word
 
 
@@ -454,7 +473,7 @@ def parties_in(text: str | None) -> list[str]:
     """Every party named in a text, in order of first mention ("Sudanese army shells RSF" → Sudan, RSF)."""
     if not text:
         return []
-    return list(dict.fromkeys(w.party for _, w in _matches(text)))
+    return list(dict.fromkeys(w.party for _, w in _matches(text, any_group=True)))
 
 
 def states_in(text: str | None) -> list[str]:
@@ -492,6 +511,11 @@ def party_of(text: str, *, equipment: bool = False, context: str | None = None) 
     if context:
         return _party_from_context_words(text, context)
     return None
+
+
+def party_from_context_words(text: str, context: str) -> str | None:
+    """'regime forces' where Syria is named: the one party of the context whose context words the text uses."""
+    return _party_from_context_words(text, context)
 
 
 def _party_from_context_words(text: str, context: str) -> str | None:

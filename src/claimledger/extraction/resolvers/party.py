@@ -57,8 +57,12 @@ def subtree(tok: Token) -> list[Token]:
 
 @resolver
 def named_in_phrase(ctx: ClaimContext) -> str | None:
-    """'13 North Korean soldiers', 'soldiers of the Armed Forces of Ukraine', '60 Syrians'."""
-    return ctx.mention.party
+    """'13 North Korean soldiers', 'soldiers of the Armed Forces of Ukraine', '60 Syrians'; words that name a
+    party only where it is named ('regime forces' in a text that names Syria)."""
+    m = ctx.mention
+    if m.party or m.bare or m.pronoun or not m.text:
+        return m.party
+    return parties.party_from_context_words(m.text, ctx.doc.text)
 
 
 @resolver

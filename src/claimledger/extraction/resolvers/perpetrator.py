@@ -150,8 +150,9 @@ def attacker_of(ctx: ClaimContext, tok: Token) -> Perpetrator | None:
         head = head.head  # 'artillery strike': the strike carries the doer
     if head.pos_ not in ("NOUN", "PROPN"):
         return None
-    owner = [t for c in head.children if c.dep_ in ("amod", "compound", "poss", "nmod") for t in c.subtree
-             if not t._.cl_m and t.lemma_.lower() not in ctx.lex.attack_nouns]
+    owner = [t for c in head.children if c.dep_ in ("amod", "compound", "poss", "nmod")
+             and not (c.dep_ == "compound" and parties.is_capital(c.text))   # 'a Kabul attack': where, not who
+             for t in c.subtree if not t._.cl_m and t.lemma_.lower() not in ctx.lex.attack_nouns]
     for c in head.children:
         if c.dep_ in ("prep", "agent") and c.lower_ in ctx.lex.instrument_words | ctx.lex.agent_prepositions:
             owner.extend(c.subtree)
