@@ -144,6 +144,16 @@ KIND_CASES = [
     ("A human skull was discovered by hikers in a gully", [("killed", None, 1, 1, "exact")]),
     ("Rocket strike on Sumy kills three, wounds nine - regional council",
      [("killed", None, 3, 3, "exact"), ("wounded", None, 9, 9, "exact")]),
+    # each claim word takes the nearest victims; a count restates an uncounted claim word of its kind
+    ("The clash left one guard dead and one injured near the bridge",
+     [("killed", None, 1, 1, "exact"), ("wounded", None, 1, 1, "exact")]),
+    ("One fisherman dead and another injured as shells hit the harbour",
+     [("killed", None, 1, 1, "exact"), ("wounded", None, 1, 1, "exact")]),
+    ("Massacre at the hill market: 40 dead, residents say", [("killed", None, 40, 40, "exact")]),
+    ("Officials recorded five deaths and eight injuries after the raid",
+     [("killed", None, 5, 5, "exact"), ("wounded", None, 8, 8, "exact")]),
+    # a country's name before a non-state group is no party of the group; 'regime forces' take the state named
+    ("Over 30 regime forces killed by Myanmar resistance fighters", [("killed", "Myanmar", 30, None, "at_least")]),
 ]
 
 

@@ -114,7 +114,7 @@ class Linker:
                     and construction.kind is None and not sets.breakdown \
                     and doc[m.head].lower_ not in lex.status_person_nouns:
                 continue  # 'dozens of wounded': a claim noun's victims are its own, not another claim word's
-            if self._owned_by_participle(doc, m, trigger):
+            if self._owned_by_participle(doc, m, trigger, mentions):
                 continue
             effects = [e for e, sets in frame.gates if (prose or not sets.prose_only)
                        and not (sets.uncounted_only and (m.numbered or count is not None))]
@@ -135,13 +135,15 @@ class Linker:
             out.append(cand)
         return out
 
-    def _owned_by_participle(self, doc: Doc, m: Mention, trigger: int) -> bool:
+    def _owned_by_participle(self, doc: Doc, m: Mention, trigger: int, mentions: list[Mention]) -> bool:
         """'20 civilians killed, 31 wounded': a noun with its own claim participle belongs to that claim, not to a
-        later verb that the parse gave it as subject."""
+        later verb that the parse gave it as subject, nor to a later claim word with victims of its own between."""
         if m.bare:
             return False
         head = doc[m.head]
         own = [c for c in head.children if c.dep_ in ("acl", "amod") and c._.cl_k and c.i != trigger]
+        if own and m.end <= trigger and any(m.end <= o.start and o.end <= trigger for o in mentions):
+            return True   # 'one person dead and one injured': the later claim word has victims of its own nearer
         verb = doc[trigger]
         subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
         return bool(own) and head.dep_ in ("nsubj", "nsubjpass") and head.head.i == trigger and len(subjects) > 1
@@ -432,13 +434,23 @@ def _outcome_wins(doc: Doc, cands: list[Candidate]) -> list[Candidate]:
 
 
 def _counted_restatement(cands: list[Candidate]) -> list[Candidate]:
-    """'children are dying, dozens of children are dying': an uncounted claim restated with a count is one claim."""
+    """'children are dying, dozens of children are dying': an uncounted claim restated with a count is one claim;
+    so is a claim word that names no victims but itself, beside a count of its kind."""
     def key(c: Candidate) -> tuple[str, str]:
         return c.kind, c.frame.doc[c.mention.head].lemma_.lower() if c.frame.doc is not None else ""
 
     counted = {key(c) for c in cands if c.mention.numbered or c.quantity}
+    counted_kinds = {c.kind for c in cands if c.mention.numbered or c.quantity}
+
+    def restated(c: Candidate) -> bool:
+        if key(c) in counted:
+            return True
+        # 'Massacre in X: 210 dead': a claim word that is its own victim, restated by a count of its kind
+        own = c.mention.self_trigger and c.mention.head == c.trigger or c.mention.bare and not c.mention.text
+        return own and c.kind in counted_kinds
+
     return [c for c in cands if c.mention.numbered or c.quantity is not None or c.mention.quantity.text
-            or key(c) not in counted]
+            or not restated(c)]
 
 
 def _counted_noun_wins(cands: list[Candidate]) -> list[Candidate]:
