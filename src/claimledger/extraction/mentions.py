@@ -274,7 +274,7 @@ class MentionBuilder:
         """'soldiers of the Armed Forces of Ukraine', 'troops from North Korea': the owner belongs to the phrase."""
         for child in head.children:
             if child.dep_ == "prep" and child.lower_ in self.lex.owner_prepositions and child.i == end:
-                sub = list(child.subtree)
+                sub = _without_clauses(child)
                 if any(t._.cl_p or t._.cl_h for t in sub):
                     return max(end, sub[-1].i + 1)
                 if head._.cl_n != EQUIPMENT and not any(t._.cl_q for t in sub) and any(
@@ -464,3 +464,20 @@ def mention_at(doc: Doc, i: int) -> Any:
     index = doc[i]._.cl_mi
     mentions = doc._.cl_ms or []
     return mentions[index] if 0 <= index < len(mentions) else None
+
+
+_CLAUSE_DEPS = ("relcl", "appos", "acl")
+
+
+def _without_clauses(tok: Token) -> list[Token]:
+    """A prepositional phrase up to its first clause or apposition: 'troops from X, a city that was shelled by
+    Y' ends at X (Y's party says nothing of whose the troops are)."""
+    cut = min((d.left_edge.i for d in tok.subtree if d.dep_ in _CLAUSE_DEPS and d.i > tok.i), default=None)
+    sub = list(tok.subtree)
+    if cut is None:
+        return sub
+    kept = [t for t in sub if t.i < cut]
+    while kept and kept[-1].is_punct:
+        kept.pop()
+    return kept
+
