@@ -57,7 +57,7 @@ def check_url(url: str, shown: str) -> None:
 
 
 SQLITE_CACHE_KIB = 32 * 1024  # per connection
-SQLITE_MMAP_BYTES = 1 << 30
+SQLITE_MMAP_BYTES = 256 << 20  # file pages mapped, not copied (counted in RSS, reclaimable)
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
