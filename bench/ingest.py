@@ -1,7 +1,7 @@
 """Ingest cost over `../shared/corpus/statements/`: end to end vs extraction alone, and re-ingest.
 
 Usage: .venv/bin/python bench/ingest.py [--limit N] [--db URL]
-       .venv/bin/python bench/ingest.py --into N [--backend sqlite|postgresql|both] [--limit 150]
+       .venv/bin/python bench/ingest.py --into N [--backend sqlite|postgresql|both] [--limit 150] [--keep DIR]
 1. warms the extractor up (model and gazetteer loading is not counted in either figure);
 2. times `extract_documents` over the corpus (reading included, results discarded);
 3. times `ingest` into an empty SQLite ledger (reading, skip check, extraction, one transaction per
@@ -19,6 +19,8 @@ from __future__ import annotations
 import argparse
 import os
 import resource
+import shutil
+import sqlite3
 import sys
 import tempfile
 import time
@@ -74,17 +76,42 @@ def _into(ledger: Ledger, limit: int | None, tmp: str) -> tuple[float, float, in
     return ingest_s, time.perf_counter() - t, rep.counts.stored, rec.claims
 
 
-def large(n_claims: int, backend: str, limit: int | None) -> None:
+def _prefilled_sqlite(keep: Path, n_claims: int, tmp: str) -> str:
+    """A copy, in `tmp`, of the SQLite ledger of `n_claims` kept in `keep` (built there the first
+    time): prefilling a million claims takes minutes, copying the file seconds."""
+    from prefill import prefill  # type: ignore[import-not-found]
+
+    kept = keep / f"sqlite-{n_claims}.db"
+    if not kept.exists():
+        keep.mkdir(parents=True, exist_ok=True)
+        part = keep / f"sqlite-{n_claims}.part.db"
+        part.unlink(missing_ok=True)
+        ledger = Ledger.open(f"sqlite:///{part}")
+        info = prefill(ledger, n_claims)
+        ledger.close()
+        with sqlite3.connect(part) as conn:  # fold the write-ahead log into the file before keeping it
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        part.rename(kept)
+        print(f"[sqlite] prefilled {n_claims:,} claims ({info['groups']:,} groups, {info['events']:,} events) in "
+              f"{info['plan_s'] + info['load_s']:.0f} s, kept as {kept}")
+    shutil.copyfile(kept, f"{tmp}/bench.db")
+    return f"sqlite:///{tmp}/bench.db"
+
+
+def large(n_claims: int, backend: str, limit: int | None, keep: Path | None) -> None:
     """Ingest + reconcile into an empty ledger and into one of `n_claims` reconciled claims."""
     sys.path.insert(0, str(Path(__file__).resolve().parent))
-    from prefill import prefill  # type: ignore[import-not-found]
+    from prefill import prefill
 
     pg = os.environ.get("CLAIMLEDGER_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
     for name in (["sqlite", "postgresql"] if backend == "both" else [backend]):
         for label, size in (("empty", 0), (f"{n_claims:,} claims", n_claims)):
             with tempfile.TemporaryDirectory() as tmp:
                 schema = f"bench_{uuid.uuid4().hex[:8]}" if name == "postgresql" else None
-                ledger = Ledger.open(pg if schema else f"sqlite:///{tmp}/bench.db", schema=schema)
+                url = f"sqlite:///{tmp}/bench.db"
+                if size and keep is not None and not schema:
+                    url, size = _prefilled_sqlite(keep, size, tmp), 0
+                ledger = Ledger.open(pg if schema else url, schema=schema)
                 try:
                     if size:
                         info = prefill(ledger, size)
@@ -116,13 +143,15 @@ def main() -> None:
     ap.add_argument("--db", default=None, help="ledger URL (default: a temporary SQLite file)")
     ap.add_argument("--into", type=int, default=0, help="compare an empty ledger with one of N reconciled claims")
     ap.add_argument("--backend", choices=["sqlite", "postgresql", "both"], default="both")
+    ap.add_argument("--keep", type=Path, default=None,
+                    help="folder (outside the repo) where the pre-filled SQLite ledger is kept and reused by copy")
     args = ap.parse_args()
     if args.into:
         t = time.perf_counter()
         list(extract_documents([{"id": "warm", "text": "Five soldiers were killed in Kharkiv, the army said.",
                                  "published": "2025-01-01"}]))
         print(f"extractor warm-up (not counted): {time.perf_counter() - t:.1f} s")
-        large(args.into, args.backend, args.limit)
+        large(args.into, args.backend, args.limit, args.keep)
         return
 
     t = time.perf_counter()

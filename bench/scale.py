@@ -71,11 +71,20 @@ class PeakRss:
         self._thread.join()
 
 
+PARENT_CPU = [0.0]  # CPU seconds this process (the reader and writer) spent in the last timed ingest
+
+
+def _cpu() -> float:
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+
+
 def timed_ingest(extract: Any, limit: int | None) -> tuple[float, Any]:
     with tempfile.TemporaryDirectory() as tmp:
         with Ledger.open(f"sqlite:///{tmp}/scale.db") as ledger:
-            t = time.perf_counter()
+            t, cpu = time.perf_counter(), _cpu()
             rep = ingest(ledger, [str(CORPUS)], documents=read(limit), extract=extract, write_report=False)
+            PARENT_CPU[0] = _cpu() - cpu
             return time.perf_counter() - t, rep.counts
 
 
@@ -92,9 +101,12 @@ def run_mode(mode: str, limit: int | None) -> tuple[float, Any, str]:
         t = time.perf_counter()
         with ParallelExtractor(n) as ex:
             start = time.perf_counter() - t
+            cpu0 = _worker_cpu(ex.pids())
             with PeakRss(ex.pids) as peak:
                 secs, counts = timed_ingest(ex, limit)
-        return secs, counts, f"start-up {start:.1f} s; peak RSS per worker " + _peaks(peak.peaks)
+            cpu = _worker_cpu(ex.pids()) - cpu0
+        return secs, counts, (f"start-up {start:.1f} s; CPU of the workers {cpu:.1f} s; peak RSS per worker "
+                              + _peaks(peak.peaks))
     from distributed import Client, LocalCluster
 
     t = time.perf_counter()
@@ -103,9 +115,21 @@ def run_mode(mode: str, limit: int | None) -> tuple[float, Any, str]:
         client.run(warm)
         start = time.perf_counter() - t
         pids = list(client.run(os.getpid).values())
+        cpu0 = _worker_cpu(pids)
         with PeakRss(lambda: pids) as peak:
             secs, counts = timed_ingest(DaskExtractor(cluster.scheduler_address), limit)
-    return secs, counts, f"start-up {start:.1f} s; peak RSS per worker " + _peaks(peak.peaks)
+        cpu = _worker_cpu(pids) - cpu0
+    return secs, counts, (f"start-up {start:.1f} s; CPU of the workers {cpu:.1f} s; peak RSS per worker "
+                          + _peaks(peak.peaks))
+
+
+def _worker_cpu(pids: list[int]) -> float:
+    """CPU seconds (user + system) the processes `pids` have used so far."""
+    total = 0.0
+    for pid in pids:
+        t = psutil.Process(pid).cpu_times()
+        total += t.user + t.system
+    return total
 
 
 def _peaks(peaks: dict[int, float]) -> str:
@@ -126,7 +150,8 @@ def main() -> None:
         secs, counts, extra = run_mode(mode, args.limit)
         results[mode] = secs
         print(f"{mode:9} {secs:7.1f} s  {n_words / secs:8,.0f} words/s  {counts.stored} stored, {counts.claims} claims"
-              f"  (load avg before {load:.1f}; {extra})", flush=True)
+              f"  (load avg before {load:.1f}, after {os.getloadavg()[0]:.1f}; CPU of this process "
+              f"{PARENT_CPU[0]:.1f} s; {extra})", flush=True)
     base = results.get("serial")
     for mode, secs in results.items():
         if base and mode != "serial":

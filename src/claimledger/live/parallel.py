@@ -39,9 +39,11 @@ class ParallelExtractor:
     """An `ExtractFn` that spreads batches over `workers` processes (spawned: no inherited
     threads or database connections). Used as a context manager, its pool starts (and every
     worker loads the extractor) on entry and serves every call until exit; otherwise each call
-    starts and stops its own pool."""
+    starts and stops its own pool. A task is at most `batch_size` documents (fewer when the
+    caller asks for smaller batches): small enough that the last tasks of a run still spread over
+    every worker (extraction batches per sentence, so small tasks cost it nothing)."""
 
-    def __init__(self, workers: int, batch_size: int = 16) -> None:
+    def __init__(self, workers: int, batch_size: int = 8) -> None:
         if workers < 1:
             raise ValueError(f"--workers must be at least 1 (got {workers})")
         self.workers, self.batch_size = workers, batch_size
@@ -66,11 +68,12 @@ class ParallelExtractor:
         return [p.pid for p in (getattr(self._pool, "_processes", None) or {}).values() if p.pid is not None]
 
     def __call__(self, docs: Iterable[Document], batch_size: int | None = None) -> Iterator[core.DocResult]:
+        size = min(batch_size or self.batch_size, self.batch_size)
         if self._pool is not None:
-            yield from self._run(self._pool, docs, batch_size or self.batch_size)
+            yield from self._run(self._pool, docs, size)
             return
         with self._new_pool() as pool:
-            yield from self._run(pool, docs, batch_size or self.batch_size)
+            yield from self._run(pool, docs, size)
 
     def _run(self, pool: ProcessPoolExecutor, docs: Iterable[Document], size: int) -> Iterator[core.DocResult]:
         pending: deque[Future[list[core.DocResult]]] = deque()

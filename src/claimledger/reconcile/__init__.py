@@ -16,7 +16,7 @@ from typing import Any
 from claimledger.reconcile import events as ev
 from claimledger.reconcile import groups as gr
 from claimledger.reconcile import neardup
-from claimledger.reconcile.records import ClaimInfo, DocSig, EventInfo, from_row
+from claimledger.reconcile.records import ClaimInfo, DocSig, EventInfo, GroupMember, from_row, member_of
 from claimledger.reconcile.tallies import is_running_total
 from claimledger.store import Ledger
 from claimledger.store import recon as repo
@@ -136,9 +136,11 @@ def _regroup(s: repo.Transaction, group_ids: set[int], fresh: list[ClaimInfo], r
     of the groups in reach plus the new claims, per key (the rest of each key stays as it is)."""
     fresh_by_id = {c.id: c for c in fresh}
     candidates = group_ids | _groups_in_reach(s, fresh)
-    by_key: dict[str, dict[int, ClaimInfo]] = defaultdict(dict)
-    for c in _claims(repo.claims_of_groups(s, candidates)) + fresh:
-        by_key[c.group_key][c.id] = c
+    by_key: dict[str, dict[int, GroupMember]] = defaultdict(dict)
+    for r in repo.members_of_groups(s, candidates):
+        by_key[r["group_key"]][r["id"]] = from_row(GroupMember, r)
+    for c in fresh:
+        by_key[c.group_key][c.id] = member_of(c)
     reused: set[int] = set()
     for members in by_key.values():
         for cluster in gr.clusters(list(members.values())):

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import Any
 
-from claimledger.reconcile.records import ClaimInfo
+from claimledger.reconcile.records import GroupMember
 
 WINDOW_DAYS = 3
 
@@ -42,14 +42,14 @@ def reach(stated: str | None) -> tuple[str | None, str | None]:
     return (day - w).isoformat(), (day + w).isoformat()
 
 
-def _order(c: ClaimInfo) -> tuple[str, str, int]:
+def _order(c: GroupMember) -> tuple[str, str, int]:
     return (c.stated or "", c.published or "", c.id)
 
 
-def clusters(claims: Sequence[ClaimInfo]) -> list[list[ClaimInfo]]:
+def clusters(claims: Sequence[GroupMember]) -> list[list[GroupMember]]:
     """Split claims of one group key into chains stated within the window."""
     ordered = sorted(claims, key=_order)
-    out: list[list[ClaimInfo]] = []
+    out: list[list[GroupMember]] = []
     for c in ordered:
         if out and _near(_day(c.stated), _day(out[-1][-1].stated)):
             out[-1].append(c)
@@ -58,7 +58,7 @@ def clusters(claims: Sequence[ClaimInfo]) -> list[list[ClaimInfo]]:
     return out
 
 
-def stats(members: Sequence[ClaimInfo]) -> tuple[dict[str, Any], dict[int, tuple[int, int | None]]]:
+def stats(members: Sequence[GroupMember]) -> tuple[dict[str, Any], dict[int, tuple[int, int | None]]]:
     """Group columns and each member's (rank, document it is a wire copy of)."""
     ordered = sorted(members, key=_order)
     first = ordered[0]

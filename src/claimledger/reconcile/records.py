@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
+from functools import cache
 from typing import Any, TypeVar
 
 R = TypeVar("R")
@@ -52,6 +53,33 @@ class ClaimInfo:
 
 
 @dataclass(slots=True)
+class GroupMember:
+    """A claim as the grouping rules see it: its key, when it was stated, and by which document.
+
+    Regrouping reads the members of every group new claims can join (long chains of one key hold
+    thousands), so it loads these few columns, not a whole `ClaimInfo`."""
+
+    id: int
+    document_id: int
+    kind: str
+    party: str | None
+    side: str | None
+    low: int | None
+    high: int | None
+    stated: str | None
+    group_key: str
+    group_id: int | None
+    published: str | None
+    outlet: str | None
+    doc_root: int
+
+
+def member_of(c: ClaimInfo) -> GroupMember:
+    """The grouping view of a fully loaded claim."""
+    return GroupMember(*(getattr(c, name) for name in _names(GroupMember)))
+
+
+@dataclass(slots=True)
 class DocSig:
     id: int
     identity: str
@@ -78,8 +106,13 @@ class EventInfo:
 
 def from_row(cls: type[R], row: Mapping[str, Any]) -> R:
     """A record from a store row (extra columns ignored)."""
-    names = {f.name for f in fields(cls)}  # type: ignore[arg-type]
+    names = _names(cls)  # type: ignore[arg-type]
     return cls(**{k: v for k, v in row.items() if k in names})
 
 
-__all__ = ["ClaimInfo", "DocSig", "EventInfo", "from_row"]
+@cache
+def _names(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in fields(cls))
+
+
+__all__ = ["ClaimInfo", "DocSig", "EventInfo", "GroupMember", "from_row", "member_of"]

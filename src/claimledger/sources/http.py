@@ -212,7 +212,7 @@ class HttpClient:
             left = deadline.check(url)
             try:
                 with self.client.stream("GET", current, timeout=httpx.Timeout(left), headers=headers) as resp:
-                    if resp.is_redirect:
+                    if resp.is_redirect and resp.status_code != 304:  # httpx counts 304 Not Modified as one
                         location = resp.headers.get("location")
                         if not location:
                             raise InputError(url, f"redirect from {current} without a Location", "fetch")

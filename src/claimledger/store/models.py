@@ -118,7 +118,11 @@ class ClaimRow(Base):
         Index("ix_claims_cur_date", "current", "date"),
         Index("ix_claims_lat_lon", "lat", "lon"),
         Index("ix_claims_quantity", "quantity"),
-        Index("ix_claims_current_unreconciled", "current", "reconciled"),
+        # exactly the claims reconcile has still to process: however large the ledger, finding them
+        # reads these rows only (a full (current, reconciled) index looked useless to SQLite's
+        # planner, whose statistics see one value, so it scanned a million claims instead)
+        Index("ix_claims_unreconciled", "current", "id", sqlite_where=text("reconciled IS 0"),
+              postgresql_where=text("reconciled IS false")),
         Index("ix_claims_perp_cur_date", "perpetrator_party", "current", "date"),
     )
 

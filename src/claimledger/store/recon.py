@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import delete, func, select, text, update
+from sqlalchemy import bindparam, delete, func, select, text, update
 from sqlalchemy.orm import Session
 
 from claimledger.store.models import (
@@ -151,10 +151,19 @@ def stale_claims(s: Session) -> list[Row]:
     return _infos(s, _claim_select().where(ClaimRow.current.is_(False), ClaimRow.reconciled.is_(False)))
 
 
-def claims_of_groups(s: Session, group_ids: Iterable[int]) -> list[Row]:
+MEMBER_FIELDS = ("id", "document_id", "kind", "party", "side", "low", "high", "stated", "group_key", "group_id",
+                 "published", "outlet", "doc_root")
+
+
+def members_of_groups(s: Session, group_ids: Iterable[int]) -> list[Row]:
+    """The current claims of `group_ids`, with only the columns grouping reads (`MEMBER_FIELDS`)."""
+    c, d = ClaimRow, DocumentRow
+    cols = (c.id, c.document_id, c.kind, c.victim_party, c.claimant_side, c.quantity_low, c.quantity_high, c.stated,
+            c.group_key, c.group_id, d.published, d.outlet, func.coalesce(d.near_dup_of, d.id))
     out: list[Row] = []
     for chunk in _chunked(group_ids):
-        out.extend(_infos(s, _claim_select().where(ClaimRow.current.is_(True), ClaimRow.group_id.in_(chunk))))
+        stmt = select(*cols).join(d, d.id == c.document_id).where(c.current.is_(True), c.group_id.in_(chunk))
+        out.extend(dict(zip(MEMBER_FIELDS, row, strict=True)) for row in s.execute(stmt))
     return out
 
 
@@ -209,31 +218,28 @@ def save_group(s: Session, existing: Sequence[int], members: Sequence[Row], stat
 
 def _write_members(s: Session, gid: int, members: Sequence[Row]) -> None:
     """Make group `gid`'s member rows equal `members`, writing only what differs: a claim joining
-    a long group costs its own row (and the ranks that moved), not a rewrite of the group."""
+    a long group costs its own row and one keyed update per rank that moved, not a rewrite."""
     m = ClaimGroupMember
-    have = {r.claim_id: (r.rank, r.wire_copy_of, r.document_id)
-            for r in s.execute(select(m.claim_id, m.rank, m.wire_copy_of, m.document_id).where(m.group_id == gid))}
+    have = {r.claim_id: (r.rank, r.wire_copy_of)
+            for r in s.execute(select(m.claim_id, m.rank, m.wire_copy_of).where(m.group_id == gid))}
     want = {r["claim_id"]: (r["rank"], r["wire_copy_of"], r["document_id"]) for r in members}
     joining = [c for c in want if c not in have]
     for chunk in _chunked(joining):  # a claim belongs to one group: leave the one it was in
         s.execute(delete(m).where(m.claim_id.in_(chunk)))
         s.execute(update(ClaimRow).where(ClaimRow.id.in_(chunk)).values(group_id=gid))
-    changed = [c for c in want if c in have and have[c][:2] != want[c][:2]]
-    gone = [c for c in have if c not in want]
-    if len(changed) > _ROW_UPDATES:  # ranks moved along a long group: one delete and one insert
-        s.execute(delete(m).where(m.group_id == gid))
-        joining, gone, changed = list(want), [], []
-    for chunk in _chunked(gone):
+    for chunk in _chunked(c for c in have if c not in want):
         s.execute(delete(m).where(m.group_id == gid, m.claim_id.in_(chunk)))
+    table = m.__table__
+    conn = s.connection()
     if joining:
-        s.execute(m.__table__.insert(), [  # type: ignore[attr-defined]
+        conn.execute(table.insert(), [  # type: ignore[attr-defined]
             {"group_id": gid, "claim_id": c, "rank": want[c][0], "wire_copy_of": want[c][1],
              "document_id": want[c][2]} for c in joining])
-    for c in changed:
-        s.execute(update(m).where(m.group_id == gid, m.claim_id == c).values(rank=want[c][0], wire_copy_of=want[c][1]))
-
-
-_ROW_UPDATES = 20  # past this many moved ranks, rewriting the group's rows is cheaper
+    moved = [{"g": gid, "c": c, "r": want[c][0], "w": want[c][1]} for c in want if c in have and have[c] != want[c][:2]]
+    if moved:  # one statement, executed per row on the primary key
+        conn.execute(table.update().where(table.c.group_id == bindparam("g"),  # type: ignore[attr-defined]
+                                          table.c.claim_id == bindparam("c"))  # type: ignore[attr-defined]
+                     .values(rank=bindparam("r"), wire_copy_of=bindparam("w")), moved)
 
 
 def groups_starting_by(s: Session, key: str, day: str | None, limit: int) -> list[Row]:
