@@ -443,3 +443,10 @@ def test_a_quote_ends_a_list_of_victims() -> None:
     got = [brief(c) for c in claims('"We lost four of our guys yesterday," a Ukrainian battalion commander near '
                                     'Bakhmut told Reuters.')]
     assert got == [("casualties", "Ukraine", 4, 4, "exact")]
+
+
+def test_possessive_pronoun_after_an_adversary_word_takes_the_adversary_side() -> None:
+    """'an enemy who ignores his dead': the pronoun's party is the adversary's, resolved from the speaker's side."""
+    got = [brief(c) for c in claims("We fight an enemy who ignores the thousands of his killed soldiers.",
+                                    published="2022-03-11", speaker="Volodymyr Zelensky")]
+    assert got == [("killed", "Russia", 1000, None, "at_least")]

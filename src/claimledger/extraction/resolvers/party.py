@@ -43,9 +43,13 @@ def phrase_party(ctx: ClaimContext, tokens: list[Token]) -> str | None:
     if len(tokens) <= 2 and any(t.lower_ in lex.antecedent_pronouns for t in tokens):
         return ctx.sentence.antecedent  # 'they have suffered casualties': the people named before
     if tokens and any(t.dep_ == "poss" and t.pos_ == "PRON" for t in tokens):
-        before = [t._.cl_p for t in tokens[0].doc[:tokens[0].i] if t._.cl_p]
-        if before:
-            return str(before[-1])  # 'soldiers from its regiment': the party named before
+        before = [t for t in tokens[0].doc[:tokens[0].i] if t._.cl_p or t._.cl_h]
+        if before and before[-1]._.cl_p:
+            return str(before[-1]._.cl_p)  # 'soldiers from its regiment': the party named before
+        if before:   # 'an enemy that ignores his dead': the adversary named before, from the speaker's side
+            usage = parties.hostile_usage(before[-1].text)
+            if usage:
+                return resolve_hostile(ctx, usage)
     if tokens:  # words that name a party only in context ('junta' where Myanmar is named or meant)
         return parties.party_of(" ".join(t.text for t in tokens), context=ctx.doc.text)
     return None
