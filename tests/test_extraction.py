@@ -152,6 +152,10 @@ KIND_CASES = [
     ("Massacre at the hill market: 40 dead, residents say", [("killed", None, 40, 40, "exact")]),
     ("Officials recorded five deaths and eight injuries after the raid",
      [("killed", None, 5, 5, "exact"), ("wounded", None, 8, 8, "exact")]),
+    # an ordinal written in digits on the victims is a running total; a unit's ordinal is no count
+    ("Air defence shot down the 1,000th drone of the war over the capital",
+     [("equipment_destroyed", None, 1000, 1000, "exact")]),
+    ("Two 93rd Brigade soldiers were killed near the river", [("killed", None, 2, 2, "exact")]),
     # a country's name before a non-state group is no party of the group; 'regime forces' take the state named
     ("Over 30 regime forces killed by Myanmar resistance fighters", [("killed", "Myanmar", 30, None, "at_least")]),
 ]

@@ -159,6 +159,7 @@ class Lexicon:
     plural_only_nouns: Words
     lemma_corrections: Table
     comparative_quantifiers: Words
+    ordinal_suffixes: Words
     life_nouns: Words
     captive_nouns: Words
     target_prepositions: Words

@@ -17,7 +17,7 @@ from spacy.tokens import Doc, Token
 from claimledger.extraction.lexicon import Lexicon
 from claimledger.extraction.tags import QSpan, Tagger, is_year, spaced_dash
 from claimledger.model import Quantity
-from claimledger.normalize.quantities import find_quantities, single, unspecified, zero
+from claimledger.normalize.quantities import exactly, find_quantities, single, unspecified, zero
 
 _FILLER_POS = {"ADJ", "PROPN", "DET", "NOUN", "PUNCT", "PART", "NUM", "ADP", "CCONJ", "ADV", "VERB", "X", "SYM"}
 _LEFT_DEPS = {"amod", "compound", "det", "nmod", "poss", "case", "nummod", "quantmod", "npadvmod"}
@@ -293,6 +293,11 @@ class MentionBuilder:
         negator = next((w for w in words if w in lex.negators), None)
         if negator is not None:
             return zero(f"{negator} {head.text}")
+        running = next((t for t in doc[start:head.i] if t.head.i == head.i
+                        and _ordinal_value(t.lower_, lex.ordinal_suffixes)), None)
+        if running is not None:   # 'the 200th downed aircraft' (not 'the 93rd Brigade's men'): a running total
+            value = _ordinal_value(running.lower_, lex.ordinal_suffixes)
+            return exactly(value or 0, running.text)
         if head.lemma_.lower() in lex.victim_group_heads:
             return unspecified("")   # 'destroyed a sabotage group': a group, its people uncounted
         article = next((w for w in words if w in lex.singular_articles), None)
@@ -480,4 +485,13 @@ def _without_clauses(tok: Token) -> list[Token]:
     while kept and kept[-1].is_punct:
         kept.pop()
     return kept
+
+
+def _ordinal_value(word: str, suffixes: frozenset[str]) -> int | None:
+    """200 for '200th', 1000 for '1,000th'; None for anything else."""
+    digits = word.replace(",", "")
+    for suffix in suffixes:
+        if digits.endswith(suffix) and digits[:-len(suffix)].isdigit():
+            return int(digits[:-len(suffix)])
+    return None
 

@@ -68,7 +68,7 @@ QUANTITY_RE = re.compile(
     (?P<n1>{_NUMBER})
     (?:(?P<sep>{_RANGE_SEP}|\s+and\s+)(?P<n2>{_NUMBER}))?
     (?P<after>\s+(?:or\ more|and\ more|or\ so))?
-    (?![\w])(?!:\d)
+    (?![\w])(?!:\d)(?![,.]\d)      # not the '1' of '1,000th'
     """,
 )
 _VAGUE_WORDS = "|".join(re.escape(k) for k in sorted(VAGUE, key=len, reverse=True))
@@ -279,6 +279,11 @@ def single(word: str = "") -> Quantity:
 
 def zero(word: str) -> Quantity:
     return Quantity(low=0, high=0, qualifier="exact", text=word)
+
+
+def exactly(value: int, word: str) -> Quantity:
+    """A count as written ('the 200th' as a running total)."""
+    return Quantity(low=value, high=value, qualifier="exact", text=word)
 
 
 # --------------------------------------------------------------------------------------------------
