@@ -454,3 +454,11 @@ def test_possessive_pronoun_after_an_adversary_word_takes_the_adversary_side() -
     got = [brief(c) for c in claims("We fight an enemy who ignores the thousands of his killed soldiers.",
                                     published="2022-03-11", speaker="Volodymyr Zelensky")]
     assert got == [("killed", "Russia", 1000, None, "at_least")]
+
+
+def test_according_to_the_speakers_own_estimates_keeps_the_speaker() -> None:
+    """'according to our estimates': no source but the speaker, who stays the claimant."""
+    got = claims("According to our latest estimates, 63 soldiers were killed in the town.",
+                 published="2022-03-11", speaker="Volodymyr Zelensky")
+    assert [(c["claimant"]["name"], c["quantity"]["low"]) for c in got] == [("Volodymyr Zelensky", 63)]
+

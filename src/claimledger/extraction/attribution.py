@@ -147,9 +147,16 @@ class Attributor:
         who = m.group("w").strip().rstrip(",.;:")
         low = who.lower()
         if low in self.lex.generic_sources or any(low.startswith(g + " ") for g in self.lex.generic_sources
-                                                   if " " not in g):
+                                                   if " " not in g) or self._own_generic_source(low):
             return None
         return Attribution(name=who, side=side_for(who, sentence), origin=Origin.according)
+
+    def _own_generic_source(self, low: str) -> bool:
+        """'according to our latest estimates': data with no owner but the speaker (who is then the claimant)."""
+        words = low.split()
+        modifiers = self.lex.determiners | self.lex.first_person_actor_words | {
+            w for g in self.lex.generic_sources for w in g.split()}
+        return len(words) > 1 and words[-1] in self.lex.generic_sources and all(w in modifiers for w in words[:-1])
 
     def turn(self, sentence: str) -> str | None:
         m = self.turn_re.match(sentence)
