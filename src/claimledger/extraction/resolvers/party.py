@@ -31,8 +31,10 @@ def phrase_party(ctx: ClaimContext, tokens: list[Token]) -> str | None:
     """The party a phrase names: a party word, a hostile word (from the speaker's side), or the speaker's own
     side for 'we'/'our'."""
     lex = ctx.lex
+    where = {x.i for t in tokens if t.dep_ == "prep" and t.lower_ in lex.locative_prepositions
+             and t.head.pos_ in ("NOUN", "PROPN") for x in t.subtree}   # 'the occupiers in the Kyiv region'
     for t in tokens:
-        if t._.cl_p and not (t.lower_ in lex.equipment_origin_words and ctx.vtype == "equipment"):
+        if t._.cl_p and t.i not in where and not (t.lower_ in lex.equipment_origin_words and ctx.vtype == "equipment"):
             return str(t._.cl_p)
     words = " ".join(t.text for t in tokens)
     usage = parties.hostile_usage(words) if any(t._.cl_h for t in tokens) else None
