@@ -455,6 +455,29 @@ def test_post_stores_then_skips_the_same_text(writable: TestClient) -> None:
     assert writable.get("/api/documents").json()["total"] == 1
 
 
+def test_repeat_views_come_from_the_response_cache_until_the_ledger_changes(writable: TestClient) -> None:
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    assert writable.post("/api/documents", json=ARTICLE, headers=auth).status_code == 201
+    led = writable.app.state.ledger  # type: ignore[attr-defined]
+    calls: list[str] = []
+    original = led.facet_counts
+
+    def counting(*args: Any, **kwargs: Any) -> Any:
+        calls.append(args[1])
+        return original(*args, **kwargs)
+
+    led.facet_counts = counting
+    url = "/api/facets?_facet=kind&_facet=party&party__eq=Russia"
+    first = writable.get(url)
+    assert first.json()["facets"]["kind"]["results"][0]["count"] == 1 and calls == ["kind", "party"]
+    again = writable.get(url)
+    assert again.content == first.content and calls == ["kind", "party"]  # the same bytes, nothing counted
+    other = {**ARTICLE, "text": ARTICLE["text"].replace("12", "14"), "title": "Vuhledar again"}
+    assert writable.post("/api/documents", json=other, headers=auth).status_code == 201
+    after = writable.get(url).json()  # a new ledger version: counted afresh, at once (no stale answer)
+    assert after["facets"]["kind"]["results"][0]["count"] == 2 and len(calls) == 4
+
+
 @pytest.mark.parametrize(("payload", "status", "words"), [
     ({}, 422, "give 'text' or 'url'"),
     ({"text": "   "}, 422, "give 'text' or 'url'"),
