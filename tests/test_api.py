@@ -663,6 +663,24 @@ def test_concurrent_requests_for_one_aggregate_compute_it_once(big_ledger: Ledge
     assert got == [42] * 8 and len(calls) == 1
 
 
+def test_a_count_past_its_budget_is_not_tried_again_within_that_budget(big_ledger: Ledger) -> None:
+    from claimledger.api.budget import Counter
+    from claimledger.store import BudgetExceeded
+
+    counter, calls = Counter(big_ledger), []
+
+    def compute() -> int:
+        calls.append(1)
+        if len(calls) == 1:
+            raise BudgetExceeded("past the budget")
+        return 7
+
+    assert counter.cached(("k",), compute, 15) is None and len(calls) == 1
+    assert counter.cached(("k",), compute, 15) is None and len(calls) == 1  # no second try at 15 ms
+    assert counter.cached(("k",), compute, 60_000) == 7 and len(calls) == 2  # a longer budget counts it
+    assert counter.cached(("k",), compute, 15) == 7 and len(calls) == 2  # and then everyone has it
+
+
 # ---- the command ------------------------------------------------------------------------------------
 
 def test_serve_command_serves_and_stops_on_ctrl_c(tmp_path: Path) -> None:

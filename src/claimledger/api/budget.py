@@ -57,6 +57,7 @@ class Counter:
         self._lock = threading.Lock()
         self._version: tuple[float, tuple[Any, ...]] | None = None
         self._flights: dict[tuple[Any, ...], _Flight] = {}
+        self._missed: dict[tuple[Any, ...], float] = {}  # key -> the largest budget it did not fit
 
     def invalidate(self) -> None:
         """Forget the remembered version: this process just changed the ledger (a POST), so the next
@@ -75,6 +76,9 @@ class Counter:
     def cached(self, key: tuple[Any, ...], compute: Callable[[], T], budget_ms: float | None) -> T | None:
         """`compute()` within `budget_ms` (None when it does not fit), remembered per ledger version.
 
+        A key that did not fit a budget is not tried again on the same ledger version within a budget
+        as small (a page's total past its 15 ms stays null at no cost until `_total=exact` counts it).
+
         Single flight: while one request computes a key, the others asking for the same key wait for
         its answer (within their own budget) instead of computing it again, so that fifty clients
         opening the same view cost one computation, not fifty."""
@@ -85,6 +89,9 @@ class Counter:
             if hit is not None and now - hit[0] < self.ttl:
                 self._cache.move_to_end(full)
                 return cast(T, hit[1])
+            missed = self._missed.get(full)
+            if missed is not None and budget_ms is not None and budget_ms <= missed:
+                return None  # did not fit this budget on this ledger version before: do not try again
             flight = self._flights.get(full)
             leader = flight is None
             if flight is None:
@@ -103,6 +110,11 @@ class Counter:
                     self._flights.pop(full, None)
                 flight.finish(value)
         if value is None:
+            if budget_ms is not None and self.size > 0:
+                with self._lock:
+                    self._missed[full] = max(budget_ms, self._missed.get(full, 0.0))
+                    while len(self._missed) > self.size:
+                        self._missed.pop(next(iter(self._missed)))
             return None
         if self.size > 0:
             with self._lock:

@@ -295,6 +295,22 @@ def count(db: Database, filters: Sequence[Filter]) -> int | None:
         return int(s.execute(stmt).scalar_one())
 
 
+def estimate(db: Database, filters: Sequence[Filter]) -> float | None:
+    """How many current claims match `filters`: exact when a small cube answers them, else the
+    product of the shares of the document filters and of the others (as if independent), so that
+    the estimate never scans the widest cube. None when the summaries cannot answer them."""
+    if not answerable(filters):
+        return None
+    if cube_for(filters) != 0:
+        return float(count(db, filters) or 0)
+    docs = [f for f in filters if FIELD_COLUMNS[f.field] == "outlet"]
+    rest = [f for f in filters if f not in docs]
+    if not docs or not rest or 0 in (cube_for(docs), cube_for(rest)):
+        return None
+    total = count(db, []) or 0
+    return (count(db, docs) or 0) * (count(db, rest) or 0) / total if total else 0.0
+
+
 def facet_counts(db: Database, field: str, filters: Sequence[Filter], limit: int) -> list[tuple[Any, int]] | None:
     """Claims per value of `field` (most first, ties by value), as `query.facet_counts` orders them."""
     if not answerable(filters, field):
@@ -352,5 +368,5 @@ def map_cells(db: Database, filters: Sequence[Filter], max_points: int) -> MapCe
     )
 
 
-__all__ = ["add_document", "retire", "rebuild", "rebuild_all", "answerable", "count", "facet_counts",
+__all__ = ["add_document", "retire", "rebuild", "rebuild_all", "answerable", "count", "estimate", "facet_counts",
            "claims_per_day", "map_cells", "cube_for", "FIELD_COLUMNS", "CUBES", "CELL_CUBES", "DIMS"]
