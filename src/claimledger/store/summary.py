@@ -50,16 +50,20 @@ DIMS = ("day", "kind", "party", "side", "precision", "outlet", "means", "admin1"
 # The cubes of `claim_counts`: which fields each one keeps (the rest are NULL in its rows), smallest
 # first. Cube 0 keeps every field and answers any combination; the small ones answer the dashboard's
 # first view and one-click views from a few thousand rows.
+_AREA = ("precision", "admin1", "country")  # the map's province shading; cube 11 has it with every field but outlet
 CUBES: dict[int, tuple[str, ...]] = {
-    1: ("day",), 12: ("outlet", "precision", "means"), 4: ("day", "side"), 2: ("day", "kind"), 7: ("day", "means"),
+    1: ("day",), 12: ("outlet", "precision", "means"), 13: (*_AREA, "outlet"), 4: ("day", "side"), 2: ("day", "kind"), 7: ("day", "means"),
     9: ("kind", "party", "side", "precision", "means"), 10: ("outlet", "kind", "party", "side"), 3: ("day", "party"),
     6: ("day", "outlet"), 5: ("day", "precision", "admin1", "country"),
     11: ("kind", "party", "side", "precision", "means", "admin1", "country"), 8: ("day", "kind", "party", "side"),
     0: DIMS,
 }
 # The cubes of `claim_cells` (every row also has its cell, place and precision).
-CELL_CUBES: dict[int, tuple[str, ...]] = {1: ("precision",), 2: ("precision", "kind", "party", "side", "means"),
-                                          0: DIMS}
+# One-click map views (one filter, no date) read a cube of a few thousand rows instead of the wide
+# cube 2 (or cube 0 for an outlet); fields paired so that upkeep adds three cubes, not five.
+CELL_CUBES: dict[int, tuple[str, ...]] = {1: ("precision",), 3: ("precision", "side", "kind"),
+                                          4: ("precision", "party", "means"), 5: ("precision", "outlet"),
+                                          2: ("precision", "kind", "party", "side", "means"), 0: DIMS}
 
 
 def _claim_exprs() -> dict[str, Any]:
