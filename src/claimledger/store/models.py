@@ -326,6 +326,7 @@ class ClaimCount(Base):
     means: Mapped[str | None] = mapped_column(String(200))
     admin1: Mapped[str | None] = mapped_column(String(200))
     country: Mapped[str | None] = mapped_column(String(8))
+    language: Mapped[str | None] = mapped_column(String(16))  # the document's (migration 0008)
     n: Mapped[int] = mapped_column(Integer, default=0)
     sum_lat: Mapped[float] = mapped_column(Float, default=0.0)  # for the provinces' centres (mean)
     n_lat: Mapped[int] = mapped_column(Integer, default=0)
@@ -355,4 +356,5 @@ class ClaimCell(Base):
     means: Mapped[str | None] = mapped_column(String(200))
     admin1: Mapped[str | None] = mapped_column(String(200))
     country: Mapped[str | None] = mapped_column(String(8))
+    language: Mapped[str | None] = mapped_column(String(16))
     n: Mapped[int] = mapped_column(Integer, default=0)

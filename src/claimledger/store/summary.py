@@ -1,7 +1,7 @@
 """Summary tables: the dashboard's counts without scanning claims.
 
 `claim_counts` holds, for each combination of the fields the dashboard filters and facets on
-(day, kind, party, side, precision, outlet, means, province, country), how many current claims
+(day, kind, party, side, precision, outlet, means, province, country, language), how many current claims
 have it; `claim_cells` does the same per map grid cell and place for point/district claims. They
 are kept exact in the very transaction that writes claims (`add_document`, `retire`): a new
 document adds its claims' combinations, a superseded revision takes its claims' away. Facet
@@ -46,13 +46,14 @@ from claimledger.store.models import ClaimCell, ClaimCount, ClaimRow, DocumentRo
 from claimledger.store.query import FieldSpec, Filter, filter_conditions, split_counts
 
 _NULL, _SEP = "\x01", "\x1f"  # in the key: a missing value, and the separator between fields
-DIMS = ("day", "kind", "party", "side", "precision", "outlet", "means", "admin1", "country")
+DIMS = ("day", "kind", "party", "side", "precision", "outlet", "means", "admin1", "country", "language")
 # The cubes of `claim_counts`: which fields each one keeps (the rest are NULL in its rows), smallest
 # first. Cube 0 keeps every field and answers any combination; the small ones answer the dashboard's
 # first view and one-click views from a few thousand rows.
 _AREA = ("precision", "admin1", "country")  # the map's province shading; cube 11 has it with every field but outlet
 CUBES: dict[int, tuple[str, ...]] = {
-    1: ("day",), 12: ("outlet", "precision", "means"), 13: (*_AREA, "outlet"), 4: ("day", "side"), 2: ("day", "kind"), 7: ("day", "means"),
+    1: ("day",), 14: ("language", "kind", "party", "side"), 12: ("outlet", "precision", "means"),
+    13: (*_AREA, "outlet"), 15: ("language", "outlet", "precision", "means"), 4: ("day", "side"), 2: ("day", "kind"), 7: ("day", "means"),
     9: ("kind", "party", "side", "precision", "means"), 10: ("outlet", "kind", "party", "side"), 3: ("day", "party"),
     6: ("day", "outlet"), 5: ("day", "precision", "admin1", "country"),
     11: ("kind", "party", "side", "precision", "means", "admin1", "country"), 8: ("day", "kind", "party", "side"),
@@ -70,12 +71,13 @@ def _claim_exprs() -> dict[str, Any]:
     c, d = ClaimRow, DocumentRow
     return {"day": c.date, "kind": c.kind, "party": c.victim_party, "side": c.claimant_side,
             "precision": c.precision, "outlet": d.outlet, "means": c.means, "admin1": c.admin1,
-            "country": c.country}
+            "country": c.country, "language": d.language}
 
 
 # API field name -> summary column name: the filters and facets a summary can answer.
 FIELD_COLUMNS = {"date": "day", "kind": "kind", "party": "party", "side": "side", "precision": "precision",
-                 "outlet": "outlet", "means": "means", "admin1": "admin1", "country": "country"}
+                 "outlet": "outlet", "means": "means", "admin1": "admin1", "country": "country",
+                 "language": "language"}
 
 
 def _specs(model: Any) -> dict[str, FieldSpec]:
@@ -307,7 +309,7 @@ def estimate(db: Database, filters: Sequence[Filter]) -> float | None:
         return None
     if cube_for(filters) != 0:
         return float(count(db, filters) or 0)
-    docs = [f for f in filters if FIELD_COLUMNS[f.field] == "outlet"]
+    docs = [f for f in filters if FIELD_COLUMNS[f.field] in ("outlet", "language")]
     rest = [f for f in filters if f not in docs]
     if not docs or not rest or 0 in (cube_for(docs), cube_for(rest)):
         return None
