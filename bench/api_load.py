@@ -203,19 +203,23 @@ def report(tally: Tally, wall: float, clients: int, cpu: dict[str, float]) -> No
         print(f"  error x{count}: {what}")
 
 
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU of a process and its children (the server's workers)."""
+def cpu_by_process(pid: int) -> dict[int, float]:
+    """User + system CPU of a process and of each of its children (the server's workers)."""
     import psutil
 
     proc = psutil.Process(pid)
-    total = 0.0
+    out: dict[int, float] = {}
     for p in [proc, *proc.children(recursive=True)]:
         try:
             t = p.cpu_times()
-            total += t.user + t.system
+            out[p.pid] = t.user + t.system
         except psutil.NoSuchProcess:
             pass
-    return total
+    return out
+
+
+def cpu_seconds(pid: int) -> float:
+    return sum(cpu_by_process(pid).values())
 
 
 def database_cpu() -> float:
@@ -233,7 +237,8 @@ def database_cpu() -> float:
 def load(base: str, server_pid: int, args: argparse.Namespace) -> None:
     pg = bool(args.url and args.url.startswith("postgresql"))
     pg_before = database_cpu() if pg else 0.0
-    before = (cpu_seconds(server_pid), time.process_time())
+    per_before = cpu_by_process(server_pid)
+    before = (sum(per_before.values()), time.process_time())
     t0 = time.perf_counter()
     if args.generator == "wrk":
         wall, tally = run_wrk(base, args), None
@@ -243,6 +248,9 @@ def load(base: str, server_pid: int, args: argparse.Namespace) -> None:
     cpu = {"server": cpu_seconds(server_pid) - before[0], "generator": time.process_time() - before[1]}
     if pg:  # backends that ended during the run are not counted: a lower bound
         cpu["postgres"] = database_cpu() - pg_before
+    per = cpu_by_process(server_pid)
+    if len(per) > 2:  # the supervisor and its workers: how evenly the connections were shared
+        print("server CPU per process: " + ", ".join(f"{v - per_before.get(k, 0.0):.1f}" for k, v in per.items()))
     if tally is not None:
         report(tally, wall, args.clients, cpu)
     else:
