@@ -327,6 +327,7 @@ class ClaimCount(Base):
     admin1: Mapped[str | None] = mapped_column(String(200))
     country: Mapped[str | None] = mapped_column(String(8))
     language: Mapped[str | None] = mapped_column(String(16))  # the document's (migration 0008)
+    perpetrator: Mapped[str | None] = mapped_column(String(120))  # the claim's perpetrator party (0008)
     n: Mapped[int] = mapped_column(Integer, default=0)
     sum_lat: Mapped[float] = mapped_column(Float, default=0.0)  # for the provinces' centres (mean)
     n_lat: Mapped[int] = mapped_column(Integer, default=0)
@@ -357,4 +358,5 @@ class ClaimCell(Base):
     admin1: Mapped[str | None] = mapped_column(String(200))
     country: Mapped[str | None] = mapped_column(String(8))
     language: Mapped[str | None] = mapped_column(String(16))
+    perpetrator: Mapped[str | None] = mapped_column(String(120))
     n: Mapped[int] = mapped_column(Integer, default=0)

@@ -1,7 +1,7 @@
 """Summary tables: the dashboard's counts without scanning claims.
 
 `claim_counts` holds, for each combination of the fields the dashboard filters and facets on
-(day, kind, party, side, precision, outlet, means, province, country, language), how many current claims
+(day, kind, party, side, precision, outlet, means, province, country, language, perpetrator), how many current claims
 have it; `claim_cells` does the same per map grid cell and place for point/district claims. They
 are kept exact in the very transaction that writes claims (`add_document`, `retire`): a new
 document adds its claims' combinations, a superseded revision takes its claims' away. Facet
@@ -46,13 +46,15 @@ from claimledger.store.models import ClaimCell, ClaimCount, ClaimRow, DocumentRo
 from claimledger.store.query import FieldSpec, Filter, filter_conditions, split_counts
 
 _NULL, _SEP = "\x01", "\x1f"  # in the key: a missing value, and the separator between fields
-DIMS = ("day", "kind", "party", "side", "precision", "outlet", "means", "admin1", "country", "language")
+DIMS = ("day", "kind", "party", "side", "precision", "outlet", "means", "admin1", "country", "language",
+        "perpetrator")
 # The cubes of `claim_counts`: which fields each one keeps (the rest are NULL in its rows), smallest
 # first. Cube 0 keeps every field and answers any combination; the small ones answer the dashboard's
 # first view and one-click views from a few thousand rows.
 _AREA = ("precision", "admin1", "country")  # the map's province shading; cube 11 has it with every field but outlet
 CUBES: dict[int, tuple[str, ...]] = {
-    1: ("day",), 14: ("language", "kind", "party", "side"), 12: ("outlet", "precision", "means"),
+    1: ("day",), 14: ("language", "kind", "party", "side"), 16: ("perpetrator", "kind", "party", "side"),
+    12: ("outlet", "precision", "means"),
     13: (*_AREA, "outlet"), 15: ("language", "outlet", "precision", "means"), 4: ("day", "side"), 2: ("day", "kind"), 7: ("day", "means"),
     9: ("kind", "party", "side", "precision", "means"), 10: ("outlet", "kind", "party", "side"), 3: ("day", "party"),
     6: ("day", "outlet"), 5: ("day", "precision", "admin1", "country"),
@@ -71,13 +73,13 @@ def _claim_exprs() -> dict[str, Any]:
     c, d = ClaimRow, DocumentRow
     return {"day": c.date, "kind": c.kind, "party": c.victim_party, "side": c.claimant_side,
             "precision": c.precision, "outlet": d.outlet, "means": c.means, "admin1": c.admin1,
-            "country": c.country, "language": d.language}
+            "country": c.country, "language": d.language, "perpetrator": c.perpetrator_party}
 
 
 # API field name -> summary column name: the filters and facets a summary can answer.
 FIELD_COLUMNS = {"date": "day", "kind": "kind", "party": "party", "side": "side", "precision": "precision",
                  "outlet": "outlet", "means": "means", "admin1": "admin1", "country": "country",
-                 "language": "language"}
+                 "language": "language", "perpetrator": "perpetrator"}
 
 
 def _specs(model: Any) -> dict[str, FieldSpec]:

@@ -1,4 +1,4 @@
-"""summaries by language too (the dashboard's language facet), and cubes for one-click map views
+"""summaries by language and perpetrator too (the dashboard's facets of them), and cubes for one-click map views
 (cell cubes of one or two fields, provinces by outlet): the summaries recounted with them
 
 Revision ID: 0008
@@ -21,6 +21,7 @@ depends_on: str | Sequence[str] | None = None
 def upgrade() -> None:
     for table in ('claim_counts', 'claim_cells'):
         op.add_column(table, sa.Column('language', sa.String(length=16), nullable=True))
+        op.add_column(table, sa.Column('perpetrator', sa.String(length=120), nullable=True))
     # Backfill (also the one of 0007, which runs just before on an older ledger): every cube counted
     from claimledger.store.summary import rebuild
 
@@ -30,5 +31,6 @@ def upgrade() -> None:
 def downgrade() -> None:
     for table in ('claim_counts', 'claim_cells'):
         with op.batch_alter_table(table) as batch:
+            batch.drop_column('perpetrator')
             batch.drop_column('language')
     # rows of cubes 0007 does not know stay; it never reads their cube numbers
