@@ -53,11 +53,12 @@ def load_generator() -> Any:
     return mod
 
 
-def build(path: Path, n_claims: int, skew: bool = True) -> None:
+def build(path: Path | str, n_claims: int, skew: bool = True) -> None:
+    """Generate `n_claims` into a SQLite file (a Path) or an empty ledger at a database URL (a str)."""
     from claimledger.store.bulk import analyze, bulk_insert
 
     gen = load_generator()
-    ledger = Ledger.open(f"sqlite:///{path}")
+    ledger = Ledger.open(path if isinstance(path, str) else f"sqlite:///{path}")
     t = time.perf_counter()
     docs, claims = gen.generate(n_claims, skew=skew)
     bulk_insert(ledger.db, "documents", docs)
@@ -132,7 +133,13 @@ def main() -> None:
     ap.add_argument("--requests", type=int, default=100, help="timed requests per query")
     ap.add_argument("--url", help="an existing ledger URL (e.g. PostgreSQL) instead of --db")
     ap.add_argument("--views", type=int, default=3, help="rounds of the dashboard views (0: skip them)")
+    ap.add_argument("--build", action="store_true", help="generate --claims claims into the empty ledger --url, then stop")
     args = ap.parse_args()
+    if args.build:
+        if not args.url:
+            raise SystemExit("--build needs --url (a SQLite --db is generated when missing)")
+        build(args.url, args.claims)
+        return
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(args.db) if args.db else Path(tmp) / "api-bench.db"
         if not args.url and not path.exists():

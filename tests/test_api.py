@@ -455,6 +455,29 @@ def test_post_stores_then_skips_the_same_text(writable: TestClient) -> None:
     assert writable.get("/api/documents").json()["total"] == 1
 
 
+def test_repeat_views_come_from_the_response_cache_until_the_ledger_changes(writable: TestClient) -> None:
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    assert writable.post("/api/documents", json=ARTICLE, headers=auth).status_code == 201
+    led = writable.app.state.ledger  # type: ignore[attr-defined]
+    calls: list[str] = []
+    original = led.facet_counts
+
+    def counting(*args: Any, **kwargs: Any) -> Any:
+        calls.append(args[1])
+        return original(*args, **kwargs)
+
+    led.facet_counts = counting
+    url = "/api/facets?_facet=kind&_facet=party&party__eq=Russia"
+    first = writable.get(url)
+    assert first.json()["facets"]["kind"]["results"][0]["count"] == 1 and calls == ["kind", "party"]
+    again = writable.get(url)
+    assert again.content == first.content and calls == ["kind", "party"]  # the same bytes, nothing counted
+    other = {**ARTICLE, "text": ARTICLE["text"].replace("12", "14"), "title": "Vuhledar again"}
+    assert writable.post("/api/documents", json=other, headers=auth).status_code == 201
+    after = writable.get(url).json()  # a new ledger version: counted afresh, at once (no stale answer)
+    assert after["facets"]["kind"]["results"][0]["count"] == 2 and len(calls) == 4
+
+
 @pytest.mark.parametrize(("payload", "status", "words"), [
     ({}, 422, "give 'text' or 'url'"),
     ({"text": "   "}, 422, "give 'text' or 'url'"),
@@ -638,6 +661,24 @@ def test_concurrent_requests_for_one_aggregate_compute_it_once(big_ledger: Ledge
     for t in threads:
         t.join()
     assert got == [42] * 8 and len(calls) == 1
+
+
+def test_a_count_past_its_budget_is_not_tried_again_within_that_budget(big_ledger: Ledger) -> None:
+    from claimledger.api.budget import Counter
+    from claimledger.store import BudgetExceeded
+
+    counter, calls = Counter(big_ledger), []
+
+    def compute() -> int:
+        calls.append(1)
+        if len(calls) == 1:
+            raise BudgetExceeded("past the budget")
+        return 7
+
+    assert counter.cached(("k",), compute, 15) is None and len(calls) == 1
+    assert counter.cached(("k",), compute, 15) is None and len(calls) == 1  # no second try at 15 ms
+    assert counter.cached(("k",), compute, 60_000) == 7 and len(calls) == 2  # a longer budget counts it
+    assert counter.cached(("k",), compute, 15) == 7 and len(calls) == 2  # and then everyone has it
 
 
 # ---- the command ------------------------------------------------------------------------------------

@@ -113,6 +113,28 @@ def test_keyset_pages_visit_every_row_once(ledger: Ledger, order: str) -> None:
         ledger.query("claims", order="kind" if order != "kind" else "id", cursor="bm90IGEgY3Vyc29y")
 
 
+@pytest.mark.parametrize("order", ["-date", "quantity"])
+def test_outlet_pages_walking_in_order_are_the_same_pages(ledger: Ledger, order: str) -> None:
+    """A page filtered on its documents gives the same rows and cursors whether the planner collects
+    the outlet's claims and sorts them or walks the claims in order (`walk`, chosen for a big outlet)."""
+    from claimledger.store import query as q
+
+    for i in range(9):
+        store_document(ledger.db, doc(20 + i, published=f"2025-03-0{1 + i % 4}", source=f"Outlet {i % 2}"),
+                       [make_claim(low=i + j, high=i + j, stated_on=f"2025-03-0{1 + i % 4}") for j in range(3)])
+    filters = [Filter("outlet", "eq", "Outlet 0"), Filter("kind", "eq", "killed")]
+    pages: dict[bool, list[list[int]]] = {}
+    for walk in (False, True):
+        cursor: str | None = None
+        pages[walk] = []
+        while True:
+            page = q.query(ledger.db, "claims", filters, order, cursor, 4, with_total=False, walk=walk)
+            pages[walk].append([r["id"] for r in page.rows])
+            if (cursor := page.next_cursor) is None:
+                break
+    assert pages[True] == pages[False] and sum(len(p) for p in pages[True]) == 15
+
+
 def test_facets_and_sources(ledger: Ledger) -> None:
     fill(ledger)
     assert dict(ledger.facet_counts("claims", "side")) == {"Ukraine": 2, "Russia": 2}

@@ -34,7 +34,7 @@ def random_claim(rnd: random.Random) -> Claim:
     placed = rnd.random() < 0.8
     day = rnd.choice(DAYS)
     return make_claim(
-        kind=rnd.choice(KINDS), party=party, side=rnd.choice(["Ukraine", "Russia", None]),
+        perpetrator={"Ukraine": "Russia", "Russia": "Ukraine"}.get(party), kind=rnd.choice(KINDS), party=party, side=rnd.choice(["Ukraine", "Russia", None]),
         low=rnd.choice([1, 5, 40]), high=rnd.choice([None, 40]),
         place=name if placed else None, admin1=admin1 if precision != "country" else None,
         lat=lat + rnd.uniform(-0.004, 0.004) if precision != "country" else None,
@@ -43,16 +43,19 @@ def random_claim(rnd: random.Random) -> Claim:
         stated_on=rnd.choice(DAYS) if rnd.random() < 0.8 else None, means=rnd.choice(MEANS))
 
 
+LANGUAGES = ["en", "ru", "uk", None]
+
+
 def build(ledger: Ledger, n_docs: int = 160, seed: int = 3) -> None:
     rnd = random.Random(seed)
     for i in range(n_docs):
         published = rnd.choice([*DAYS, None])
         doc = Document(id=f"g{i}", text=f"Generated report {i}.", url=f"https://gen.example/{i}",
-                       published=published, source=rnd.choice([*OUTLETS, None]))
+                       published=published, source=rnd.choice([*OUTLETS, None]), language=LANGUAGES[i % 4])
         store_document(ledger.db, doc, [random_claim(rnd) for _ in range(rnd.randrange(0, 6))])
         if rnd.random() < 0.15:  # a changed text at the same URL: a revision supersedes the claims
             rev = Document(id=f"g{i}", text=f"Generated report {i}, updated.", url=f"https://gen.example/{i}",
-                           published=published, source=doc.source)
+                           published=published, source=doc.source, language=doc.language)
             store_document(ledger.db, rev, [random_claim(rnd) for _ in range(rnd.randrange(0, 4))])
         elif rnd.random() < 0.1:  # re-extraction of the same text: the claims are replaced
             replace_claims(ledger.db, doc, [random_claim(rnd) for _ in range(rnd.randrange(1, 4))])
@@ -65,7 +68,8 @@ SINGLE: list[Filter] = [
     Filter("outlet", "in", "Daily Two,Herald Three"), Filter("means", "contains", "drone"),
     Filter("means", "in", "artillery,missile"), Filter("admin1", "eq", "North Oblast"),
     Filter("country", "eq", "UA"), Filter("date", "gte", "2024-02-01"), Filter("date", "lte", "2024-02-17"),
-    Filter("party", "contains", "russ"), Filter("date", "eq", None),
+    Filter("party", "contains", "russ"), Filter("date", "eq", None), Filter("language", "eq", "ru"),
+    Filter("language", "in", "en,uk"), Filter("perpetrator", "eq", "Russia"), Filter("perpetrator", "eq", ""),
 ]
 COMBOS: list[list[Filter]] = [[], *([f] for f in SINGLE),
                               *([a, b] for a, b in combinations(SINGLE, 2) if a.field != b.field)]
@@ -73,7 +77,7 @@ COMBOS += [[Filter("kind", "eq", "killed"), Filter("party", "eq", "Russia"), Fil
             Filter("date", "gte", "2024-01-05"), Filter("date", "lte", "2024-03-09")],
            [Filter("means", "contains", "drone"), Filter("means", "contains", "artillery"),
             Filter("outlet", "eq", "Wire One"), Filter("precision", "in", "point,admin2")]]
-FACETS = ["party", "side", "kind", "means", "outlet", "precision", "admin1", "date"]
+FACETS = ["party", "side", "kind", "means", "outlet", "precision", "admin1", "date", "language", "perpetrator"]
 
 
 @pytest.fixture(scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.pg)])

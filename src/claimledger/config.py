@@ -101,6 +101,9 @@ class Settings:
     robots_on_error: str = field(default_factory=_robots_policy)
     guard_urls: bool = field(default_factory=lambda: _typed("CLAIMLEDGER_GUARD_URLS", _flag, False))
     # the API server
+    # PostgreSQL connections each server process may hold for reads (pool + as many on overflow):
+    # about its request threads (40) divided among the workers; the database's max_connections caps it
+    db_pool: int = field(default_factory=lambda: _typed("CLAIMLEDGER_DB_POOL", int, 10))
     token: str | None = field(default_factory=lambda: _raw("CLAIMLEDGER_TOKEN"))
     base_url: str | None = field(default_factory=lambda: _raw("CLAIMLEDGER_BASE_URL"))
     allow_private_urls: bool = field(

@@ -20,7 +20,7 @@ from fastapi.staticfiles import StaticFiles
 
 from claimledger import __version__
 from claimledger.api import params as P
-from claimledger.api.budget import Counter
+from claimledger.api.budget import Counter, ResponseCache
 from claimledger.api.errors import install_error_handlers
 from claimledger.api.routes import aggregates, changes, details, documents, lists, meta
 from claimledger.api.routes.lists import LIST_ENDPOINTS
@@ -50,6 +50,7 @@ def create_app(ledger: Ledger | str | None = None, settings: ApiSettings | None 
     app.state.settings = settings
     led.enable_time_budgets()
     app.state.counter = Counter(led, size=settings.count_cache_size)
+    app.state.responses = ResponseCache(app.state.counter, settings.response_cache_bytes)
     app.state.http = HttpClient.from_settings(guard=not settings.allow_private_urls,
                                               trusted=settings.trusted_addresses)
     # Outermost, around Starlette's own error middleware too, so that even a 500 carries the headers.

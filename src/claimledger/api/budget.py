@@ -57,6 +57,12 @@ class Counter:
         self._lock = threading.Lock()
         self._version: tuple[float, tuple[Any, ...]] | None = None
         self._flights: dict[tuple[Any, ...], _Flight] = {}
+        self._missed: dict[tuple[Any, ...], float] = {}  # key -> the largest budget it did not fit
+
+    def invalidate(self) -> None:
+        """Forget the remembered version: this process just changed the ledger (a POST), so the next
+        answer must not come from before the change, even within `VERSION_TTL`."""
+        self._version = None
 
     def version(self) -> tuple[Any, ...]:
         """Cheap (index max lookups) and changes whenever stored content or reconciliation does;
@@ -70,6 +76,9 @@ class Counter:
     def cached(self, key: tuple[Any, ...], compute: Callable[[], T], budget_ms: float | None) -> T | None:
         """`compute()` within `budget_ms` (None when it does not fit), remembered per ledger version.
 
+        A key that did not fit a budget is not tried again on the same ledger version within a budget
+        as small (a page's total past its 15 ms stays null at no cost until `_total=exact` counts it).
+
         Single flight: while one request computes a key, the others asking for the same key wait for
         its answer (within their own budget) instead of computing it again, so that fifty clients
         opening the same view cost one computation, not fifty."""
@@ -80,6 +89,9 @@ class Counter:
             if hit is not None and now - hit[0] < self.ttl:
                 self._cache.move_to_end(full)
                 return cast(T, hit[1])
+            missed = self._missed.get(full)
+            if missed is not None and budget_ms is not None and budget_ms <= missed:
+                return None  # did not fit this budget on this ledger version before: do not try again
             flight = self._flights.get(full)
             leader = flight is None
             if flight is None:
@@ -98,6 +110,11 @@ class Counter:
                     self._flights.pop(full, None)
                 flight.finish(value)
         if value is None:
+            if budget_ms is not None and self.size > 0:
+                with self._lock:
+                    self._missed[full] = max(budget_ms, self._missed.get(full, 0.0))
+                    while len(self._missed) > self.size:
+                        self._missed.pop(next(iter(self._missed)))
             return None
         if self.size > 0:
             with self._lock:
@@ -119,4 +136,41 @@ class Counter:
                            lambda: self.ledger.count(table, filters), budget_ms)
 
 
-__all__ = ["BudgetExceeded", "Counter", "filters_key"]
+class ResponseCache:
+    """Whole JSON answers (the encoded bytes) of read requests, keyed by the ledger version of
+    `counter`, the path and the query as sent (decoded, in its order: the toggle links of a facet
+    answer repeat it). Bounded by total bytes, least recently used out first. A repeat view then
+    costs a dictionary look-up instead of the queries, the toggle links and the encoding; the
+    numbers stay exact because a changed ledger has a new version, so an old answer is never found
+    again. Only complete answers are kept (the caller decides: nothing timed out or truncated)."""
+
+    def __init__(self, counter: Counter, max_bytes: int = 64 << 20) -> None:
+        self.counter = counter
+        self.max_bytes = max_bytes
+        self._entries: OrderedDict[tuple[Any, ...], bytes] = OrderedDict()
+        self._bytes = 0
+        self._lock = threading.Lock()
+
+    def key(self, path: str, query: Sequence[tuple[str, str]]) -> tuple[Any, ...]:
+        return (self.counter.version(), path, tuple(query))
+
+    def get(self, key: tuple[Any, ...]) -> bytes | None:
+        with self._lock:
+            body = self._entries.get(key)
+            if body is not None:
+                self._entries.move_to_end(key)
+            return body
+
+    def put(self, key: tuple[Any, ...], body: bytes) -> None:
+        if len(body) > self.max_bytes // 8:
+            return  # one huge answer would push out many useful ones
+        with self._lock:
+            old = self._entries.pop(key, None)
+            self._bytes += len(body) - (len(old) if old is not None else 0)
+            self._entries[key] = body
+            while self._bytes > self.max_bytes and self._entries:
+                _, dropped = self._entries.popitem(last=False)
+                self._bytes -= len(dropped)
+
+
+__all__ = ["BudgetExceeded", "Counter", "ResponseCache", "filters_key"]

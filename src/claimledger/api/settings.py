@@ -31,6 +31,7 @@ class ApiSettings:
     # nearly always, and a page never waits longer than this for it.
     summary_total_budget_ms: float = 500.0
     count_cache_size: int = 512          # exact totals kept per ledger version (0: none)
+    response_cache_bytes: int = 64 << 20  # whole answers of repeat views per ledger version (0: none)
 
     def absolute(self, path_and_query: str) -> str:
         """A link to this server: under the configured base URL, else relative (the request's Host

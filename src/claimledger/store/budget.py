@@ -24,6 +24,10 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from claimledger.errors import StoreError
 
 _local = threading.local()
+# SQLite calls the progress handler every this many virtual-machine steps (about a millisecond of
+# work). Each call takes the GIL: every few thousand steps, as before, made concurrent queries of
+# one server process queue on the GIL, so a process used little more than one core.
+PROGRESS_STEPS = 100_000
 
 
 class BudgetExceeded(StoreError):
@@ -69,7 +73,7 @@ def install(engine: Engine) -> bool:
         return False
     if engine.dialect.name == "sqlite":
         def on_connect(dbapi_conn: Any, _record: Any) -> None:
-            dbapi_conn.set_progress_handler(_progress, 4000)
+            dbapi_conn.set_progress_handler(_progress, PROGRESS_STEPS)
 
         event.listen(engine, "connect", on_connect)
         engine.dispose()  # connections opened before the handler existed are replaced

@@ -93,6 +93,9 @@ def make_engine(url: str, *, schema: str | None = None, immediate: bool = False)
             raise StoreError(f"invalid schema name {schema!r}")
         kwargs["connect_args"] = {"options": f"-csearch_path={schema}"}
     kwargs["pool_pre_ping"] = True
+    if not immediate:  # readers: as many connections as the server has request threads at once
+        pool = get_settings().db_pool
+        kwargs.update(pool_size=pool, max_overflow=pool)
     return create_engine(url, **kwargs)
 
 

@@ -13,7 +13,7 @@ import binascii
 import json
 import math
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 from sqlalchemy import ColumnElement, Select, and_, func, or_, select
@@ -354,16 +354,31 @@ def _base(table: str) -> Select[Any]:
     return select(_SOURCES)
 
 
+def document_filters(table: str, filters: Sequence[Filter]) -> list[Filter]:
+    """The filters of a claims query on its documents' columns (outlet, language, ...)."""
+    fields = _fields(table)
+    return [f for f in filters if table == "claims" and f.field in fields
+            and getattr(fields[f.field].column, "table", None) is DocumentRow.__table__]
+
+
 def where_clause(table: str, filters: Sequence[Filter], dialect: str = "", order_field: str | None = None,
-                 ) -> list[ColumnElement[bool]]:
+                 walk: bool = False) -> list[ColumnElement[bool]]:
     """The SQL conditions (ANDed) for `filters` on `table`, plus the implicit current/latest ones.
 
     Public so that every reader in the store (pages, counts, facets, aggregates) gives a filter the
     same meaning. `dialect`/`order_field` only steer SQLite's planner for ordered pages; counts and
-    aggregates leave them empty. Raises QueryError for unknown fields, operators or bad values.
+    aggregates leave them empty. `walk` (SQLite) hides the documents' columns from the planner, so
+    that a page walks the claims' ORDER BY index and stops at the page size instead of collecting
+    every claim of the matching documents and sorting them (right when they are many: a big outlet).
+    Raises QueryError for unknown fields, operators or bad values.
     """
     conds: list[ColumnElement[bool]] = []
+    hidden = {id(f) for f in document_filters(table, filters)} if walk and dialect == "sqlite" else set()
     for f in filters:
+        if id(f) in hidden:
+            doc_spec = _fields(table)[f.field]
+            conds.extend(_condition(table, f, {f.field: replace(doc_spec, column=_unindexed(doc_spec.column))}))
+            continue
         if dialect == "sqlite" and f.op in ("gte", "lte") and f.field != order_field and table == "claims":
             # SQLite's planner would rather range-scan lat/quantity and sort every match than walk
             # the ORDER BY index and stop at the page size; hide the range term from it.
@@ -516,18 +531,19 @@ def group_row(g: ClaimGroup) -> dict[str, Any]:
 
 def query(db: Database, table: str, filters: Sequence[Filter] = (), order: str | None = None,
           cursor: str | None = None, limit: int = 50, with_total: bool = True,
-          count_cap: int | None = None) -> Page:
+          count_cap: int | None = None, walk: bool = False) -> Page:
     """One page of `table` rows matching every filter (AND), in `order` ("-field" descending).
 
     `with_total` counts all matching rows (exact); `count_cap` stops counting after that many
     (then `total` = count_cap and `total_capped` is true), which keeps pages fast on millions.
+    `walk`: see `where_clause` (the caller knows from the summaries that the matches are many).
     """
     if not 1 <= limit <= MAX_LIMIT:
         raise QueryError(f"limit must be between 1 and {MAX_LIMIT}")
     name, spec, desc = _order(table, order)
     order_key = ("-" if desc else "") + name
     key_col = _KEY[table]
-    conds = where_clause(table, filters, db.dialect, name)
+    conds = where_clause(table, filters, db.dialect, name, walk)
     stmt = _base(table).add_columns(spec.column.label("_sort")).where(*conds)
     if cursor:
         value, key = _decode_cursor(cursor, order_key, spec, key_col is not None)
@@ -544,7 +560,10 @@ def query(db: Database, table: str, filters: Sequence[Filter] = (), order: str |
             last_raw, last = raw[limit - 1], rows[-1]
             key = last.get("outlet") if key_col is None else last["id"]
             next_cursor = _encode_cursor(order_key, last_raw._mapping["_sort"], key)
-        total = count_where(s, table, conds, count_cap) if with_total else None
+        if with_total:  # counted the planner's own way: walking in order helps a page, not a count
+            total = count_where(s, table, where_clause(table, filters, db.dialect, name) if walk else conds, count_cap)
+        else:
+            total = None
     capped = total is not None and count_cap is not None and total > count_cap
     return Page(rows=rows, next_cursor=next_cursor, total=count_cap if capped else total, total_capped=capped)
 

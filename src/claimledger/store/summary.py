@@ -1,7 +1,7 @@
 """Summary tables: the dashboard's counts without scanning claims.
 
 `claim_counts` holds, for each combination of the fields the dashboard filters and facets on
-(day, kind, party, side, precision, outlet, means, province, country), how many current claims
+(day, kind, party, side, precision, outlet, means, province, country, language, perpetrator), how many current claims
 have it; `claim_cells` does the same per map grid cell and place for point/district claims. They
 are kept exact in the very transaction that writes claims (`add_document`, `retire`): a new
 document adds its claims' combinations, a superseded revision takes its claims' away. Facet
@@ -46,32 +46,40 @@ from claimledger.store.models import ClaimCell, ClaimCount, ClaimRow, DocumentRo
 from claimledger.store.query import FieldSpec, Filter, filter_conditions, split_counts
 
 _NULL, _SEP = "\x01", "\x1f"  # in the key: a missing value, and the separator between fields
-DIMS = ("day", "kind", "party", "side", "precision", "outlet", "means", "admin1", "country")
+DIMS = ("day", "kind", "party", "side", "precision", "outlet", "means", "admin1", "country", "language",
+        "perpetrator")
 # The cubes of `claim_counts`: which fields each one keeps (the rest are NULL in its rows), smallest
 # first. Cube 0 keeps every field and answers any combination; the small ones answer the dashboard's
 # first view and one-click views from a few thousand rows.
+_AREA = ("precision", "admin1", "country")  # the map's province shading; cube 11 has it with every field but outlet
 CUBES: dict[int, tuple[str, ...]] = {
-    1: ("day",), 12: ("outlet", "precision", "means"), 4: ("day", "side"), 2: ("day", "kind"), 7: ("day", "means"),
+    1: ("day",), 14: ("language", "kind", "party", "side"), 16: ("perpetrator", "kind", "party", "side"),
+    12: ("outlet", "precision", "means"),
+    13: (*_AREA, "outlet"), 15: ("language", "outlet", "precision", "means"), 4: ("day", "side"), 2: ("day", "kind"), 7: ("day", "means"),
     9: ("kind", "party", "side", "precision", "means"), 10: ("outlet", "kind", "party", "side"), 3: ("day", "party"),
     6: ("day", "outlet"), 5: ("day", "precision", "admin1", "country"),
     11: ("kind", "party", "side", "precision", "means", "admin1", "country"), 8: ("day", "kind", "party", "side"),
     0: DIMS,
 }
 # The cubes of `claim_cells` (every row also has its cell, place and precision).
-CELL_CUBES: dict[int, tuple[str, ...]] = {1: ("precision",), 2: ("precision", "kind", "party", "side", "means"),
-                                          0: DIMS}
+# One-click map views (one filter, no date) read a cube of a few thousand rows instead of the wide
+# cube 2 (or cube 0 for an outlet); fields paired so that upkeep adds three cubes, not five.
+CELL_CUBES: dict[int, tuple[str, ...]] = {1: ("precision",), 3: ("precision", "side", "kind"),
+                                          4: ("precision", "party", "means"), 5: ("precision", "outlet"),
+                                          2: ("precision", "kind", "party", "side", "means"), 0: DIMS}
 
 
 def _claim_exprs() -> dict[str, Any]:
     c, d = ClaimRow, DocumentRow
     return {"day": c.date, "kind": c.kind, "party": c.victim_party, "side": c.claimant_side,
             "precision": c.precision, "outlet": d.outlet, "means": c.means, "admin1": c.admin1,
-            "country": c.country}
+            "country": c.country, "language": d.language, "perpetrator": c.perpetrator_party}
 
 
 # API field name -> summary column name: the filters and facets a summary can answer.
 FIELD_COLUMNS = {"date": "day", "kind": "kind", "party": "party", "side": "side", "precision": "precision",
-                 "outlet": "outlet", "means": "means", "admin1": "admin1", "country": "country"}
+                 "outlet": "outlet", "means": "means", "admin1": "admin1", "country": "country",
+                 "language": "language", "perpetrator": "perpetrator"}
 
 
 def _specs(model: Any) -> dict[str, FieldSpec]:
@@ -295,6 +303,22 @@ def count(db: Database, filters: Sequence[Filter]) -> int | None:
         return int(s.execute(stmt).scalar_one())
 
 
+def estimate(db: Database, filters: Sequence[Filter]) -> float | None:
+    """How many current claims match `filters`: exact when a small cube answers them, else the
+    product of the shares of the document filters and of the others (as if independent), so that
+    the estimate never scans the widest cube. None when the summaries cannot answer them."""
+    if not answerable(filters):
+        return None
+    if cube_for(filters) != 0:
+        return float(count(db, filters) or 0)
+    docs = [f for f in filters if FIELD_COLUMNS[f.field] in ("outlet", "language")]
+    rest = [f for f in filters if f not in docs]
+    if not docs or not rest or 0 in (cube_for(docs), cube_for(rest)):
+        return None
+    total = count(db, []) or 0
+    return (count(db, docs) or 0) * (count(db, rest) or 0) / total if total else 0.0
+
+
 def facet_counts(db: Database, field: str, filters: Sequence[Filter], limit: int) -> list[tuple[Any, int]] | None:
     """Claims per value of `field` (most first, ties by value), as `query.facet_counts` orders them."""
     if not answerable(filters, field):
@@ -352,5 +376,5 @@ def map_cells(db: Database, filters: Sequence[Filter], max_points: int) -> MapCe
     )
 
 
-__all__ = ["add_document", "retire", "rebuild", "rebuild_all", "answerable", "count", "facet_counts",
+__all__ = ["add_document", "retire", "rebuild", "rebuild_all", "answerable", "count", "estimate", "facet_counts",
            "claims_per_day", "map_cells", "cube_for", "FIELD_COLUMNS", "CUBES", "CELL_CUBES", "DIMS"]

@@ -63,6 +63,7 @@ def post_document(doc_in: DocumentIn, request: Request, led: Annotated[Ledger, D
                   settings: Annotated[ApiSettings, Depends(deps.settings)]) -> JSONResponse:
     results = service.submit(led, service.Submission(**doc_in.model_dump()), deps.http(request),
                              settings.max_doc_bytes)
+    deps.counter(request).invalidate()  # this process's next reads see the new claims at once
     first = results[0]
     body = {"ok": True, "status": first.status, "document_id": first.document_id, "claims": first.claims,
             "document_url": f"/api/documents/{first.document_id}" if first.document_id else None}

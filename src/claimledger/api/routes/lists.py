@@ -94,7 +94,13 @@ def list_rows(request: Request, table: str) -> Any:
     lp = P.parse_list_params(table, request.query_params)
     if lp.format:
         return _stream(led, table, lp)
+    return deps.cached_json(request, lambda: page_body(request, led, table, lp))
+
+
+def page_body(request: Request, led: Ledger, table: str, lp: P.ListParams) -> dict[str, Any]:
+    """One JSON page: rows, cursor, total (within its budget) and the facets asked for."""
     settings = deps.settings(request)
+
     def read() -> Page:
         return led.query(table, lp.filters, lp.sort, lp.next, lp.size, with_total=False)
 
@@ -112,7 +118,7 @@ def list_rows(request: Request, table: str) -> Any:
         base_pairs = [(k, v) for k, v in request.query_params.multi_items() if k != "_next"]
         body["facets"] = compute_facets(led, table, lp, request.url.path, base_pairs, facet_budget(settings, lp),
                                         deps.counter(request), settings.summary_budget_ms)
-    return deps.ok_json(body)
+    return body
 
 
 def _endpoint(table: str) -> Callable[..., JSONResponse]:
