@@ -58,7 +58,7 @@ def upgrade() -> None:
         sa.UniqueConstraint('key'),
     )
     op.create_index('ix_claim_cells_cube_day', 'claim_cells', ['cube', 'day'], unique=False)
-    # The backfill is 0008's: it counts with today's summary columns, which 0008 completes.
+    # The backfill is 0009's: it counts with today's summary columns, which 0009 completes.
 
 
 def downgrade() -> None:
