@@ -152,6 +152,9 @@ KIND_CASES = [
     ("Massacre at the hill market: 40 dead, residents say", [("killed", None, 40, 40, "exact")]),
     ("Officials recorded five deaths and eight injuries after the raid",
      [("killed", None, 5, 5, "exact"), ("wounded", None, 8, 8, "exact")]),
+    # coordinated owners of losses: one claim each
+    ("ANA troops and Taliban fighters suffered casualties in a clash near the pass",
+     [("casualties", "Afghanistan", None, None, "unspecified"), ("casualties", "Taliban", None, None, "unspecified")]),
     # an ordinal written in digits on the victims is a running total; a unit's ordinal is no count
     ("Air defence shot down the 1,000th drone of the war over the capital",
      [("equipment_destroyed", None, 1000, 1000, "exact")]),

@@ -171,6 +171,7 @@ class Lexicon:
     object_deps: Words
     subject_deps: Words
     reduced_relative_deps: Words
+    coordination_deps: Words
     interrogative_pronouns: Words
     degree_question_words: Words
     question_quantity_words: Words

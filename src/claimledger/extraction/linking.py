@@ -4,7 +4,7 @@ victims, a prisoner exchange is not a capture, a deployment needs a count)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
 from spacy.tokens import Doc
@@ -67,6 +67,7 @@ class Linker:
         out = _counted_noun_wins(out)
         out = _noun_kind_wins(self.lex, out)
         out = _status_yields(doc, self.lex, out)
+        out = _one_claim_per_owner(doc, self.lex, out)
         broken = {id(c.mention) for c in out if _claim_sets(c.frame.construction.sets).breakdown}
         out = [c for c in out if not (id(c.mention) in broken and c.kind == "casualties")]
         listed = [c for c in out if _claim_sets(c.frame.construction.sets).list_heading]
@@ -430,6 +431,21 @@ def _outcome_wins(doc: Doc, cands: list[Candidate]) -> list[Candidate]:
                 o is not c and o.mention is c.mention and o.kind == "killed" for o in cands):
             continue
         out.append(c)
+    return out
+
+
+def _one_claim_per_owner(doc: Doc, lex: Lexicon, cands: list[Candidate]) -> list[Candidate]:
+    """'Army troops and rebels suffered casualties': a loss verb with coordinated subjects is one claim for each
+    of them, each owning the losses alone (`extra['owner_alone']`: the owner phrase stops at its conjuncts)."""
+    out: list[Candidate] = []
+    for c in cands:
+        trig = doc[c.trigger]
+        subject = next((x for x in trig.children if x.dep_ in lex.subject_deps), None)
+        if c.family not in lex.owner_families or c.owner is not None or subject is None or not subject.conjuncts:
+            out.append(c)
+            continue
+        for owner in (subject, *subject.conjuncts):
+            out.append(replace(c, owner=owner.i, extra={**c.extra, "owner_alone": True}))
     return out
 
 

@@ -66,6 +66,8 @@ def named_in_phrase(ctx: ClaimContext) -> str | None:
     """'13 North Korean soldiers', 'soldiers of the Armed Forces of Ukraine', '60 Syrians'; words that name a
     party only where it is named ('regime forces' in a text that names Syria)."""
     m = ctx.mention
+    if ctx.cand.extra.get("owner_alone"):
+        return None   # one of coordinated owners: the owner says whose (the phrase's party may be another's)
     if m.party or m.bare or m.pronoun or not m.text:
         return m.party
     return parties.party_from_context_words(m.text, ctx.doc.text)
@@ -95,7 +97,11 @@ def owner_of_losses(ctx: ClaimContext) -> str | None:
 def _owner_tokens(ctx: ClaimContext) -> list[Token]:
     doc, cand, lex = ctx.doc, ctx.cand, ctx.lex
     if cand.owner is not None:
-        return subtree(doc[cand.owner])
+        owner = doc[cand.owner]
+        if cand.extra.get("owner_alone"):   # one of coordinated owners: without the others
+            others = {t.i for c in owner.children if c.dep_ in lex.coordination_deps for t in c.subtree}
+            return [t for t in owner.subtree if t.i not in others]
+        return subtree(owner)
     victim = doc[ctx.mention.head]
     if victim.dep_ in ("dobj", "obj") and victim.head.lemma_.lower() in lex.loss_owner_verbs and victim.head.pos_ in (
             "VERB", "AUX") and not ctx.mention.bare and victim.head.i != cand.trigger:

@@ -227,6 +227,8 @@ def clash_reciprocity(ctx: ClaimContext) -> Perpetrator | None:
     doc, m, lex = ctx.doc, ctx.mention, ctx.lex
     if not any(t.lemma_.lower() in lex.clash_nouns for t in doc):
         return None
+    if ctx.cand.extra.get("owner_alone") and ctx.cand.owner is not None:
+        return _other_owner(ctx, doc[ctx.cand.owner])
     others = [x for x in (doc._.cl_ms or []) if x is not m and not x.bare and x.vtype in ("military",)
               and x.head != m.head]
     if m.vtype != "military" or len(others) != 1:
@@ -236,6 +238,18 @@ def clash_reciprocity(ctx: ClaimContext) -> Perpetrator | None:
     words = [t for t in tokens if not t._.cl_q]
     party = ctx.resolved.get(id(other)) or other.party or phrase_party(ctx, words) or state_forces(ctx, words)
     return Perpetrator(party=party, text=doc[other.head].text if not party else _text(words))
+
+
+def _other_owner(ctx: ClaimContext, owner: Token) -> Perpetrator | None:
+    """'troops and rebels suffered losses in a clash': each one's losses are the other's doing."""
+    first = owner.head if owner.dep_ in ctx.lex.coordination_deps else owner
+    others = [t for t in (first, *first.conjuncts) if t.i != owner.i]
+    if len(others) != 1:
+        return None
+    words = [t for t in others[0].subtree if t.i not in {x.i for c in others[0].children
+                                                         if c.dep_ in ctx.lex.coordination_deps for x in c.subtree}]
+    party = phrase_party(ctx, words) or state_forces(ctx, words)
+    return Perpetrator(party=party, text=_text(words))
 
 
 @resolver
