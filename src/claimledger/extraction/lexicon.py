@@ -172,6 +172,7 @@ class Lexicon:
     subject_deps: Words
     reduced_relative_deps: Words
     coordination_deps: Words
+    reflexive_pronouns: Words
     interrogative_pronouns: Words
     degree_question_words: Words
     question_quantity_words: Words
