@@ -58,6 +58,7 @@ class ClaimSets:
     """What a claim construction says beyond its slots (the `sets` of its file)."""
 
     implicit_victim: bool = False   # the claim word alone names its victims ('there are dead'): unknown, no number
+    implicit_one: bool = False      # ... and stands for one person ('they find beheaded near the road'): one
     tally: bool = False             # a running total of a loss table
     list_heading: bool = False      # a list whose heading ('losses of the enemy:') is no claim of its own
     consumes: bool = False          # its words are no claim words of their own ('lost 200 killed and wounded')

@@ -14,7 +14,7 @@ from claimledger.extraction.engine import ClaimSets, Frame
 from claimledger.extraction.lexicon import Lexicon
 from claimledger.extraction.mentions import Mention, list_members
 from claimledger.model import Quantity
-from claimledger.normalize.quantities import unspecified
+from claimledger.normalize.quantities import single, unspecified
 
 _PEOPLE_TYPES = ("military", "civilian", "unknown", "mixed")
 
@@ -88,7 +88,7 @@ class Linker:
         sets = _claim_sets(construction.sets)
         first = _mention_for(doc, victim_i, mentions)
         if first is None and sets.implicit_victim:
-            first = _implicit(doc, victim_i, mentions)
+            first = _implicit(doc, victim_i, mentions, one=sets.implicit_one)
         if first is None:
             return []
         group = [first]
@@ -520,9 +520,11 @@ def _claim_sets(raw: dict[str, Any]) -> ClaimSets:
     return ClaimSets(**{k: v for k, v in raw.items() if k in names})
 
 
-def _implicit(doc: Doc, i: int, mentions: list[Mention]) -> Mention:
-    """A victim phrase made of the claim word alone ('there are dead and wounded'): no number, type unknown."""
-    m = Mention(start=i, end=i + 1, head=i, quantity=unspecified(""), vtype="unknown", text="", self_trigger=True)
+def _implicit(doc: Doc, i: int, mentions: list[Mention], one: bool = False) -> Mention:
+    """A victim phrase made of the claim word alone ('there are dead and wounded'): no number (or one, for a
+    participle standing for a person), type unknown."""
+    m = Mention(start=i, end=i + 1, head=i, quantity=single("") if one else unspecified(""), vtype="unknown",
+                text="", self_trigger=True)
     mentions.append(m)
     return m
 

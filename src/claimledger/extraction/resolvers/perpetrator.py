@@ -109,6 +109,8 @@ def active_subject(ctx: ClaimContext) -> Perpetrator | None:
             return None
         if verb.dep_ not in _CLAUSE_LINKS or verb.head is verb:
             return None
+        if verb.head.lemma_.lower() in ctx.lex.discovery_verbs:
+            return None   # 'they find beheaded …': who finds the dead did not kill them
         verb = verb.head
     return None
 
