@@ -173,6 +173,7 @@ class Lexicon:
     reduced_relative_deps: Words
     coordination_deps: Words
     reflexive_pronouns: Words
+    liberty_nouns: Words
     interrogative_pronouns: Words
     degree_question_words: Words
     question_quantity_words: Words
