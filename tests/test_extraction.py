@@ -152,6 +152,8 @@ KIND_CASES = [
     ("Massacre at the hill market: 40 dead, residents say", [("killed", None, 40, 40, "exact")]),
     ("Officials recorded five deaths and eight injuries after the raid",
      [("killed", None, 5, 5, "exact"), ("wounded", None, 8, 8, "exact")]),
+    # a passive gerund clause takes the main clause's subject; the later death wins over the wound
+    ("Two men died after being shot near the market", [("killed", None, 2, 2, "exact")]),
     # coordinated owners of losses: one claim each
     ("ANA troops and Taliban fighters suffered casualties in a clash near the pass",
      [("casualties", "Afghanistan", None, None, "unspecified"), ("casualties", "Taliban", None, None, "unspecified")]),

@@ -423,11 +423,12 @@ def _yield_to_named_victims(doc: Doc, cands: list[Candidate]) -> list[Candidate]
 
 
 def _outcome_wins(doc: Doc, cands: list[Candidate]) -> list[Candidate]:
-    """'a woman, wounded in the morning, died': the main verb's outcome wins over the participle's."""
+    """'a woman, wounded in the morning, died', 'two men died after being shot': the main verb's outcome wins
+    over the participle's."""
     out = []
     for c in cands:
         trig = doc[c.trigger]
-        if c.kind == "wounded" and trig.dep_ in ("acl", "amod") and any(
+        if c.kind == "wounded" and trig.dep_ in ("acl", "amod", "pcomp") and any(
                 o is not c and o.mention is c.mention and o.kind == "killed" for o in cands):
             continue
         out.append(c)
