@@ -102,7 +102,7 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=11)
     ap.add_argument("--dir", help="snapshot folder (default: a temporary one)")
     args = ap.parse_args()
-    led = Ledger.open(args.url or f"sqlite:///{args.db}")
+    led = Ledger.open(args.url or f"sqlite:///{args.db}", upgrade=False)  # read only: never migrates it
     folder = Path(args.dir or tempfile.mkdtemp(prefix="columnar-"))
     col = led.enable_columnar(folder)
     t_build, ok = timed(col.build)

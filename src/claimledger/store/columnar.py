@@ -19,8 +19,11 @@ NULLs follows the ledger's dialect, so answers equal the row store's.
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import os
+import subprocess
+import sys
 import threading
 from collections.abc import Sequence
 from pathlib import Path
@@ -82,6 +85,7 @@ def export(db: Database, directory: Path) -> Path | None:
     """Write the current claims' snapshot for the ledger's version now (None when the ledger changed
     during the export: the file would mix two versions). Atomic: written to a temporary name, renamed."""
     directory.mkdir(parents=True, exist_ok=True)
+    _remove_orphans(directory)
     with db.reading() as s:
         before = _version(s)
     final = directory / f"v-{before}.parquet"
@@ -106,6 +110,17 @@ def export(db: Database, directory: Path) -> Path | None:
     for old in sorted(directory.glob("v-*.parquet"), key=lambda p: p.stat().st_mtime)[:-_KEEP]:
         old.unlink(missing_ok=True)
     return final
+
+
+def _remove_orphans(directory: Path) -> None:
+    """Temporary files of exports whose process died (killed mid-export) on this machine."""
+    for tmp in directory.glob(".v-*.tmp"):
+        try:
+            os.kill(int(tmp.name.split(".")[2]), 0)
+        except (ProcessLookupError, ValueError, IndexError):
+            tmp.unlink(missing_ok=True)
+        except PermissionError:
+            pass  # another user's live process
 
 
 class Columnar:
@@ -135,7 +150,7 @@ class Columnar:
 
         def run() -> None:
             try:
-                export(self.db, self.directory)
+                _export_in_child(self.db, self.directory)
             except Exception:  # a background export that fails leaves the summaries answering
                 log.exception("columnar snapshot of %s failed", self.db.redacted_url)
             finally:
@@ -226,6 +241,27 @@ class Columnar:
         )
 
 
+def _export_in_child(db: Database, directory: Path) -> None:
+    """`export` in a child process at low priority: reading a million rows in Python would hold this
+    process's GIL (and its core) away from the requests it serves. The ledger URL goes through stdin,
+    never the command line."""
+    job = json.dumps({"url": db.url, "schema": db.schema, "directory": str(directory)})
+    done = subprocess.run([sys.executable, "-m", "claimledger.store.columnar"], input=job, text=True,
+                          capture_output=True, timeout=3600, check=False)
+    if done.returncode != 0:
+        log.warning("columnar snapshot of %s failed: %s", db.redacted_url, done.stderr.strip()[-2000:])
+
+
+def _child() -> None:
+    os.nice(10)
+    job = json.loads(sys.stdin.read())
+    db = Database(job["url"], schema=job["schema"], upgrade=False)
+    try:
+        export(db, Path(job["directory"]))
+    finally:
+        db.dispose()
+
+
 def default_directory(db: Database) -> Path | None:
     """`<file>.columnar/` beside a SQLite ledger; for PostgreSQL a folder per URL and schema under
     the data home; None for an in-memory SQLite ledger (other connections do not see it)."""
@@ -243,3 +279,6 @@ def _quoted(path: Path) -> str:
 
 
 __all__ = ["Columnar", "export", "default_directory", "SNAP"]
+
+if __name__ == "__main__":
+    _child()
