@@ -83,14 +83,16 @@ def _export_select() -> Any:
 
 def export(db: Database, directory: Path) -> Path | None:
     """Write the current claims' snapshot for the ledger's version now (None when the ledger changed
-    during the export: the file would mix two versions). Atomic: written to a temporary name, renamed."""
+    during the export, as the file would mix two versions, or when another process is writing it).
+    Atomic: written to a temporary name, renamed."""
     directory.mkdir(parents=True, exist_ok=True)
-    _remove_orphans(directory)
     with db.reading() as s:
         before = _version(s)
     final = directory / f"v-{before}.parquet"
     if final.exists():
         return final
+    if _others_writing(directory, before):
+        return None
     tmp = directory / f".v-{before}.{os.getpid()}.{threading.get_ident()}.tmp"
     try:
         with db.reading() as s, pq.ParquetWriter(tmp, _SCHEMA, compression="zstd") as writer:
@@ -112,15 +114,20 @@ def export(db: Database, directory: Path) -> Path | None:
     return final
 
 
-def _remove_orphans(directory: Path) -> None:
-    """Temporary files of exports whose process died (killed mid-export) on this machine."""
+def _others_writing(directory: Path, version: str) -> bool:
+    """Remove the temporary files of exports whose process died (killed mid-export) on this machine;
+    True when a live process is writing this version already (another server worker)."""
+    busy = False
     for tmp in directory.glob(".v-*.tmp"):
         try:
             os.kill(int(tmp.name.split(".")[2]), 0)
         except (ProcessLookupError, ValueError, IndexError):
             tmp.unlink(missing_ok=True)
+            continue
         except PermissionError:
             pass  # another user's live process
+        busy = busy or tmp.name.startswith(f".v-{version}.")
+    return busy
 
 
 class Columnar:
