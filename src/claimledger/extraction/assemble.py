@@ -82,6 +82,10 @@ class Assembler:
         if own is not None:
             return Claimant(own.name, own.side)
         name, side = att.name, att.side
+        if name and side is not None and parties.side_of_claimant(name, "") is None:
+            # a title's side taken from the sentence ('Ukrainian shelling, the Kursk governor said'): the place
+            # in the title says whose official it is
+            side = self.places.side_from_place(name, document) or side
         if name and side is None and att.origin in (Origin.reported, Origin.quote, Origin.speaker, Origin.according,
                                                     Origin.tail):
             side = parties.side_of_claimant(name, s.text)
