@@ -77,6 +77,8 @@ class Attributor:
                                      + r"*)(?:\s+\([^)]*\))?(?:,[^,]{1,60},)?\s+" + report + r"\b")
         self.initial_re = re.compile(r"^((?:[A-Z]" + _NAME_WORD + r"*\s+){0,5}(?:[A-Z]" + _NAME_WORD + r"*))\s+")
         self.role_re = lex.phrase_re(lex.claimant_roles)
+        self._source_modifiers = lex.determiners | lex.first_person_actor_words | {
+            w for g in lex.generic_sources for w in g.split()}   # 'our latest' in 'according to our latest data'
         self.institution_re = lex.phrase_re(lex.institution_heads | lex.claimant_roles - lex.people_civilian)
         self.claim_word_re = lex.phrase_re(set(lex.verb_family) | lex.report_verb_forms | set(lex.adjective_family))
         self.tail_stop_re = lex.phrase_re(lex.passive_auxiliaries | lex.first_person_pronouns | lex.first_person_actor_words
@@ -154,9 +156,8 @@ class Attributor:
     def _own_generic_source(self, low: str) -> bool:
         """'according to our latest estimates': data with no owner but the speaker (who is then the claimant)."""
         words = low.split()
-        modifiers = self.lex.determiners | self.lex.first_person_actor_words | {
-            w for g in self.lex.generic_sources for w in g.split()}
-        return len(words) > 1 and words[-1] in self.lex.generic_sources and all(w in modifiers for w in words[:-1])
+        return len(words) > 1 and words[-1] in self.lex.generic_sources \
+            and all(w in self._source_modifiers for w in words[:-1])
 
     def turn(self, sentence: str) -> str | None:
         m = self.turn_re.match(sentence)

@@ -30,6 +30,7 @@ class Candidate:
     agent: int | None = None             # token of the agent slot, when the construction names one
     owner: int | None = None             # token of the owner slot ("the enemy suffered losses")
     quantity: Quantity | None = None     # a count given apart from the victims ("the toll rose to 45")
+    owner_alone: bool = False            # one of coordinated owners: its phrase stops at the other conjuncts
     also: list[str] = field(default_factory=list)   # other constructions that found the same claim
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -437,7 +438,7 @@ def _outcome_wins(doc: Doc, cands: list[Candidate]) -> list[Candidate]:
 
 def _one_claim_per_owner(doc: Doc, lex: Lexicon, cands: list[Candidate]) -> list[Candidate]:
     """'Army troops and rebels suffered casualties': a loss verb with coordinated subjects is one claim for each
-    of them, each owning the losses alone (`extra['owner_alone']`: the owner phrase stops at its conjuncts)."""
+    of them, each owning the losses alone (`owner_alone`: the owner phrase stops at its conjuncts)."""
     out: list[Candidate] = []
     for c in cands:
         trig = doc[c.trigger]
@@ -446,7 +447,7 @@ def _one_claim_per_owner(doc: Doc, lex: Lexicon, cands: list[Candidate]) -> list
             out.append(c)
             continue
         for owner in (subject, *subject.conjuncts):
-            out.append(replace(c, owner=owner.i, extra={**c.extra, "owner_alone": True}))
+            out.append(replace(c, owner=owner.i, owner_alone=True))
     return out
 
 

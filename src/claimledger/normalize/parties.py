@@ -509,16 +509,12 @@ def party_of(text: str, *, equipment: bool = False, context: str | None = None) 
     for _, word in _matches(text, equipment=equipment):
         return word.party
     if context:
-        return _party_from_context_words(text, context)
+        return party_from_context_words(text, context)
     return None
 
 
 def party_from_context_words(text: str, context: str) -> str | None:
     """'regime forces' where Syria is named: the one party of the context whose context words the text uses."""
-    return _party_from_context_words(text, context)
-
-
-def _party_from_context_words(text: str, context: str) -> str | None:
     low = text.lower()
     named = set(parties_in(context))
     found: list[str] = []

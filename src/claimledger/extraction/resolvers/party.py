@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Token
 
+from claimledger.extraction.lexicon import Lexicon
 from claimledger.extraction.resolvers import STOP, ClaimContext, resolver
 from claimledger.normalize import parties
 
@@ -61,12 +62,18 @@ def subtree(tok: Token) -> list[Token]:
     return list(tok.subtree)
 
 
+def without_conjuncts(lex: Lexicon, tok: Token) -> list[Token]:
+    """One conjunct's phrase ('ANA troops' of 'ANA troops and Taliban fighters'): its subtree without the others."""
+    others = {t.i for c in tok.children if c.dep_ in lex.coordination_deps for t in c.subtree}
+    return [t for t in tok.subtree if t.i not in others]
+
+
 @resolver
 def named_in_phrase(ctx: ClaimContext) -> str | None:
     """'13 North Korean soldiers', 'soldiers of the Armed Forces of Ukraine', '60 Syrians'; words that name a
     party only where it is named ('regime forces' in a text that names Syria)."""
     m = ctx.mention
-    if ctx.cand.extra.get("owner_alone"):
+    if ctx.cand.owner_alone:
         return None   # one of coordinated owners: the owner says whose (the phrase's party may be another's)
     if m.party or m.bare or m.pronoun or not m.text:
         return m.party
@@ -98,10 +105,7 @@ def _owner_tokens(ctx: ClaimContext) -> list[Token]:
     doc, cand, lex = ctx.doc, ctx.cand, ctx.lex
     if cand.owner is not None:
         owner = doc[cand.owner]
-        if cand.extra.get("owner_alone"):   # one of coordinated owners: without the others
-            others = {t.i for c in owner.children if c.dep_ in lex.coordination_deps for t in c.subtree}
-            return [t for t in owner.subtree if t.i not in others]
-        return subtree(owner)
+        return without_conjuncts(lex, owner) if cand.owner_alone else subtree(owner)
     victim = doc[ctx.mention.head]
     if victim.dep_ in ("dobj", "obj") and victim.head.lemma_.lower() in lex.loss_owner_verbs and victim.head.pos_ in (
             "VERB", "AUX") and not ctx.mention.bare and victim.head.i != cand.trigger:

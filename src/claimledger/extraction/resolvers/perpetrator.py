@@ -9,7 +9,12 @@ from spacy.tokens import Doc, Token  # noqa: F401
 
 from claimledger.extraction.attribution import Origin
 from claimledger.extraction.resolvers import STOP, ClaimContext, Perpetrator, resolver
-from claimledger.extraction.resolvers.party import opponent_of, phrase_party, state_of_country
+from claimledger.extraction.resolvers.party import (
+    opponent_of,
+    phrase_party,
+    state_of_country,
+    without_conjuncts,
+)
 from claimledger.normalize import conflicts, parties
 
 _SUBJECTS = ("nsubj",)
@@ -229,7 +234,7 @@ def clash_reciprocity(ctx: ClaimContext) -> Perpetrator | None:
     doc, m, lex = ctx.doc, ctx.mention, ctx.lex
     if not any(t.lemma_.lower() in lex.clash_nouns for t in doc):
         return None
-    if ctx.cand.extra.get("owner_alone") and ctx.cand.owner is not None:
+    if ctx.cand.owner_alone and ctx.cand.owner is not None:
         return _other_owner(ctx, doc[ctx.cand.owner])
     others = [x for x in (doc._.cl_ms or []) if x is not m and not x.bare and x.vtype in ("military",)
               and x.head != m.head]
@@ -248,8 +253,7 @@ def _other_owner(ctx: ClaimContext, owner: Token) -> Perpetrator | None:
     others = [t for t in (first, *first.conjuncts) if t.i != owner.i]
     if len(others) != 1:
         return None
-    words = [t for t in others[0].subtree if t.i not in {x.i for c in others[0].children
-                                                         if c.dep_ in ctx.lex.coordination_deps for x in c.subtree}]
+    words = without_conjuncts(ctx.lex, others[0])
     party = phrase_party(ctx, words) or state_forces(ctx, words)
     return Perpetrator(party=party, text=_text(words))
 
