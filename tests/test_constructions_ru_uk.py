@@ -84,6 +84,19 @@ def test_enemy_means_the_claimants_opponent() -> None:
     assert claim.claimant.side == "Russia"
 
 
+def test_a_model_name_with_its_number_is_equipment_of_its_family() -> None:
+    [claim] = _claims("Российская авиация уничтожила украинский Су-27 под Винницей.", "ru")
+    assert (claim.kind, claim.victim.party, claim.victim.item) == ("equipment_destroyed", "Ukraine", "aircraft")
+    [claim] = _claims("Сили оборони знищили російський Ка-52 на півдні.", "uk")
+    assert claim.victim.item == "helicopter"
+
+
+def test_headline_and_body_name_one_depot_in_two_ways() -> None:
+    text = "ЗСУ знищили склад БК окупантів на Запоріжжі.\nУкраїнські військові знищили склад із боєприпасами росіян."
+    claims = _claims(text, "uk")
+    assert [(c.kind, c.victim.item) for c in claims] == [("equipment_destroyed", "depot")]
+
+
 def test_general_staff_tally_is_a_running_total() -> None:
     text = ("Загальні бойові втрати противника орієнтовно склали:\n"
             "особового складу – близько 250000 (+900) осіб\n"

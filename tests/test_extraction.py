@@ -163,6 +163,16 @@ KIND_CASES = [
     ("Two 93rd Brigade soldiers were killed near the river", [("killed", None, 2, 2, "exact")]),
     # a country's name before a non-state group is no party of the group; 'regime forces' take the state named
     ("Over 30 regime forces killed by Myanmar resistance fighters", [("killed", "Myanmar", 30, None, "at_least")]),
+    # coordinated relatives add up, however many conjuncts; two conjuncts that each matched give one claim
+    ("In one night the boy lost his mother, his aunt, his cousin, and her husband.",
+     [("casualties", None, 4, 4, "exact")]),
+    # 'take the lives of' names victims, not the owner of losses: the attacker's nationality is not theirs
+    ("A Russian drone took the lives of Ivan Petrenko and his son Taras.", [("killed", None, 2, 2, "exact")]),
+    # a count noun with the nominalised adjective after an article; 'list' as the count's head
+    ("The number of the dead in the village has reached 14.", [("killed", None, 14, 14, "exact")]),
+    ("By noon the list of the injured had grown to 23.", [("wounded", None, 23, 23, "exact")]),
+    # victims counted by a vague quantity noun, in a fragment
+    ("Thousands upon thousands of victims.", [("killed", None, 1000, None, "at_least")]),
 ]
 
 
@@ -470,3 +480,12 @@ def test_according_to_the_speakers_own_estimates_keeps_the_speaker() -> None:
                  published="2022-03-11", speaker="Volodymyr Zelensky")
     assert [(c["claimant"]["name"], c["quantity"]["low"]) for c in got] == [("Volodymyr Zelensky", 63)]
 
+
+
+def test_uncounted_repeats_merge_only_for_the_same_victims() -> None:
+    """Without a number, 'X were killed' twice is one claim only when both name the same victims (or one names
+    them by a pronoun or a claim word); two groups of victims in one speech are two claims."""
+    text = ("The occupiers killed farmers in the fields. We know it. The occupiers killed volunteers on the roads. "
+            "Farmers were killed there, too.")
+    got = claims(text)
+    assert sorted(c["victim"]["text"] for c in got) == ["farmers", "volunteers"]

@@ -97,17 +97,21 @@ def statements(rng: random.Random, gold_texts: list[str], signal: re.Pattern[str
     return out
 
 
-def long_articles(rng: random.Random, gold_texts: list[str], avoid: set[str], count: int = 24) -> list[dict[str, Any]]:
+def long_articles(rng: random.Random, gold_texts: list[str], avoid: set[str], count: int = 24,
+                  shorter: bool = False) -> list[dict[str, Any]]:
     """Whole news articles of the presidential office that quote several speakers and speak of harm: the test
-    of attribution across a long document (who said each figure when several people speak in turn)."""
+    of attribution across a long document (who said each figure when several people speak in turn).
+    `shorter` admits articles from 1,500 characters with two quotation marks and two speech verbs, once the
+    longer ones are all drawn."""
     docs = load(SHARED / "corpus/statements/president_gov_ua_2021-10_2022-06.jsonl")
     quotes = re.compile(r"[\"“”«»]")
     said = re.compile(r"\b(?:said|says|stated|noted|added|reported|according to|emphasi[sz]ed|stressed)\b")
 
     def fits(d: dict[str, Any]) -> bool:
         text = d["text"]
-        return (d["id"] not in avoid and 2500 <= len(text) <= 12000 and len(HARM_SIGNAL.findall(text)) >= 4
-                and len(quotes.findall(text)) >= 4 and len(said.findall(text)) >= 3
+        least, marks, verbs = (1500, 2, 2) if shorter else (2500, 4, 3)
+        return (d["id"] not in avoid and least <= len(text) <= 12000 and len(HARM_SIGNAL.findall(text)) >= 4
+                and len(quotes.findall(text)) >= marks and len(said.findall(text)) >= verbs
                 and not any(g[:60] in text for g in gold_texts))
 
     pool = [d for d in docs if fits(d)]
@@ -170,6 +174,19 @@ def main() -> None:
     fresh = [d for d in reports if d["id"] not in seen_reports]
     sets["ru_uk2"] = (random.Random(args.seed + 13).sample([d for d in fresh if d["lang"] == "uk"], 30)
                       + random.Random(args.seed + 14).sample([d for d in fresh if d["lang"] == "ru"], 30))
+    # the seventh round, drawn after the sixth round's fixes (every other-war headline has been drawn by now):
+    # passages of statements with harm and a figure, shorter articles that quote at least two speakers (the
+    # longer ones are all drawn), and Russian/Ukrainian reports that neither earlier set holds
+    earlier |= {d["id"].split("@")[0] for name in ("statements5", "long_articles4") for d in sets[name]}
+    sets["statements6"] = statements(random.Random(args.seed + 15), gold_statements, HARM_AND_NUMBER, (50, 0, 0),
+                                     avoid=earlier)
+    earlier |= {d["id"].split("@")[0] for d in sets["statements6"]}
+    sets["long_articles5"] = long_articles(random.Random(args.seed + 16), gold_statements, earlier, count=8,
+                                           shorter=True)
+    seen_reports |= {d["id"] for d in sets["ru_uk2"]}
+    fresh = [d for d in reports if d["id"] not in seen_reports]
+    sets["ru_uk3"] = (random.Random(args.seed + 17).sample([d for d in fresh if d["lang"] == "uk"], 30)
+                      + random.Random(args.seed + 18).sample([d for d in fresh if d["lang"] == "ru"], 30))
     for name, docs in sets.items():
         if (args.out / name / "docs.jsonl").exists() and not args.force:
             print(name, "exists; kept (use --force to draw it again)")

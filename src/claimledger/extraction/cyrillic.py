@@ -11,6 +11,7 @@ Claims are assembled by `cyrillic_claims.py` with the shared normalisers (quanti
 from __future__ import annotations
 
 import json
+import re
 import typing
 from dataclasses import dataclass, field, fields
 from functools import cached_property, lru_cache
@@ -63,6 +64,7 @@ class CyrillicLexicon:
     victims: dict[str, list[str]]
     victim_phrases: dict[str, list[list[str]]]
     items: dict[str, str]
+    model_families: dict[str, str]
     equipment_plural_only: Words
     pair_nouns: dict[str, int]
     phrase_continuers: Words
@@ -267,7 +269,8 @@ class CyrillicTagger:
         heads: dict[int, tuple[str, int]] = {}   # head → (type, phrase start)
         joined: set[int] = set()
         for i, tok in enumerate(doc):
-            vtype = lex.victim_index.get(tok.lower_) or lex.victim_index.get(tok.lemma_.lower())
+            vtype = lex.victim_index.get(tok.lower_) or lex.victim_index.get(tok.lemma_.lower()) or (
+                EQUIPMENT if _model_prefix(tok.lower_) in lex.model_families else None)
             if vtype and not self._modifier(doc, i):
                 heads[i] = (vtype, i)
             implicit = lex.implicit_index.get(tok.lower_)
@@ -296,7 +299,9 @@ class CyrillicTagger:
             out.phrases[i] = phrase
         for i, phrase in out.phrases.items():
             doc[i]._.cl_vt = phrase.vtype
-            doc[i]._.cl_it = self.lex.item_index.get(doc[i].lower_, "") if phrase.vtype in lex.victims else ""
+            low = doc[i].lower_
+            item = self.lex.item_index.get(low) or self.lex.model_families.get(_model_prefix(low), "")
+            doc[i]._.cl_it = item if phrase.vtype in lex.victims else ""
 
     def _modifier(self, doc: Doc, i: int) -> bool:
         """An adjective before a noun modifies it ('военной техники'): not a head of its own."""
@@ -483,3 +488,13 @@ class CyrillicEngine:
         return [lk for lk in best.values()
                 if not (lk.victim == lk.trigger and lk.trigger in reaching)
                 and not (lk.victim is None and lk.count in counted)]
+
+
+EQUIPMENT = "equipment"   # the contract's victim type of things (the lexicons' `victims` key for them)
+_MODEL = re.compile(r"^([^\W\d_]+)-\d")
+
+
+def _model_prefix(word: str) -> str:
+    """The family of a model name written with its number ('Су-25' → 'су'), "" for other words."""
+    m = _MODEL.match(word)
+    return m.group(1) if m else ""

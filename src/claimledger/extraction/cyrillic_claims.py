@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc
 
+from claimledger.extraction.cyrillic import EQUIPMENT as _EQUIPMENT
 from claimledger.extraction.cyrillic import CyrillicLexicon, Link, Phrase, Tagged
 from claimledger.extraction.engine import ClaimSets, _sets
 from claimledger.extraction.resolvers import Sentence
@@ -33,7 +34,6 @@ from claimledger.normalize.places import PlaceContext
 from claimledger.normalize.places_ru_uk import context_from_text_ru_uk, find_place_spans, geocode_ru_uk
 from claimledger.normalize.quantities import single, unspecified
 
-_EQUIPMENT = "equipment"
 _PEOPLE = "people"
 _CIVILIAN = "civilian"
 _MILITARY = "military"
@@ -379,17 +379,23 @@ def _without_bare_repeats(claims: list[Claim]) -> list[Claim]:
 
 
 def _distinct(claims: list[Claim]) -> list[Claim]:
-    """A headline and its body state one claim twice: keep its first statement."""
+    """A headline and its body state one claim twice: keep its first statement. Counted claims are the same when
+    their victims end in the same word stem or, for equipment, name the same item ('склад БК' and 'склад із
+    боєприпасами')."""
     seen: set[tuple[object, ...]] = set()
     out: list[Claim] = []
     for c in claims:
         q = c.quantity
-        stem = c.victim.text.lower().split()[-1][:4] if c.victim.text.strip() else ""
-        key: tuple[object, ...] = (c.kind, c.victim.party, q.low, q.high, stem) if q.low is not None \
-            or q.high is not None else (c.kind, c.victim.party, c.victim.text.lower())
-        if key not in seen:
-            seen.add(key)
+        if q.low is not None or q.high is not None:
+            stem = c.victim.text.lower().split()[-1][:4] if c.victim.text.strip() else ""
+            keys: set[tuple[object, ...]] = {(c.kind, c.victim.party, q.low, q.high, stem)}
+            if c.victim.type == _EQUIPMENT and c.victim.item:
+                keys.add((c.kind, c.victim.party, q.low, q.high, "item", c.victim.item))
+        else:
+            keys = {(c.kind, c.victim.party, c.victim.text.lower())}
+        if not keys & seen:
             out.append(c)
+        seen |= keys
     return out
 
 

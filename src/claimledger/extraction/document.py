@@ -24,6 +24,7 @@ from claimledger.extraction.lexicon import Lexicon, alternation
 from claimledger.extraction.linking import Candidate, Linker
 from claimledger.extraction.resolvers import DocState, Sentence
 from claimledger.extraction.resolvers.place import PlaceFinder
+from claimledger.extraction.tags import singular
 from claimledger.model import Claim, Claimant, Document
 from claimledger.normalize import dates, parties
 
@@ -61,7 +62,7 @@ class DocumentExtractor:
         speakers = Speakers()
         default = state.default
         claims: list[Claim] = []
-        seen: dict[tuple[Any, ...], list[Claim]] = {}
+        seen: dict[tuple[Any, ...], list[tuple[Claim, str]]] = {}
         antecedent: tuple[str | None, str | None, str | None] = (None, None, None)
         equipment: tuple[str | None, str | None] | None = None
         causes: list[tuple[str, str | None]] = []
@@ -89,7 +90,7 @@ class DocumentExtractor:
             if s.parse is not None and prefilter.search(s.text):
                 for claim in self._sentence(state, s, s.parse, quotes, speakers, default):
                     claim.confidence *= scale
-                    if not _merge_repeat(seen, claim):
+                    if not _merge_repeat(seen, claim, self._named_victims(claim)):
                         claims.append(claim)
             antecedent = self._antecedent(s) or antecedent
             equipment = self._equipment_named(s) or equipment
@@ -263,24 +264,40 @@ class DocumentExtractor:
                                date_text=self._date_in(before))
         return None
 
+    def _named_victims(self, claim: Claim) -> str:
+        """The head word of the victims a claim names ('refugees'), "" when the text names them only by a
+        pronoun or a claim word ('they', 'casualties', 'the dead')."""
+        head = (claim.victim.text or "").lower().split()[-1:]
+        if not head:
+            return ""
+        lex = self.lex
+        word = singular(head[0], lex)
+        if head[0] in lex.antecedent_pronouns or head[0] in lex.third_person_pronouns or word in lex.noun_family \
+                or head[0] in lex.adjective_family:
+            return ""
+        return word
+
     def _date_in(self, text: str) -> str | None:
         for start, end, _ in dates.find_date_phrases(text):
             return text[start:end]
         return None
 
 
-def _merge_repeat(seen: dict[tuple[Any, ...], list[Claim]], claim: Claim) -> bool:
+def _merge_repeat(seen: dict[tuple[Any, ...], list[tuple[Claim, str]]], claim: Claim, victims: str) -> bool:
     """The same claim repeated (headline, lede, caption): same kind, party and number, and the same claimant side
-    or one of them unattributed. Returns True when merged into an earlier record."""
+    or one of them unattributed; without a number, the same victims too, where both name them (a speech that
+    says people were killed here and refugees there makes two claims; 'they suffered casualties' restates).
+    Returns True when merged into an earlier record."""
     q = claim.quantity
     numbered = q.low is not None or q.high is not None
     key = (claim.kind, claim.victim.party, q.low, q.high, None if numbered else q.qualifier)
-    prev = next((p for p in seen.get(key, []) if p.evidence.start != claim.evidence.start and (
+    prev = next((p for p, named in seen.get(key, []) if p.evidence.start != claim.evidence.start and (
+        numbered or not named or not victims or named == victims) and (
         p.claimant.side == claim.claimant.side
         or numbered and p.claimant.side is None and p.claimant.name is None
         or numbered and claim.claimant.side is None and claim.claimant.name is None)), None)
     if prev is None:
-        seen.setdefault(key, []).append(claim)
+        seen.setdefault(key, []).append((claim, victims))
         return False
     prev.evidence_more.append(claim.evidence)
     _prefer_specific(prev, claim)

@@ -48,12 +48,13 @@ class Linker:
         self._borrow(doc, mentions)
         frames = sorted(frames, key=lambda f: (-f.construction.priority, f.trigger))
         out: list[Candidate] = []
-        seen: dict[tuple[int, str], Candidate] = {}
+        seen: dict[tuple[int, int, str], Candidate] = {}
         prose = doc.text.rstrip()[-1:] in self.lex.headline_closing_marks
         frames = _drop_consumed(_one_frame_per_pair(frames, prose))
         for frame in frames:
             for cand in self._candidates(doc, frame, mentions):
-                key = (id(cand.mention), cand.kind)
+                # by span: coordinated singulars found from two of their conjuncts add up to one mention
+                key = (cand.mention.start, cand.mention.end, cand.kind)
                 if key in seen:
                     first = seen[key]
                     if frame.construction.name not in first.construction.split("+"):

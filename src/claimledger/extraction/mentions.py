@@ -358,6 +358,8 @@ class MentionBuilder:
             if ent.label_ != "PERSON" or any(i in taken for i in range(ent.start, ent.end)):
                 continue
             role = doc[ent.start - 1] if ent.start > 0 else None
+            if role is not None and role._.cl_n in ("military", "civilian") and role.i in taken and len(ent) < 2:
+                continue  # 'his son Taras': the name restates a counted person noun, one victim
             if (role is None or not role._.cl_n) and len(ent) < 2:
                 continue  # a single capitalised word is as often a place as a person: only a role makes it one
             vtype = role._.cl_n if role is not None and role._.cl_n in ("military", "civilian") else "civilian"

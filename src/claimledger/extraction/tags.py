@@ -224,9 +224,12 @@ class Tagger:
         """'dozens of wounded', 'hundreds of dead': a claim participle counted through 'of', with no noun after
         it, names its own victims (a tagger may read it as a verb)."""
         doc = tok.doc
-        if tok._.cl_k and tok._.cl_kf in ("verb", "adj") and tok.i >= 2 \
-                and doc[tok.i - 1].lower_ in self.lex.partitive_prepositions \
-                and (doc[tok.i - 2]._.cl_q or doc[tok.i - 2].lemma_.lower() in self.lex.count_nouns) \
+        j = tok.i - 1
+        while j > 0 and doc[j].pos_ == "DET":   # 'the number of the dead': an article before the participle
+            j -= 1
+        if tok._.cl_k and tok._.cl_kf in ("verb", "adj") and j >= 1 \
+                and doc[j].lower_ in self.lex.partitive_prepositions \
+                and (doc[j - 1]._.cl_q or doc[j - 1].lemma_.lower() in self.lex.count_nouns) \
                 and (tok.i + 1 == len(doc) or doc[tok.i + 1].pos_ not in _NOUNISH):
             tok._.cl_kf = "noun"
 

@@ -119,7 +119,10 @@ def _owner_tokens(ctx: ClaimContext) -> list[Token]:
     family = cand.family
     if ctx.mention.self_trigger and doc[ctx.mention.head]._.cl_k in lex.loss_families:
         trig, family = doc[ctx.mention.head], doc[ctx.mention.head]._.cl_k  # 'casualties, both killed and wounded'
-    if family in lex.owner_families or trig.lemma_.lower() in lex.loss_owner_verbs and trig.pos_ == "VERB":
+    # 'the army took heavy losses': the subject owns them; 'the attack took the lives of two' (a verb of another
+    # family, killing) names its victims, not their owner
+    if family in lex.owner_families or trig.lemma_.lower() in lex.loss_owner_verbs and trig.pos_ == "VERB" \
+            and trig._.cl_k in lex.loss_families:
         return _subject(doc, trig)
     if trig._.cl_kf != "noun" or family not in lex.loss_families:
         return []
