@@ -286,3 +286,45 @@ def _eventually(check: Any, seconds: float = 20.0) -> bool:
             return True
         time.sleep(0.05)
     return False
+
+
+_EXIT_SCRIPT = """
+import sys, threading, time
+from pathlib import Path
+from claimledger.store import Filter, Ledger
+from claimledger.store.columnar import Columnar
+from tests.test_summary import build
+
+ledger = Ledger.open("sqlite:///" + sys.argv[1])
+build(ledger, n_docs=80)
+col = Columnar(ledger.db, Path(sys.argv[1] + ".columnar"))
+assert col.build()
+wide = [Filter("kind", "eq", "killed"), Filter("date", "gte", "2024-01-01")]
+
+def hammer() -> None:
+    while True:
+        col.facet_counts("outlet", wide, 50)
+        col.map_cells(wide, 5000)
+
+for _ in range(4):
+    threading.Thread(target=hammer, daemon=True).start()
+time.sleep(float(sys.argv[2]))
+"""
+
+
+@pytest.mark.parametrize("linger", [0.2, 0.5, 0.9])
+def test_exit_with_snapshot_queries_running_in_daemon_threads(tmp_path: Any, linger: float) -> None:
+    """A server's worker threads may be inside a DuckDB query when the interpreter exits; the process must
+    end cleanly (without the close-at-exit hook it aborts: a C++ frame unwound by Python's finalization)."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(root), str(root / "src"),
+                                                        os.environ.get("PYTHONPATH", "")])}
+    done = subprocess.run([sys.executable, "-c", _EXIT_SCRIPT, str(tmp_path / "l.db"), str(linger)], env=env,
+                          cwd=root, capture_output=True, text=True, timeout=300, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "terminate called" not in done.stderr

@@ -18,6 +18,7 @@ NULLs follows the ledger's dialect, so answers equal the row store's.
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import json
 import logging
@@ -25,6 +26,7 @@ import os
 import subprocess
 import sys
 import threading
+import weakref
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -131,14 +133,27 @@ def _others_writing(directory: Path, version: str) -> bool:
 
 
 class Columnar:
-    """The snapshots of one ledger and the DuckDB queries over the current one."""
+    """The snapshots of one ledger and the DuckDB queries over the current one.
+
+    Safe at interpreter exit: DuckDB runs queries in C++ with the GIL released, and a daemon thread (a
+    server's worker) that comes back from one while Python is finalizing is unwound by force through C++
+    frames, which aborts the process. So every query is counted while it runs, and `close` (called for
+    every open instance by an `atexit` hook, which runs before finalization) refuses new queries,
+    interrupts the running ones, waits for them to return and closes the connections; an export child
+    still running is terminated."""
 
     def __init__(self, db: Database, directory: Path) -> None:
         self.db = db
         self.directory = directory
         self._lock = threading.Lock()
+        self._idle = threading.Condition(self._lock)
         self._building: str | None = None  # the version a background export is writing
         self._con: tuple[str, duckdb.DuckDBPyConnection] | None = None
+        self._active: dict[duckdb.DuckDBPyConnection, duckdb.DuckDBPyConnection] = {}  # cursor -> its connection
+        self._retired: list[duckdb.DuckDBPyConnection] = []  # replaced connections with queries still running
+        self._child: subprocess.Popen[str] | None = None
+        self._closed = False
+        _OPEN.add(self)
 
     def version(self) -> str:
         with self.db.reading() as s:
@@ -149,15 +164,31 @@ class Columnar:
         path = export(self.db, self.directory)
         return path is not None and self._open(path.stem[2:]) is not None
 
+    def close(self, timeout: float = 10.0) -> None:
+        """Stop answering: interrupt running queries, wait for them (up to `timeout` seconds), close the
+        connections and stop a running export. Idempotent; later queries get None (the summaries answer)."""
+        with self._lock:
+            self._closed = True
+            for cur in list(self._active):
+                cur.interrupt()
+            self._idle.wait_for(lambda: not self._active, timeout=timeout)
+            cons = [c for c in (self._con[1] if self._con else None, *self._retired) if c is not None]
+            self._con, self._retired = None, []
+            child = self._child
+        for con in cons:
+            con.close()
+        if child is not None and child.poll() is None:
+            child.terminate()
+
     def _start(self, version: str) -> None:
         with self._lock:
-            if self._building is not None:
+            if self._building is not None or self._closed:
                 return
             self._building = version
 
         def run() -> None:
             try:
-                _export_in_child(self.db, self.directory)
+                self._export_in_child()
             except Exception:  # a background export that fails leaves the summaries answering
                 log.exception("columnar snapshot of %s failed", self.db.redacted_url)
             finally:
@@ -165,8 +196,25 @@ class Columnar:
 
         threading.Thread(target=run, name="claimledger-columnar", daemon=True).start()
 
+    def _export_in_child(self) -> None:
+        """`export` in a child process at low priority: reading a million rows in Python would hold this
+        process's GIL (and its core) away from the requests it serves. The ledger URL goes through stdin,
+        never the command line."""
+        job = json.dumps({"url": self.db.url, "schema": self.db.schema, "directory": str(self.directory)})
+        with self._lock:
+            if self._closed:
+                return
+            child = self._child = subprocess.Popen([sys.executable, "-m", "claimledger.store.columnar"],
+                                                   stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                                   stderr=subprocess.PIPE, text=True)
+        _, err = child.communicate(job, timeout=3600)
+        if child.returncode != 0:
+            log.warning("columnar snapshot of %s failed: %s", self.db.redacted_url, err.strip()[-2000:])
+
     def _open(self, version: str) -> duckdb.DuckDBPyConnection | None:
         with self._lock:
+            if self._closed:
+                return None
             if self._con is not None and self._con[0] == version:
                 return self._con[1]
             path = self.directory / f"v-{version}.parquet"
@@ -175,19 +223,41 @@ class Columnar:
             con = duckdb.connect(":memory:", config={"threads": 1})
             con.execute(f"CREATE VIEW snap AS SELECT * FROM read_parquet('{_quoted(path)}')")
             old, self._con = self._con, (version, con)
+            if old is not None and old[1] in self._active.values():
+                self._retired.append(old[1])   # closed when its last query returns
+                old = None
         if old is not None:
             old[1].close()
         return con
 
+    def _cursor(self, con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection | None:
+        with self._lock:
+            if self._closed:
+                return None
+            cur = con.cursor()
+            self._active[cur] = con
+            return cur
+
+    def _release(self, cur: duckdb.DuckDBPyConnection) -> None:
+        with self._lock:
+            con = self._active.pop(cur, None)
+            cur.close()
+            if con is not None and con in self._retired and con not in self._active.values():
+                self._retired.remove(con)
+                con.close()
+            self._idle.notify_all()
+
     def _query(self, *stmts: Any) -> list[list[tuple[Any, ...]]] | None:
         """The rows of each statement over the snapshot of the ledger's current version; None when
-        that snapshot is not there yet (an export is started) or cannot be read."""
+        that snapshot is not there yet (an export is started), cannot be read, or this is closed."""
         version = self.version()
         con = self._open(version)
         if con is None:
             self._start(version)
             return None
-        cur = con.cursor()
+        cur = self._cursor(con)
+        if cur is None:
+            return None
         try:
             out = []
             for stmt in stmts:
@@ -195,11 +265,12 @@ class Columnar:
                 params = compiled.construct_params()
                 out.append(cur.execute(str(compiled), [params[k] for k in compiled.positiontup or ()]).fetchall())
             return out
-        except (duckdb.Error, OSError):  # the file was removed under us: the summaries answer
-            log.warning("columnar query failed; falling back", exc_info=True)
+        except (duckdb.Error, OSError):  # the file was removed under us, or closing: the summaries answer
+            if not self._closed:
+                log.warning("columnar query failed; falling back", exc_info=True)
             return None
         finally:
-            cur.close()
+            self._release(cur)
 
     def _select(self, filters: Sequence[Filter], *cols: Any) -> Any:
         return select(*cols).select_from(SNAP).where(*filter_conditions("claims", filters, _SPECS))
@@ -248,17 +319,6 @@ class Columnar:
         )
 
 
-def _export_in_child(db: Database, directory: Path) -> None:
-    """`export` in a child process at low priority: reading a million rows in Python would hold this
-    process's GIL (and its core) away from the requests it serves. The ledger URL goes through stdin,
-    never the command line."""
-    job = json.dumps({"url": db.url, "schema": db.schema, "directory": str(directory)})
-    done = subprocess.run([sys.executable, "-m", "claimledger.store.columnar"], input=job, text=True,
-                          capture_output=True, timeout=3600, check=False)
-    if done.returncode != 0:
-        log.warning("columnar snapshot of %s failed: %s", db.redacted_url, done.stderr.strip()[-2000:])
-
-
 def _child() -> None:
     os.nice(10)
     job = json.loads(sys.stdin.read())
@@ -267,6 +327,16 @@ def _child() -> None:
         export(db, Path(job["directory"]))
     finally:
         db.dispose()
+
+
+_OPEN: weakref.WeakSet[Columnar] = weakref.WeakSet()
+
+
+@atexit.register
+def _close_all() -> None:
+    """Close every open snapshot before the interpreter finalizes (see `Columnar`)."""
+    for c in list(_OPEN):
+        c.close()
 
 
 def default_directory(db: Database) -> Path | None:
