@@ -6,6 +6,7 @@ revisions, re-extractions), on SQLite and on PostgreSQL."""
 from __future__ import annotations
 
 import random
+import time
 from itertools import combinations
 from typing import Any
 
@@ -16,6 +17,7 @@ from claimledger.model import Claim, Document
 from claimledger.store import Filter, Ledger
 from claimledger.store import aggregates as agg
 from claimledger.store import query as q
+from claimledger.store.columnar import Columnar
 from claimledger.store.repo import replace_claims, store_document
 
 KINDS = ["killed", "killed", "wounded", "captured", "equipment_destroyed"]
@@ -236,3 +238,93 @@ def test_concurrent_writers_keep_the_summaries_exact(ledger: Ledger) -> None:
     for field in ("party", "kind", "outlet", "date"):
         assert ledger.facet_counts("claims", field, limit=100) == q.facet_counts(ledger.db, "claims", field, limit=100)
     assert _points(ledger.map_cells()) == _points(agg.map_cells(ledger.db))
+
+
+def test_the_columnar_snapshot_gives_the_row_store_numbers(generated: Ledger, tmp_path: Any) -> None:
+    col = Columnar(generated.db, tmp_path / "snap")
+    assert col.build()
+    for filters in COMBOS:
+        assert col.count(filters) == q.count(generated.db, "claims", filters), filters
+        for field in FACETS:
+            others = [f for f in filters if f.field != field]
+            assert col.facet_counts(field, others, 200) == q.facet_counts(generated.db, "claims", field, others,
+                                                                           limit=200), (field, others)
+        got_days = col.claims_per_day(filters)
+        assert got_days is not None
+        assert sorted(got_days, key=str) == sorted(agg.claims_per_day(generated.db, filters), key=str), filters
+        got, want = col.map_cells(filters, 5000), agg.map_cells(generated.db, filters)
+        assert got is not None
+        assert _points(got) == _points(want), filters
+        assert _areas(got) == _areas(want), filters
+        assert got.by_precision == want.by_precision, filters
+
+
+def test_a_snapshot_answers_only_its_own_ledger_version(ledger: Ledger, tmp_path: Any) -> None:
+    """Before its snapshot exists, and once the ledger has changed, the columnar path answers None
+    (the summaries answer instead) and a background export of the new version starts."""
+    build(ledger, n_docs=30)
+    wide = [Filter("kind", "eq", "killed"), Filter("outlet", "eq", "Wire One"), Filter("date", "gte", "2024-02-01")]
+    assert ledger.summarizable(wide) and not ledger.summary_is_small(wide)
+    col = ledger.enable_columnar(tmp_path / "snap")
+    assert col is not None
+    assert col.count(wide) is None  # not written yet: an export starts in the background
+    assert _eventually(lambda: col.count(wide) is not None)
+    assert col.count(wide) == ledger.count("claims", wide) == q.count(ledger.db, "claims", wide)
+    doc = Document(id="late", text="A late report.", url="https://gen.example/late", published="2024-02-09",
+                   source="Wire One")
+    store_document(ledger.db, doc, [make_claim(kind="killed", party="Russia", start="2024-02-09")])
+    assert col.count(wide) is None  # the ledger moved on: that snapshot is not its version
+    assert ledger.count("claims", wide) == q.count(ledger.db, "claims", wide)  # the summaries answer
+    assert _eventually(lambda: col.count(wide) is not None)
+    assert col.count(wide) == q.count(ledger.db, "claims", wide)
+
+
+def _eventually(check: Any, seconds: float = 20.0) -> bool:
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        if check():
+            return True
+        time.sleep(0.05)
+    return False
+
+
+_EXIT_SCRIPT = """
+import sys, threading, time
+from pathlib import Path
+from claimledger.store import Filter, Ledger
+from claimledger.store.columnar import Columnar
+from tests.test_summary import build
+
+ledger = Ledger.open("sqlite:///" + sys.argv[1])
+build(ledger, n_docs=80)
+col = Columnar(ledger.db, Path(sys.argv[1] + ".columnar"))
+assert col.build()
+wide = [Filter("kind", "eq", "killed"), Filter("date", "gte", "2024-01-01")]
+
+def hammer() -> None:
+    while True:
+        col.facet_counts("outlet", wide, 50)
+        col.map_cells(wide, 5000)
+
+for _ in range(4):
+    threading.Thread(target=hammer, daemon=True).start()
+time.sleep(float(sys.argv[2]))
+"""
+
+
+@pytest.mark.parametrize("linger", [0.2, 0.5, 0.9])
+def test_exit_with_snapshot_queries_running_in_daemon_threads(tmp_path: Any, linger: float) -> None:
+    """A server's worker threads may be inside a DuckDB query when the interpreter exits; the process must
+    end cleanly (without the close-at-exit hook it aborts: a C++ frame unwound by Python's finalization)."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(root), str(root / "src"),
+                                                        os.environ.get("PYTHONPATH", "")])}
+    done = subprocess.run([sys.executable, "-c", _EXIT_SCRIPT, str(tmp_path / "l.db"), str(linger)], env=env,
+                          cwd=root, capture_output=True, text=True, timeout=300, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "terminate called" not in done.stderr

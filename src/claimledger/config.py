@@ -104,6 +104,10 @@ class Settings:
     # PostgreSQL connections each server process may hold for reads (pool + as many on overflow):
     # about its request threads (40) divided among the workers; the database's max_connections caps it
     db_pool: int = field(default_factory=lambda: _typed("CLAIMLEDGER_DB_POOL", int, 10))
+    # facets, timeline and map that only the widest summary cube holds come from a columnar snapshot
+    # per ledger version (store/columnar.py), written beside a SQLite file or under home/columnar
+    columnar: bool = field(default_factory=lambda: _typed("CLAIMLEDGER_COLUMNAR", _flag, True))
+    columnar_dir: Path | None = field(default_factory=lambda: _path("CLAIMLEDGER_COLUMNAR_DIR"))
     token: str | None = field(default_factory=lambda: _raw("CLAIMLEDGER_TOKEN"))
     base_url: str | None = field(default_factory=lambda: _raw("CLAIMLEDGER_BASE_URL"))
     allow_private_urls: bool = field(

@@ -49,6 +49,8 @@ def create_app(ledger: Ledger | str | None = None, settings: ApiSettings | None 
     app.state.ledger = led
     app.state.settings = settings
     led.enable_time_budgets()
+    if settings.columnar:
+        led.enable_columnar(settings.columnar_dir)
     app.state.counter = Counter(led, size=settings.count_cache_size)
     app.state.responses = ResponseCache(app.state.counter, settings.response_cache_bytes)
     app.state.http = HttpClient.from_settings(guard=not settings.allow_private_urls,

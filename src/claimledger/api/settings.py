@@ -4,6 +4,7 @@ defaults, overridable per app (tests, embedding), plus the time budgets of its a
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from claimledger.config import get_settings
 
@@ -18,6 +19,8 @@ class ApiSettings:
     tile_attribution: str | None = field(default_factory=lambda: get_settings().tile_attribution)
     base_url: str | None = field(default_factory=lambda: get_settings().base_url)  # for next_url; never Host
     max_doc_bytes: int = field(default_factory=lambda: get_settings().max_doc_bytes)
+    columnar: bool = field(default_factory=lambda: get_settings().columnar)
+    columnar_dir: Path | None = field(default_factory=lambda: get_settings().columnar_dir)
     trusted_addresses: tuple[str, ...] = ()  # exact addresses URL ingestion may reach anyway
     # Time budgets (ms): past them the answer says so instead of slowing every page (see api/budget.py).
     count_budget_ms: float = 15.0        # the total that comes with a page (_total=auto)

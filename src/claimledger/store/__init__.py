@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager
+from pathlib import Path
 from typing import Any
 
 from claimledger.store import aggregates as _agg
@@ -17,6 +18,7 @@ from claimledger.store import query as _q
 from claimledger.store import summary as _sum
 from claimledger.store.aggregates import MapCells
 from claimledger.store.budget import BudgetExceeded, time_budget
+from claimledger.store.columnar import Columnar, default_directory
 from claimledger.store.db import Database, default_url
 from claimledger.store.query import Filter, Page, QueryError
 from claimledger.store.repo import DocumentRejected
@@ -27,6 +29,7 @@ class Ledger:
 
     def __init__(self, db: Database) -> None:
         self.db = db
+        self.columnar: Columnar | None = None  # see enable_columnar
 
     @classmethod
     def open(cls, url: str | None = None, *, schema: str | None = None, upgrade: bool = True) -> Ledger:
@@ -69,14 +72,16 @@ class Ledger:
 
     def count(self, table: str, filters: Sequence[Filter] = (), cap: int | None = None) -> int:
         """Exact; from the summary tables when they hold every filtered field, else counted."""
-        n = _sum.count(self.db, filters) if table == "claims" else None
+        n = self._snapshot().count(filters) if self._wide("claims", filters) else None
+        n = _sum.count(self.db, filters) if n is None and table == "claims" else n
         if n is not None:
             return n if cap is None else min(n, cap + 1)
         return _q.count(self.db, table, filters, cap)
 
     def facet_counts(self, table: str, field: str, filters: Sequence[Filter] = (),
                      limit: int = 50) -> list[tuple[Any, int]]:
-        out = _sum.facet_counts(self.db, field, filters, limit) if table == "claims" else None
+        out = self._snapshot().facet_counts(field, filters, limit) if self._wide(table, filters, field) else None
+        out = _sum.facet_counts(self.db, field, filters, limit) if out is None and table == "claims" else out
         return out if out is not None else _q.facet_counts(self.db, table, field, filters, limit)
 
     def iter_rows(self, table: str, filters: Sequence[Filter] = (), order: str | None = None,
@@ -109,11 +114,14 @@ class Ledger:
 
     # aggregates -----------------------------------------------------------------------------
     def claims_per_day(self, filters: Sequence[Filter] = ()) -> list[tuple[str | None, int]]:
-        out = _sum.claims_per_day(self.db, filters)
+        out = self._snapshot().claims_per_day(filters) if self._wide("claims", filters, "date") else None
+        out = _sum.claims_per_day(self.db, filters) if out is None else out
         return out if out is not None else _agg.claims_per_day(self.db, filters)
 
     def map_cells(self, filters: Sequence[Filter] = (), max_points: int = 5_000) -> MapCells:
-        out = _sum.map_cells(self.db, filters, max_points)
+        wide = self._wide("claims", filters, "precision", "admin1", "country")
+        out = self._snapshot().map_cells(filters, max_points) if wide else None
+        out = _sum.map_cells(self.db, filters, max_points) if out is None else out
         return out if out is not None else _agg.map_cells(self.db, filters, max_points)
 
     def summarizable(self, filters: Sequence[Filter], *fields: str) -> bool:
@@ -125,6 +133,25 @@ class Ledger:
         """Whether a small summary cube (not the one with every field, which is about as large as
         the claims on varied data) answers these filters: cheap enough for every page's total."""
         return _sum.answerable(filters, *fields) and _sum.cube_for(filters, *fields) != 0
+
+    def enable_columnar(self, directory: Path | None = None) -> Columnar | None:
+        """Answer what only the widest summary cube holds from a columnar snapshot per ledger version
+        (`store/columnar.py`), kept in `directory` (default: beside a SQLite file, else under the
+        data home); the summaries answer until it is written. None for an in-memory SQLite ledger."""
+        if self.columnar is None:
+            folder = directory or default_directory(self.db)
+            self.columnar = Columnar(self.db, folder) if folder is not None else None
+        return self.columnar
+
+    def _wide(self, table: str, filters: Sequence[Filter], *fields: str) -> bool:
+        """Whether the columnar snapshot should answer: it is enabled, and of the summary cubes only
+        the widest (as many rows as claims) holds these filters and fields."""
+        return (self.columnar is not None and table == "claims" and _sum.answerable(filters, *fields)
+                and _sum.cube_for(filters, *fields) == 0)
+
+    def _snapshot(self) -> Columnar:
+        assert self.columnar is not None
+        return self.columnar
 
     def rebuild_summaries(self) -> None:
         """Recount the summary tables from the claims (after writing claims outside `repo`)."""

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Numeric, Select, cast, func, literal_column, select
+from sqlalchemy.orm import Session
 
 from claimledger.store.db import Database
 from claimledger.store.models import ClaimGroup, ClaimRow, DocumentRow, Event, IngestRun
@@ -108,17 +109,22 @@ def change_marker(db: Database) -> tuple[Any, ...]:
     """Cheap (index max lookups) and different whenever stored content or reconciliation changes:
     a key for caches of counts and aggregates."""
     with db.reading() as s:
-        row = s.execute(select(
-            select(func.max(DocumentRow.id)).scalar_subquery(),
-            select(func.max(ClaimRow.id)).scalar_subquery(),
-            select(func.max(Event.id)).scalar_subquery(),
-            select(func.max(ClaimGroup.id)).scalar_subquery(),
-            select(func.max(IngestRun.id)).scalar_subquery(),
-            select(func.count()).select_from(ClaimRow).where(
-                ClaimRow.current.is_(True), ClaimRow.reconciled.is_(False)).scalar_subquery(),
-        )).one()
+        return marker_of(s)
+
+
+def marker_of(s: Session) -> tuple[Any, ...]:
+    """`change_marker` read in an open session."""
+    row = s.execute(select(
+        select(func.max(DocumentRow.id)).scalar_subquery(),
+        select(func.max(ClaimRow.id)).scalar_subquery(),
+        select(func.max(Event.id)).scalar_subquery(),
+        select(func.max(ClaimGroup.id)).scalar_subquery(),
+        select(func.max(IngestRun.id)).scalar_subquery(),
+        select(func.count()).select_from(ClaimRow).where(
+            ClaimRow.current.is_(True), ClaimRow.reconciled.is_(False)).scalar_subquery(),
+    )).one()
     return tuple(row)
 
 
-__all__ = ["PointCell", "AreaCell", "MapCells", "claims_per_day", "map_cells", "change_marker", "grid", "GRID_DECIMALS",
+__all__ = ["PointCell", "AreaCell", "MapCells", "claims_per_day", "map_cells", "change_marker", "marker_of", "grid", "GRID_DECIMALS",
            "MAX_AREAS"]

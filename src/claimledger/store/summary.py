@@ -69,7 +69,8 @@ CELL_CUBES: dict[int, tuple[str, ...]] = {1: ("precision",), 3: ("precision", "s
                                           2: ("precision", "kind", "party", "side", "means"), 0: DIMS}
 
 
-def _claim_exprs() -> dict[str, Any]:
+def claim_exprs() -> dict[str, Any]:
+    """Each summary field as the claims' (and their documents') column it counts."""
     c, d = ClaimRow, DocumentRow
     return {"day": c.date, "kind": c.kind, "party": c.victim_party, "side": c.claimant_side,
             "precision": c.precision, "outlet": d.outlet, "means": c.means, "admin1": c.admin1,
@@ -111,7 +112,7 @@ def _count_delta(dialect: str, cube: int, cond: ColumnElement[bool], sign: int) 
     """INSERT ... SELECT of one cube's combinations among the claims matching `cond`, added (sign 1)
     or taken away (sign -1) on conflict with an existing row."""
     c, d = ClaimRow, DocumentRow
-    src = _claim_exprs()
+    src = claim_exprs()
     dims = CUBES[cube]
     exprs = [src[k] for k in dims]
     sel = (select(_key(cube, exprs), literal(cube), *exprs, *_sums(sign, c.lat, c.lon, func.count()))
@@ -130,7 +131,7 @@ def _upsert_counts(dialect: str, dims: Sequence[str], sel: Any) -> Any:
 
 def _cell_delta(dialect: str, cube: int, cond: ColumnElement[bool], sign: int) -> Any:
     c, d = ClaimRow, DocumentRow
-    src = _claim_exprs()
+    src = claim_exprs()
     lat_g, lon_g = sa_cast(grid(c.lat), Float), sa_cast(grid(c.lon), Float)
     dims = ("cell_lat", "cell_lon", "place", "precision", *(k for k in CELL_CUBES[cube] if k != "precision"))
     exprs = [lat_g, lon_g, c.place, c.precision, *(src[k] for k in dims[4:])]
@@ -170,7 +171,7 @@ def _document_statements(s: Session, sign: int) -> list[Any]:
 
 def _document_claims() -> Any:
     c, d = ClaimRow, DocumentRow
-    src = _claim_exprs()
+    src = claim_exprs()
     return (select(*(src[k].label(k) for k in DIMS), c.lat.label("lat"), c.lon.label("lon"), c.place.label("place"),
                    sa_cast(grid(c.lat), Float).label("cell_lat"), sa_cast(grid(c.lon), Float).label("cell_lon"))
             .select_from(c).join(d, d.id == c.document_id).where(_of_document()).cte("doc_claims"))
@@ -377,4 +378,4 @@ def map_cells(db: Database, filters: Sequence[Filter], max_points: int) -> MapCe
 
 
 __all__ = ["add_document", "retire", "rebuild", "rebuild_all", "answerable", "count", "estimate", "facet_counts",
-           "claims_per_day", "map_cells", "cube_for", "FIELD_COLUMNS", "CUBES", "CELL_CUBES", "DIMS"]
+           "claims_per_day", "map_cells", "cube_for", "claim_exprs", "FIELD_COLUMNS", "CUBES", "CELL_CUBES", "DIMS"]
