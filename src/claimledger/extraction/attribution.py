@@ -121,7 +121,7 @@ class Attributor:
             who = m.group("w").strip()
             if who.lower() not in self._pronouns() and len(who.split()) <= 8 \
                     and not lex.phrase_re(lex.clause_breakers | lex.modal_auxiliaries | lex.negators
-                                          | lex.generic_sources).search(who):
+                                          | lex.generic_sources | lex.passive_auxiliaries).search(who):
                 return Attribution(name=who, side=side_for(who, sentence), origin=Origin.tail)
         return None
 
