@@ -171,6 +171,8 @@ KIND_CASES = [
     # a count noun with the nominalised adjective after an article; 'list' as the count's head
     ("The number of the dead in the village has reached 14.", [("killed", None, 14, 14, "exact")]),
     ("By noon the list of the injured had grown to 23.", [("wounded", None, 23, 23, "exact")]),
+    # a coordinated group found whole and by one of its members is one claim
+    ("Man and boy injured by mortar fire in the valley", [("wounded", None, 2, 2, "exact")]),
     # victims counted by a vague quantity noun, in a fragment
     ("Thousands upon thousands of victims.", [("killed", None, 1000, None, "at_least")]),
 ]

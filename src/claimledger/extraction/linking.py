@@ -62,6 +62,7 @@ class Linker:
                     continue
                 seen[key] = cand
                 out.append(cand)
+        out = _inside_a_counted_group(out)
         out = self._combine_coordinated(doc, out)
         out = _yield_to_named_victims(doc, out)
         out = _outcome_wins(doc, out)
@@ -399,6 +400,17 @@ def _drop_consumed(frames: list[Frame]) -> list[Frame]:
         if _claim_sets(f.construction.sets).consumes:
             consumed.update(i for i in f.tokens if i != f.trigger)
     return [f for f in frames if f.trigger not in consumed]
+
+
+def _inside_a_counted_group(cands: list[Candidate]) -> list[Candidate]:
+    """'Woman and child injured': two constructions may find the group ('Woman and child', 2) and one of its
+    members ('child', 1); the member is already counted in the group of the same kind."""
+    def inside(c: Candidate, g: Candidate) -> bool:
+        m, n = c.mention, g.mention
+        return (g is not c and g.kind == c.kind and n.start <= m.start and m.end <= n.end
+                and (n.end - n.start) > (m.end - m.start) and m.quantity.low == 1 and m.quantity.high == 1
+                and (n.quantity.low or 0) > 1)
+    return [c for c in cands if not any(inside(c, g) for g in cands)]
 
 
 def _yield_to_named_victims(doc: Doc, cands: list[Candidate]) -> list[Candidate]:
