@@ -491,3 +491,40 @@ def test_uncounted_repeats_merge_only_for_the_same_victims() -> None:
             "Farmers were killed there, too.")
     got = claims(text)
     assert sorted(c["victim"]["text"] for c in got) == ["farmers", "volunteers"]
+
+
+@pytest.mark.parametrize("title,name", [
+    ("Speech by Chief of Staff of the Presidential Office Ivan Koval at the donors' conference in Vienna",
+     "Ivan Koval"),
+    ("Speech by President of Ukraine Volodymyr Zelenskyy at the summit in Madrid", "Volodymyr Zelensky"),
+    ("Address by the Foreign Minister Olha Marchenko to the students of the university", "Olha Marchenko"),
+])
+def test_an_address_titled_with_another_speaker_is_theirs(title: str, name: str) -> None:
+    """An official site's speech titled as given by someone other than its head is that person's, in the first
+    person as well."""
+    doc = {"id": "sp", "text": "Thank you. I have seen it myself: our enemy killed 40 civilians in one night.",
+           "published": "2022-05-01", "source": "president.gov.ua (news)", "title": title}
+    c = next(iter(claimledger.extract_many([doc]))).to_dict()
+    assert c["claimant"] == {"name": name, "side": "Ukraine"}
+
+
+def test_a_statement_restated_by_its_speaker_is_theirs_before_and_after() -> None:
+    """On an official site, 'This was stated by X' gives the sentence before to X, and X goes on speaking in the
+    paragraph's unattributed sentences; a new paragraph returns to the site's voice."""
+    text = ("Over the past day, the defenders destroyed 12 enemy tanks near the city. This was stated by the "
+            "Commander of the Ground Forces Ivan Bondar at a briefing. In addition, 300 occupiers were eliminated "
+            "in the south.\n\nIn the north, 7 enemy drones were shot down.")
+    doc = {"id": "pr", "text": text, "published": "2022-03-01", "source": "president.gov.ua (news)",
+           "title": "The defenders hold the line"}
+    got = {c.quantity.low: c.claimant for c in claimledger.extract_many([doc])}
+    bondar = "the Commander of the Ground Forces Ivan Bondar"
+    assert got[12].name == bondar and got[300].name == bondar and got[12].side == "Ukraine"
+    assert got[7].name is None and got[7].side == "Ukraine"
+
+
+def test_a_quoted_we_does_not_make_news_the_heads_address() -> None:
+    doc = {"id": "pr", "text": "The adviser spoke at a briefing. Five enemy tanks were destroyed near the river. "
+                               "\"We will stop them,\" the adviser said.",
+           "published": "2022-03-01", "source": "president.gov.ua (news)", "title": "Briefing on the situation"}
+    [c] = list(claimledger.extract_many([doc]))
+    assert c.claimant.name is None and c.claimant.side == "Ukraine"

@@ -36,6 +36,9 @@ class Speakers:
     def __init__(self) -> None:
         self.last_named: Attribution | None = None
         self.last_institution: Attribution | None = None
+        # 'This was stated by X' on an official site: X goes on speaking in the paragraph's unattributed sentences
+        self.reporting: Attribution | None = None
+        self.reporting_paragraph = -1
 
 
 class Assembler:
@@ -72,6 +75,9 @@ class Assembler:
             return found
         if speakers.last_named is not None and any(r.start <= at < r.end for r in quotes):
             return speakers.last_named
+        if default is not None and default.origin is Origin.press and speakers.reporting is not None \
+                and speakers.reporting_paragraph == s.paragraph:
+            return speakers.reporting
         return default
 
     def claimant(self, att: Attribution | None, state: DocState, s: Sentence, location_admin1: str | None) -> Claimant:

@@ -57,6 +57,8 @@ class Attributor:
         self.lex = lex
         report = alternation(lex.report_verb_forms)
         self.report_re = re.compile(r"(?i)\b" + report + r"\b")
+        self.restated_re = re.compile(r"(?i)\s*" + alternation(lex.demonstrative_pronouns) + r"\s+(?:\w+\s+){1,2}"
+                                      + report + r"\s+" + alternation(lex.agent_prepositions) + r"\b")
         self.tail_re = re.compile(r"\s[-–—]\s+(?P<w>[^-–—.!?\"]{2,70}?)\s*[.!?]?$")
         self.colon_tail_re = re.compile(r":\s+(?P<w>[^:.!?\"\d]{2,40}?)\s*$")
         self.trail_re = re.compile(r",\s+(?P<w>" + _NAME_WORD[:-1] + r" ]{2,60}?)\s+" + report
@@ -223,6 +225,24 @@ class Attributor:
                                span=(doc[start].idx, doc[end - 1].idx + len(doc[end - 1]))), tok.i
         return None
 
+    def restated_by(self, doc: Doc) -> Attribution | None:
+        """'This was stated by X': a passive reporting verb whose subject points back at what was just said
+        names the speaker of the sentence before (and of the unattributed report that goes on after it)."""
+        lex = self.lex
+        for tok in doc:
+            if tok.lemma_.lower() not in lex.report_verbs or tok.tag_ not in lex.past_participle_tags:
+                continue
+            subj = next((c for c in tok.children if c.dep_ == "nsubjpass"), None)
+            agent = next((c for c in tok.children if c.dep_ == "agent"), None)
+            obj = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent is not None else None
+            if subj is None or subj.lower_ not in lex.demonstrative_pronouns or obj is None:
+                continue
+            start, end = obj.left_edge.i, _title_end(lex, doc, obj)
+            name = surface(doc, start, end).rstrip(" ,")
+            return Attribution(name=name, side=side_for(name, doc.text), date_text=self.verb_date(doc, tok),
+                               origin=Origin.reported)
+        return None
+
     @staticmethod
     def _name_end(lex: Lexicon, doc: Doc, subj: Token) -> int:
         """Keep names right of the head ('Pentagon spokesman Maj. Gen. Pat Ryder') and their 'of' phrase ('the
@@ -364,14 +384,59 @@ def default_attribution(attributor: Attributor, doc: Document) -> Attribution | 
     if not chan:
         return None
     title = doc.title or ""
-    first_person = lex.phrase_re(lex.first_person_pronouns | lex.first_person_actor_words).search(
-        doc.text[:5000]) is not None
+    head = doc.text[:5000]
+    for q in reversed(quote_regions(head)):   # a quoted speaker's 'we' is not the site's voice
+        head = head[:q.start] + head[q.end:]
+    first_person = lex.phrase_re(lex.first_person_pronouns | lex.first_person_actor_words).search(head) is not None
     third = _third_person_head_re(lex.head_of_state_titles, lex.third_person_president_verbs).search(
         title + " " + doc.text[:600])
     address = lex.phrase_re(lex.address_title_words).search(title)
+    other = _titled_speaker(lex, title[address.end():]) if address else None
+    if other and not _same_person(other, chan["head"]):
+        return Attribution(name=other, side=chan["side"], origin=Origin.speaker)   # 'Speech by the Head of …'
     if (first_person or address) and not (third and not first_person):
         return Attribution(name=chan["head"], side=chan["side"], origin=Origin.speaker)
     return Attribution(name=None, side=chan["side"], origin=Origin.press)
+
+
+def _title_end(lex: Lexicon, doc: Doc, head: Token) -> int:
+    """The end of a title and name that the parse may have cut at a joiner ('the Adviser | to the Head of the
+    Office Ivan Koval'): capitalised words, determiners and joiners after the head, up to the last capitalised."""
+    end, j = head.i + 1, head.i + 1
+    while j < len(doc) and j - head.i <= 14 and (doc[j].text[:1].isupper() or doc[j].pos_ == "DET"
+                                                   or doc[j].lower_ in lex.title_joiners):
+        if doc[j].text[:1].isupper():
+            end = j + 1
+        j += 1
+    return max(end, head.right_edge.i + 1 if head.right_edge.i - head.i <= 14 else end)
+
+
+def _titled_speaker(lex: Lexicon, rest: str) -> str | None:
+    """The person an address title names after its agent preposition ('… by <role> Andriy Yermak at …'): the
+    last two capitalised words before the first preposition of place or time; None when there are none or they
+    name a party."""
+    m = re.search(r"\b" + alternation(lex.agent_prepositions) + r"\s+(.+)", rest)
+    if m is None:
+        return None
+    stops = (lex.locative_prepositions | lex.date_prepositions) - lex.name_prepositions
+    words: list[str] = []
+    for w in m.group(1).split():
+        if w in stops:
+            break
+        words.append(w.strip(",;:"))
+    run: list[str] = []
+    for w in words:
+        run = [*run, w] if w[:1].isupper() else []
+    name = run[-2:]
+    if len(name) < 2 or any(side_for(w, "") for w in name):
+        return None
+    return " ".join(name)
+
+
+def _same_person(a: str, b: str | None) -> bool:
+    """Two spellings of one name share a word's first five letters ('Zelenskyy', 'Zelensky')."""
+    stems = {w[:5].lower() for w in (b or "").split() if len(w) > 2}
+    return any(w[:5].lower() in stems for w in a.split() if len(w) > 2)
 
 
 def head_of_state(attributor: Attributor, name: str | None, doc: Document) -> Attribution | None:

@@ -87,6 +87,8 @@ class DocumentExtractor:
                 s.places = self.places.in_sentence(s)
             if s.parse is not None:
                 self._note_speaker(s.parse, speakers)
+                self._restated(s, state.sentences[-2] if len(state.sentences) > 1 else None, claims, speakers,
+                               default)
             if s.parse is not None and prefilter.search(s.text):
                 for claim in self._sentence(state, s, s.parse, quotes, speakers, default):
                     claim.confidence *= scale
@@ -230,6 +232,22 @@ class DocumentExtractor:
         if party is None and len(words) <= 2 and any(t.lower_ in self.lex.antecedent_pronouns for t in words):
             party = s.antecedent or parties.opponent(perspective)  # 'They opened fire': the enemy
         return party
+
+    def _restated(self, s: Sentence, prev: Sentence | None, claims: list[Claim], speakers: Speakers,
+                  default: Attribution | None) -> None:
+        """'This was stated by X' after an official site's own report: the claims of the sentence before, given
+        to the site's voice, are X's; so are the paragraph's unattributed sentences after it."""
+        assert s.parse is not None
+        if default is None or default.origin is not Origin.press:
+            return
+        att = self.attributor.restated_by(s.parse)
+        if att is None or not att.name:
+            return
+        speakers.reporting, speakers.reporting_paragraph = att, s.paragraph
+        for c in claims:
+            if prev is not None and prev.start <= c.evidence.start < s.start and c.claimant.name is None \
+                    and c.claimant.side == default.side:
+                c.claimant = Claimant(att.name, att.side or default.side)
 
     def _note_speaker(self, doc: Doc, speakers: Speakers) -> None:
         rep = self.attributor.reported(doc)

@@ -202,6 +202,7 @@ class Lexicon:
     clash_prepositions: Words
     name_prepositions: Words
     name_extension_deps: Words
+    title_joiners: Words
     determiners: Words
     compass_suffix: Words
     inflection_suffixes: Words

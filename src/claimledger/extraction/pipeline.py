@@ -56,11 +56,14 @@ class Language:
         return recase(text, self.lex, self.nlp, self.names)
 
     def needs_parse(self, text: str) -> bool:
-        """A sentence is parsed when it can hold a claim, or when it holds a quotation and a reporting verb
-        (it may name the speaker of a quote)."""
+        """A sentence is parsed when it can hold a claim, when it holds a quotation and a reporting verb (it may
+        name the speaker of a quote), or when it says who stated what came before ('This was stated by …')."""
         if self.prefilter.search(text):
             return True
-        return len(text) <= 2000 and bool(_QUOTE_MARKS.search(text) and self.attributor.report_re.search(text))
+        if len(text) > 2000:
+            return False
+        return bool(_QUOTE_MARKS.search(text) and self.attributor.report_re.search(text)) \
+            or self.attributor.restated_re.match(text) is not None
 
 
 class Extractor:
