@@ -203,6 +203,8 @@ class Lexicon:
     name_prepositions: Words
     name_extension_deps: Words
     title_joiners: Words
+    estimate_modals: Words
+    harm_receiving_verbs: Words
     determiners: Words
     compass_suffix: Words
     inflection_suffixes: Words
