@@ -28,6 +28,7 @@ import sys
 import threading
 import weakref
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -137,10 +138,10 @@ class Columnar:
 
     Safe at interpreter exit: DuckDB runs queries in C++ with the GIL released, and a daemon thread (a
     server's worker) that comes back from one while Python is finalizing is unwound by force through C++
-    frames, which aborts the process. So every query is counted while it runs, and `close` (called for
-    every open instance by an `atexit` hook, which runs before finalization) refuses new queries,
-    interrupts the running ones, waits for them to return and closes the connections; an export child
-    still running is terminated."""
+    frames, which aborts the process. So DuckDB is called only from this instance's pool of non-daemon
+    threads, which the interpreter joins before it finalizes (callers wait on a future, in pure Python);
+    and `close` (called for every open instance by an `atexit` hook) refuses new queries, interrupts
+    running ones, waits for them, closes the connections and terminates an export child still running."""
 
     def __init__(self, db: Database, directory: Path) -> None:
         self.db = db
@@ -153,6 +154,9 @@ class Columnar:
         self._retired: list[duckdb.DuckDBPyConnection] = []  # replaced connections with queries still running
         self._child: subprocess.Popen[str] | None = None
         self._closed = False
+        # DuckDB's C++ runs only on these threads: not daemons, so the interpreter joins them (after their
+        # current query) before it finalizes, and no thread is inside DuckDB when it does
+        self._pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="claimledger-duckdb")
         _OPEN.add(self)
 
     def version(self) -> str:
@@ -177,6 +181,7 @@ class Columnar:
             child = self._child
         for con in cons:
             con.close()
+        self._pool.shutdown(wait=False, cancel_futures=True)
         if child is not None and child.poll() is None:
             child.terminate()
 
@@ -249,22 +254,32 @@ class Columnar:
 
     def _query(self, *stmts: Any) -> list[list[tuple[Any, ...]]] | None:
         """The rows of each statement over the snapshot of the ledger's current version; None when
-        that snapshot is not there yet (an export is started), cannot be read, or this is closed."""
+        that snapshot is not there yet (an export is started), cannot be read, or this is closed.
+        DuckDB runs on this instance's own worker threads, never on the caller's (see the class)."""
         version = self.version()
-        con = self._open(version)
-        if con is None:
+        sqls = []
+        for stmt in stmts:
+            compiled = stmt.compile(dialect=_DUCK, compile_kwargs={"render_postcompile": True})
+            params = compiled.construct_params()
+            sqls.append((str(compiled), [params[k] for k in compiled.positiontup or ()]))
+        try:
+            done = self._pool.submit(self._run, version, sqls).result()
+        except RuntimeError:   # the interpreter is shutting down: the pool takes no more work
+            return None
+        if done is _MISSING:
             self._start(version)
             return None
+        return done
+
+    def _run(self, version: str, sqls: list[tuple[str, list[Any]]]) -> Any:
+        con = self._open(version)
+        if con is None:
+            return None if self._closed else _MISSING
         cur = self._cursor(con)
         if cur is None:
             return None
         try:
-            out = []
-            for stmt in stmts:
-                compiled = stmt.compile(dialect=_DUCK, compile_kwargs={"render_postcompile": True})
-                params = compiled.construct_params()
-                out.append(cur.execute(str(compiled), [params[k] for k in compiled.positiontup or ()]).fetchall())
-            return out
+            return [cur.execute(sql, params).fetchall() for sql, params in sqls]
         except (duckdb.Error, OSError):  # the file was removed under us, or closing: the summaries answer
             if not self._closed:
                 log.warning("columnar query failed; falling back", exc_info=True)
@@ -330,6 +345,7 @@ def _child() -> None:
 
 
 _OPEN: weakref.WeakSet[Columnar] = weakref.WeakSet()
+_MISSING = object()   # the snapshot of the asked version is not written yet
 
 
 @atexit.register
