@@ -293,6 +293,8 @@ class QuoteRegion:
     attribution: Attribution | None = None
 
 
+_QUOTED = re.compile(r'"[^"]*"|“[^”]*”|«[^»]*»')
+_MARKS = re.compile('[\n“”"«»]')
 _OPENING = "“\"«"
 _CLOSING = "”\"»"
 
@@ -305,6 +307,10 @@ def quote_regions(text: str) -> list[QuoteRegion]:
     open_at: int | None = None
     depth, i, n = 0, 0, len(text)
     while i < n:
+        mark = _MARKS.search(text, i)   # only quote marks and line ends matter: jump between them
+        if mark is None:
+            break
+        i = mark.start()
         ch = text[i]
         if ch == "\n" and open_at is not None:
             j = i
@@ -384,9 +390,7 @@ def default_attribution(attributor: Attributor, doc: Document) -> Attribution | 
     if not chan:
         return None
     title = doc.title or ""
-    head = doc.text[:5000]
-    for q in reversed(quote_regions(head)):   # a quoted speaker's 'we' is not the site's voice
-        head = head[:q.start] + head[q.end:]
+    head = _QUOTED.sub(" ", doc.text[:5000])   # a quoted speaker's 'we' is not the site's voice
     first_person = lex.phrase_re(lex.first_person_pronouns | lex.first_person_actor_words).search(head) is not None
     third = _third_person_head_re(lex.head_of_state_titles, lex.third_person_president_verbs).search(
         title + " " + doc.text[:600])

@@ -223,11 +223,14 @@ class Tagger:
     def _counted_participle(self, tok: Token) -> None:
         """'dozens of wounded', 'hundreds of dead': a claim participle counted through 'of', with no noun after
         it, names its own victims (a tagger may read it as a verb)."""
+        u = tok._
+        if not u.cl_k or u.cl_kf not in ("verb", "adj"):
+            return
         doc = tok.doc
         j = tok.i - 1
         while j > 0 and doc[j].pos_ == "DET":   # 'the number of the dead': an article before the participle
             j -= 1
-        if tok._.cl_k and tok._.cl_kf in ("verb", "adj") and j >= 1 \
+        if j >= 1 \
                 and doc[j].lower_ in self.lex.partitive_prepositions \
                 and (doc[j - 1]._.cl_q or doc[j - 1].lemma_.lower() in self.lex.count_nouns) \
                 and (tok.i + 1 == len(doc) or doc[tok.i + 1].pos_ not in _NOUNISH):
