@@ -225,23 +225,29 @@ class Attributor:
                                span=(doc[start].idx, doc[end - 1].idx + len(doc[end - 1]))), tok.i
         return None
 
-    def restated_by(self, doc: Doc) -> Attribution | None:
+    def restated_by(self, text: str) -> Attribution | None:
         """'This was stated by X': a passive reporting verb whose subject points back at what was just said
-        names the speaker of the sentence before (and of the unattributed report that goes on after it)."""
+        names the speaker of the sentence before (and of the unattributed report that goes on after it). Read
+        from the text (no parse needed): the title and name after the agent preposition, through determiners
+        and title joiners, up to the last capitalised word."""
+        m = self.restated_re.match(text)
+        if m is None:
+            return None
         lex = self.lex
-        for tok in doc:
-            if tok.lemma_.lower() not in lex.report_verbs or tok.tag_ not in lex.past_participle_tags:
-                continue
-            subj = next((c for c in tok.children if c.dep_ == "nsubjpass"), None)
-            agent = next((c for c in tok.children if c.dep_ == "agent"), None)
-            obj = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent is not None else None
-            if subj is None or subj.lower_ not in lex.demonstrative_pronouns or obj is None:
-                continue
-            start, end = obj.left_edge.i, _title_end(lex, doc, obj)
-            name = surface(doc, start, end).rstrip(" ,")
-            return Attribution(name=name, side=side_for(name, doc.text), date_text=self.verb_date(doc, tok),
-                               origin=Origin.reported)
-        return None
+        words: list[str] = []
+        for raw in text[m.end():].split():
+            w = raw.strip(",.;:!?\"“”")
+            if not (w[:1].isupper() or w.lower() in lex.determiners or w.lower() in lex.title_joiners):
+                break
+            words.append(w)
+            if raw[-1:] in ",.;:!?":
+                break
+        while words and not words[-1][:1].isupper():
+            words.pop()
+        if not words:
+            return None
+        name = " ".join(words)
+        return Attribution(name=name, side=side_for(name, text), origin=Origin.reported)
 
     @staticmethod
     def _name_end(lex: Lexicon, doc: Doc, subj: Token) -> int:
@@ -401,18 +407,6 @@ def default_attribution(attributor: Attributor, doc: Document) -> Attribution | 
     if (first_person or address) and not (third and not first_person):
         return Attribution(name=chan["head"], side=chan["side"], origin=Origin.speaker)
     return Attribution(name=None, side=chan["side"], origin=Origin.press)
-
-
-def _title_end(lex: Lexicon, doc: Doc, head: Token) -> int:
-    """The end of a title and name that the parse may have cut at a joiner ('the Adviser | to the Head of the
-    Office Ivan Koval'): capitalised words, determiners and joiners after the head, up to the last capitalised."""
-    end, j = head.i + 1, head.i + 1
-    while j < len(doc) and j - head.i <= 14 and (doc[j].text[:1].isupper() or doc[j].pos_ == "DET"
-                                                   or doc[j].lower_ in lex.title_joiners):
-        if doc[j].text[:1].isupper():
-            end = j + 1
-        j += 1
-    return max(end, head.right_edge.i + 1 if head.right_edge.i - head.i <= 14 else end)
 
 
 def _titled_speaker(lex: Lexicon, rest: str) -> str | None:

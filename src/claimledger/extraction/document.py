@@ -87,8 +87,7 @@ class DocumentExtractor:
                 s.places = self.places.in_sentence(s)
             if s.parse is not None:
                 self._note_speaker(s.parse, speakers)
-                self._restated(s, state.sentences[-2] if len(state.sentences) > 1 else None, claims, speakers,
-                               default)
+            self._restated(s, state.sentences[-2] if len(state.sentences) > 1 else None, claims, speakers, default)
             if s.parse is not None and prefilter.search(s.text):
                 for claim in self._sentence(state, s, s.parse, quotes, speakers, default):
                     claim.confidence *= scale
@@ -209,13 +208,13 @@ class DocumentExtractor:
         out: list[tuple[str, str | None]] = []
         for tok in doc:
             words: list[Any] = []
-            if (tok._.cl_m or tok.lemma_.lower() in lex.attack_nouns) and tok.pos_ in ("NOUN", "PROPN"):
+            if tok.pos_ in ("NOUN", "PROPN") and (tok.lemma_.lower() in lex.attack_nouns or tok._.cl_m):
                 words = [t for c in tok.children if c.dep_ in ("amod", "compound", "poss") for t in c.subtree]
                 if not words and tok.dep_ in ("dobj", "obj"):   # 'carried out a strike'
                     words = [t for c in tok.head.children if c.dep_ == "nsubj" for t in c.subtree]
             elif tok.pos_ == "VERB" and tok.lemma_.lower() in lex.attack_verbs:
                 words = [t for c in tok.children if c.dep_ == "nsubj" for t in c.subtree]
-            party = self._attacker_party(state, s, words)
+            party = self._attacker_party(state, s, words) if words else None
             if party:
                 out.append((" ".join(t.text for t in words), party))
         return out
@@ -237,10 +236,9 @@ class DocumentExtractor:
                   default: Attribution | None) -> None:
         """'This was stated by X' after an official site's own report: the claims of the sentence before, given
         to the site's voice, are X's; so are the paragraph's unattributed sentences after it."""
-        assert s.parse is not None
         if default is None or default.origin is not Origin.press:
             return
-        att = self.attributor.restated_by(s.parse)
+        att = self.attributor.restated_by(s.text)
         if att is None or not att.name:
             return
         speakers.reporting, speakers.reporting_paragraph = att, s.paragraph

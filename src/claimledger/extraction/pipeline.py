@@ -56,14 +56,11 @@ class Language:
         return recase(text, self.lex, self.nlp, self.names)
 
     def needs_parse(self, text: str) -> bool:
-        """A sentence is parsed when it can hold a claim, when it holds a quotation and a reporting verb (it may
-        name the speaker of a quote), or when it says who stated what came before ('This was stated by …')."""
+        """A sentence is parsed when it can hold a claim, or when it holds a quotation and a reporting verb
+        (it may name the speaker of a quote)."""
         if self.prefilter.search(text):
             return True
-        if len(text) > 2000:
-            return False
-        return bool(_QUOTE_MARKS.search(text) and self.attributor.report_re.search(text)) \
-            or self.attributor.restated_re.match(text) is not None
+        return len(text) <= 2000 and bool(_QUOTE_MARKS.search(text) and self.attributor.report_re.search(text))
 
 
 class Extractor:
